@@ -1,0 +1,177 @@
+import * as t from 'io-ts';
+import * as E from 'fp-ts/Either';
+import { eventCodecs, type PycomEvent } from './events';
+import { Command, Heartbeat, type PycomRequest } from './requests';
+
+/** How many characters of the raw payload a {@link DecodeFailure} keeps. */
+export const EXCERPT_LENGTH = 200;
+
+/**
+ * Why a payload could not be decoded:
+ * - `utf8`: the bytes are not valid UTF-8;
+ * - `json`: the text is not JSON;
+ * - `not-object`: the JSON is not an object;
+ * - `type`: `type_` is missing, not a string, or unknown;
+ * - `field`: a field is missing or has the wrong type.
+ */
+export type DecodeFailureKind = 'utf8' | 'json' | 'not-object' | 'type' | 'field';
+
+/**
+ * A payload that is not a valid pycom message: one readable line and an excerpt of the raw text.
+ *
+ * ## Example
+ * ```ts
+ * const r = decodeEvent('{"type_":"x"}');
+ * if (E.isLeft(r)) console.log(r.left.message); // unknown type_ "x" ...
+ * ```
+ */
+export interface DecodeFailure {
+  /** The category of failure. */
+  readonly kind: DecodeFailureKind;
+  /** One readable line saying what was wrong. */
+  readonly message: string;
+  /** The start of the raw text (at most {@link EXCERPT_LENGTH} characters, `…` appended if cut). */
+  readonly excerpt: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Shortens `text` to at most `max` characters, appending `…` when it was cut.
+ *
+ * ## Example
+ * ```ts
+ * excerptOf('abcdef', 3); // 'abc…'
+ * ```
+ * @param text The text to shorten.
+ * @param max The maximum length kept.
+ */
+export function excerptOf(text: string, max: number = EXCERPT_LENGTH): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = String(value);
+  }
+  return excerptOf(s, 40);
+}
+
+/**
+ * Turns io-ts errors into one readable line: ``field `port`: expected Port, got "abc"``.
+ *
+ * ## Example
+ * ```ts
+ * const r = Output.decode({});
+ * if (E.isLeft(r)) console.log(formatErrors(r.left));
+ * ```
+ * @param errors The errors of a failed `decode`.
+ */
+export function formatErrors(errors: t.Errors): string {
+  const parts = errors.slice(0, 3).map((error) => {
+    const path = error.context
+      .slice(1)
+      .map((entry) => entry.key)
+      .filter((key) => key !== '')
+      .join('.');
+    const expected = error.context[error.context.length - 1]?.type.name ?? 'a value';
+    const got = error.value === undefined ? 'missing' : `got ${describe(error.value)}`;
+    return path === '' ? `expected ${expected}, ${got}` : `field \`${path}\`: expected ${expected}, ${got}`;
+  });
+  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
+  return parts.join('; ') + more;
+}
+
+function fail(kind: DecodeFailureKind, message: string, text: string): E.Either<DecodeFailure, never> {
+  return E.left({ kind, message, excerpt: excerptOf(text) });
+}
+
+type Parsed = E.Either<DecodeFailure, { text: string; value: Record<string, unknown> }>;
+
+function parseObject(input: Uint8Array | string): Parsed {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    try {
+      text = utf8.decode(input);
+    } catch {
+      const latin = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+      return fail('utf8', 'invalid UTF-8', latin);
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    return fail('json', text.trim() === '' ? 'empty payload' : `not JSON: ${reason}`, text);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    return fail('not-object', `not a JSON object: got ${what}`, text);
+  }
+  return E.right({ text, value: value as Record<string, unknown> });
+}
+
+/**
+ * Decodes one inbound payload (raw bytes or text) into a {@link PycomEvent}. Never throws.
+ *
+ * Checks, in order: UTF-8, JSON, an object, a known `type_`, then that event's fields. Unknown
+ * extra fields are kept on the result.
+ *
+ * ## Example
+ * ```ts
+ * import * as E from 'fp-ts/Either';
+ * const r = decodeEvent(buffer);
+ * if (E.isRight(r)) console.log(r.right.type_);
+ * else console.warn(r.left.message);
+ * ```
+ * @param input The complete payload of one inbound connection.
+ * @return `Right` with the event, or `Left` with a {@link DecodeFailure}.
+ */
+export function decodeEvent(input: Uint8Array | string): E.Either<DecodeFailure, PycomEvent> {
+  const parsed = parseObject(input);
+  if (E.isLeft(parsed)) return parsed;
+  const { text, value } = parsed.right;
+  const type = value['type_'];
+  if (type === undefined) return fail('type', 'missing field `type_`', text);
+  if (typeof type !== 'string')
+    return fail('type', `field \`type_\`: expected string, got ${describe(type)}`, text);
+  if (!Object.prototype.hasOwnProperty.call(eventCodecs, type)) {
+    const known = Object.keys(eventCodecs).join(', ');
+    return fail('type', `unknown type_ ${describe(type)} (expected one of ${known})`, text);
+  }
+  const codec = eventCodecs[type as keyof typeof eventCodecs];
+  const result = codec.decode(value);
+  if (E.isLeft(result)) return fail('field', formatErrors(result.left), text);
+  return E.right(result.right as PycomEvent);
+}
+
+/**
+ * Decodes one request payload (what a unit receives) into a {@link PycomRequest}. Never throws.
+ * A payload without `type_` is a heartbeat; `type_: "cmd"` is a command.
+ *
+ * ## Example
+ * ```ts
+ * const r = decodeRequest(buffer);
+ * if (E.isRight(r) && 'command' in r.right) run(r.right.command);
+ * ```
+ * @param input The complete payload of one request connection.
+ */
+export function decodeRequest(input: Uint8Array | string): E.Either<DecodeFailure, PycomRequest> {
+  const parsed = parseObject(input);
+  if (E.isLeft(parsed)) return parsed;
+  const { text, value } = parsed.right;
+  const type = value['type_'];
+  const codec = type === undefined ? Heartbeat : type === 'cmd' ? Command : undefined;
+  if (codec === undefined)
+    return fail('type', `unknown request type_ ${describe(type)} (expected "cmd" or none)`, text);
+  const result = (codec as t.Decoder<unknown, PycomRequest>).decode(value);
+  if (E.isLeft(result)) return fail('field', formatErrors(result.left), text);
+  return E.right(result.right);
+}

@@ -1,0 +1,93 @@
+import * as t from 'io-ts';
+import { identityProps } from './identity';
+
+/**
+ * An `output` event: what a command printed. Its stdout, or its stderr if it failed; pycom sends
+ * no exit code and no request id.
+ *
+ * ## Example
+ * ```ts
+ * if (Output.is(value)) console.log(value.output);
+ * ```
+ */
+export const Output = t.type({ ...identityProps, type_: t.literal('output'), output: t.string }, 'Output');
+
+/** An `output` event: see the {@link Output} codec. */
+export type Output = t.TypeOf<typeof Output>;
+
+/**
+ * A `message` event: free text from the unit, such as `"Sequence complete"`, or boardio's
+ * `BOARDIO_READY` / `BOARDIO_ERROR` reports.
+ *
+ * ## Example
+ * ```ts
+ * if (Message.is(value) && value.message.startsWith('BOARDIO_ERROR')) console.error(value.message);
+ * ```
+ */
+export const Message = t.type(
+  { ...identityProps, type_: t.literal('message'), message: t.string },
+  'Message',
+);
+
+/** A `message` event: see the {@link Message} codec. */
+export type Message = t.TypeOf<typeof Message>;
+
+/**
+ * A `unit_info` event: the unit's hardware and software description. pycom sends it once per
+ * coordinator, when the coordinator is known and the hardware is ready.
+ *
+ * ## Example
+ * ```ts
+ * if (UnitInfo.is(value)) console.log(value.unit_type, value.mac_address);
+ * ```
+ */
+export const UnitInfo = t.type(
+  {
+    ...identityProps,
+    type_: t.literal('unit_info'),
+    wiringpi_version: t.string,
+    boardio_version: t.string,
+    firmware_version: t.string,
+    unit_type: t.string,
+    mcu_type: t.string,
+    mac_address: t.string,
+  },
+  'UnitInfo',
+);
+
+/** A `unit_info` event: see the {@link UnitInfo} codec. */
+export type UnitInfo = t.TypeOf<typeof UnitInfo>;
+
+/**
+ * The codec of each event, by its `type_`. Used by {@link decodeEvent} to pick the codec from
+ * the discriminant, which gives precise error messages.
+ *
+ * ## Example
+ * ```ts
+ * eventCodecs['output'].is(value);
+ * ```
+ */
+export const eventCodecs = {
+  output: Output,
+  message: Message,
+  unit_info: UnitInfo,
+} as const;
+
+/**
+ * Every event a unit sends, as a union discriminated by `type_`.
+ *
+ * Unknown extra fields are tolerated and **kept** on the decoded value (newer pycom versions may
+ * add some); they are not part of the static type.
+ *
+ * ## Example
+ * ```ts
+ * const result = PycomEvent.decode(JSON.parse(text));
+ * ```
+ */
+export const PycomEvent = t.union([Output, Message, UnitInfo], 'PycomEvent');
+
+/** An event from a unit: see the {@link PycomEvent} codec. */
+export type PycomEvent = t.TypeOf<typeof PycomEvent>;
+
+/** The `type_` values of events: `"output" | "message" | "unit_info"`. */
+export type EventType = PycomEvent['type_'];

@@ -1,0 +1,5 @@
+export * from './identity';
+export * from './requests';
+export * from './events';
+export * from './decode';
+export * from './encode';
