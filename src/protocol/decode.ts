@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import * as E from 'fp-ts/Either';
+import { either as E } from 'fp-ts';
 import { eventCodecs, type PycomEvent } from './events';
 import { Command, Heartbeat, type PycomRequest } from './requests';
 
@@ -126,7 +126,7 @@ function parseObject(input: Uint8Array | string): Parsed {
  *
  * ## Example
  * ```ts
- * import * as E from 'fp-ts/Either';
+ * import { either as E } from 'fp-ts';
  * const r = decodeEvent(buffer);
  * if (E.isRight(r)) console.log(r.right.type_);
  * else console.warn(r.left.message);

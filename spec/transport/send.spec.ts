@@ -1,0 +1,141 @@
+import * as net from 'node:net';
+import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { decodeRequest, type Command } from '../../src/protocol';
+import { send, SendError, sendPayload } from '../../src/transport';
+import { either as E } from 'fp-ts';
+
+const me = { id: '7756f193', name: 'rig', ip: '127.0.0.1', port: 5001, version: '1.0.0', coordinator: true };
+const cmd: Command = { ...me, type_: 'cmd', command: 'echo hi' };
+
+/** A server that behaves like pycom: reads to the end, closes, never answers. */
+async function pycomLike(
+  onRequest: (bytes: Buffer) => void,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('end', () => {
+      onRequest(Buffer.concat(chunks));
+      socket.end();
+    });
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => {
+      sockets.forEach((s) => s.destroy());
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as net.AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('send', () => {
+  it('writes one JSON request on a fresh connection and completes once the unit has it', async () => {
+    const received: Buffer[] = [];
+    const unit = await pycomLike((b) => received.push(b));
+    await lastValueFrom(send({ host: '127.0.0.1', port: unit.port }, cmd), { defaultValue: undefined });
+    await unit.close();
+    expect(received).toHaveLength(1);
+    expect(decodeRequest(received[0]!)).toEqual(E.right(cmd));
+  });
+
+  it('does nothing until subscribed', async () => {
+    const received: Buffer[] = [];
+    const unit = await pycomLike((b) => received.push(b));
+    const request$ = send({ host: '127.0.0.1', port: unit.port }, cmd);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received).toHaveLength(0);
+    await lastValueFrom(request$, { defaultValue: undefined });
+    await lastValueFrom(request$, { defaultValue: undefined });
+    await unit.close();
+    expect(received).toHaveLength(2);
+  });
+
+  it('reports the local address it used', async () => {
+    const unit = await pycomLike(() => undefined);
+    let local = { address: '', port: 0 };
+    await lastValueFrom(
+      send({ host: '127.0.0.1', port: unit.port }, cmd, { onConnect: (l) => (local = l) }),
+      {
+        defaultValue: undefined,
+      },
+    );
+    await unit.close();
+    expect(local.address).toBe('127.0.0.1');
+    expect(local.port).toBeGreaterThan(0);
+  });
+
+  it('fails with SendError "refused" when nothing listens', async () => {
+    const port = await closedPort();
+    const error = await firstValueFrom(send({ host: '127.0.0.1', port }, cmd)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SendError);
+    expect(error).toMatchObject({ host: '127.0.0.1', port, cause: 'refused', code: 'ECONNREFUSED' });
+    expect((error as Error).message).toMatch(`cannot send to 127.0.0.1:${port}`);
+  });
+
+  it('fails with SendError "timeout" when the peer never takes the request and closes', async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer({ allowHalfOpen: true }, (s) => sockets.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    const started = Date.now();
+    const error = await firstValueFrom(send({ host: '127.0.0.1', port }, cmd, { timeoutMs: 150 })).catch(
+      (e: unknown) => e,
+    );
+    sockets.forEach((s) => s.destroy());
+    await new Promise((r) => server.close(r));
+    expect(error).toMatchObject({ name: 'SendError', cause: 'timeout' });
+    expect((error as Error).message).toMatch(/within 150 ms/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('fails with SendError "reset" when the peer resets the connection', async () => {
+    const server = net.createServer((s) => s.resetAndDestroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    const error = await firstValueFrom(
+      sendPayload({ host: '127.0.0.1', port }, Buffer.alloc(4 * 1024 * 1024)),
+    ).catch((e: unknown) => e);
+    await new Promise((r) => server.close(r));
+    expect(error).toMatchObject({ name: 'SendError', cause: 'reset' });
+  });
+
+  it('fails with SendError "dns" for a host name that does not resolve', async () => {
+    const error = await firstValueFrom(send({ host: 'no-such-unit.invalid', port: 5000 }, cmd)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ name: 'SendError', cause: 'dns' });
+  });
+
+  it('destroys the socket when unsubscribed before the hand-over', async () => {
+    const tcp = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const held: net.Socket[] = [];
+    const server = net.createServer({ allowHalfOpen: true }, (s) => held.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    const events: string[] = [];
+    const sub = send({ host: '127.0.0.1', port }, cmd).subscribe({
+      complete: () => events.push('complete'),
+      error: () => events.push('error'),
+    });
+    while (held.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const during = tcp();
+    sub.unsubscribe();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(tcp()).toBe(during - 1); // the client's socket is gone
+    held.forEach((s) => s.destroy());
+    await new Promise((r) => server.close(r));
+    expect(events).toEqual([]);
+  });
+});

@@ -1,0 +1,215 @@
+import { Observable, timer, type OperatorFunction, type Subscription } from 'rxjs';
+import type { Output, PycomEvent } from '../protocol';
+import { isFromUnit } from './fromNode';
+
+/**
+ * A command waiting for its `output`: what the `request$` of {@link awaitOutput} emits must
+ * extend it. Add whatever else you need (the command text, an id of your own): it is handed back
+ * unchanged in the result.
+ *
+ * ## Example
+ * ```ts
+ * const pending: PendingCommand & { command: string } = { unit: '81639cd4', command: 'uptime', timeoutMs: 5000 };
+ * ```
+ */
+export interface PendingCommand {
+  /** The unit the command was sent to: its id or its IP address. */
+  readonly unit: string;
+  /** How long to wait for the output, in ms; the operator's default when absent. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * No `output` came back from a unit in time for a command. A value inside an {@link AwaitedOutput}
+ * of kind `timeout`, not a stream error.
+ *
+ * ## Example
+ * ```ts
+ * if (result.kind === 'timeout') console.warn(result.error.message, result.error.unit);
+ * ```
+ */
+export class OutputTimeoutError extends Error {
+  /** Always `'OutputTimeoutError'`. */
+  override readonly name = 'OutputTimeoutError';
+
+  /**
+   * @param unit The unit the command was sent to.
+   * @param timeoutMs The time allowed for the output, in ms.
+   * @param request The request that got no output.
+   * @param message Overrides the default message (`no output from unit "…" within … ms`).
+   */
+  constructor(
+    /** The unit the command was sent to. */
+    readonly unit: string,
+    /** The time allowed for the output, in ms. */
+    readonly timeoutMs: number,
+    /** The request that got no output. */
+    readonly request: unknown,
+    message = `no output from unit "${unit}" within ${timeoutMs} ms`,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One result of {@link awaitOutput}:
+ * - `output`: the request and the output that answers it;
+ * - `timeout`: the request got no output in time (or the events ended first);
+ * - `unmatched`: an output no request was waiting for.
+ *
+ * ## Example
+ * ```ts
+ * const text = result.kind === 'output' ? result.output.output : undefined;
+ * ```
+ */
+export type AwaitedOutput<R> =
+  | {
+      /** The request got its output. */
+      readonly kind: 'output';
+      /** The request, as `request$` emitted it. */
+      readonly request: R;
+      /** The `output` event that answers it. */
+      readonly output: Output;
+    }
+  | {
+      /** The request got no output in time. */
+      readonly kind: 'timeout';
+      /** The request, as `request$` emitted it. */
+      readonly request: R;
+      /** Says which unit and how long; never thrown. */
+      readonly error: OutputTimeoutError;
+    }
+  | {
+      /** An output no request was waiting for. */
+      readonly kind: 'unmatched';
+      /** The `output` event. */
+      readonly output: Output;
+    };
+
+/**
+ * Options of {@link awaitOutput}.
+ *
+ * ## Example
+ * ```ts
+ * events$.pipe(awaitOutput(request$, { timeoutMs: 3000 }));
+ * ```
+ */
+export interface AwaitOutputOptions {
+  /** Time allowed for an output when the request names none, in ms. Default 10000. */
+  timeoutMs?: number;
+  /** Whether an output comes from the unit a request names. Default {@link isFromUnit}. */
+  isFrom?: (unit: string, event: Output) => boolean;
+}
+
+/** Default time allowed for an output, in ms. */
+export const DEFAULT_OUTPUT_TIMEOUT_MS = 10_000;
+
+/** Longest delay a timer can have (setTimeout's limit); beyond it a request waits forever. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+interface Waiting<R> {
+  readonly request: R;
+  readonly timeoutMs: number;
+  timer?: Subscription;
+}
+
+/**
+ * Pairs each command with the `output` event that answers it.
+ *
+ * pycom's outputs carry no request id (PROTOCOL.md, open point 1), so the rule is positional:
+ * the next `output` from a unit answers the oldest command of that unit still waiting. Units are
+ * independent. The rule is only reliable with **at most one command in flight per unit**, which
+ * this operator assumes but does not enforce (see {@link queueByUnit}).
+ *
+ * `request$` must emit each command **before** its bytes leave, since the output can come back
+ * very fast; this operator subscribes to `request$` before the events for the same reason.
+ *
+ * - Each request is answered by kind `output`, or by kind `timeout` after its `timeoutMs` (else
+ *   `options.timeoutMs`, else 10000; `Infinity` waits forever). A timeout is a value, not an
+ *   error, so one slow unit never stops the pipeline; the request then stops waiting.
+ * - A late output, arriving after its command timed out, cannot be told apart from any other: it
+ *   answers the oldest request of that unit still waiting, if any, and is `unmatched` otherwise.
+ *   Keep timeouts generous, or space commands, if that matters.
+ * - An output no request waits for is emitted as kind `unmatched`; other events are ignored.
+ * - When the events complete, no output can come any more: every request still waiting is emitted
+ *   at once as a `timeout` (oldest first), then the result completes. The completion of
+ *   `request$` alone completes nothing.
+ * - An error of either input, or thrown by `isFrom`, is propagated. Unsubscribing clears every timer.
+ *
+ * ## Example
+ * ```ts
+ * const request$ = new Subject<PendingCommand & { command: string }>();
+ * events$.pipe(awaitOutput(request$)).subscribe((r) => {
+ *   if (r.kind === 'output') console.log(r.request.command, '→', r.output.output);
+ * });
+ * request$.next({ unit: '81639cd4', command: 'uptime' }); // register, then send
+ * ```
+ * @param request$ The commands, each emitted when it is sent.
+ * @param options Default timeout and unit matching.
+ * @return An operator from events to paired results.
+ */
+export function awaitOutput<R extends PendingCommand>(
+  request$: Observable<R>,
+  options: AwaitOutputOptions = {},
+): OperatorFunction<PycomEvent, AwaitedOutput<R>> {
+  const isFrom = options.isFrom ?? isFromUnit;
+  const defaultTimeout = options.timeoutMs ?? DEFAULT_OUTPUT_TIMEOUT_MS;
+  return (events$) =>
+    new Observable<AwaitedOutput<R>>((subscriber) => {
+      const waiting: Waiting<R>[] = [];
+
+      const stopWaiting = (entry: Waiting<R>): void => {
+        const i = waiting.indexOf(entry);
+        if (i >= 0) waiting.splice(i, 1);
+        entry.timer?.unsubscribe();
+      };
+
+      const register = (request: R): void => {
+        const entry: Waiting<R> = { request, timeoutMs: request.timeoutMs ?? defaultTimeout };
+        waiting.push(entry);
+        if (Number.isFinite(entry.timeoutMs) && entry.timeoutMs <= MAX_TIMER_MS) {
+          entry.timer = timer(entry.timeoutMs).subscribe(() => {
+            stopWaiting(entry);
+            const error = new OutputTimeoutError(request.unit, entry.timeoutMs, request);
+            subscriber.next({ kind: 'timeout', request, error });
+          });
+        }
+      };
+
+      const answer = (output: Output): void => {
+        let entry: Waiting<R> | undefined;
+        try {
+          entry = waiting.find((w) => isFrom(w.request.unit, output));
+        } catch (e) {
+          return subscriber.error(e);
+        }
+        if (entry === undefined) return subscriber.next({ kind: 'unmatched', output });
+        stopWaiting(entry);
+        subscriber.next({ kind: 'output', request: entry.request, output });
+      };
+
+      const flush = (): void => {
+        for (const entry of waiting.splice(0)) {
+          entry.timer?.unsubscribe();
+          const { request, timeoutMs } = entry;
+          const why = `no output from unit "${request.unit}": the events ended before it came`;
+          const error = new OutputTimeoutError(request.unit, timeoutMs, request, why);
+          subscriber.next({ kind: 'timeout', request, error });
+        }
+        subscriber.complete();
+      };
+
+      subscriber.add(request$.subscribe({ next: register, error: (e: unknown) => subscriber.error(e) }));
+      if (subscriber.closed) return;
+      subscriber.add(
+        events$.subscribe({
+          next: (event) => {
+            if (event.type_ === 'output') answer(event);
+          },
+          error: (e: unknown) => subscriber.error(e),
+          complete: flush,
+        }),
+      );
+      return () => waiting.splice(0).forEach((entry) => entry.timer?.unsubscribe());
+    });
+}

@@ -1,0 +1,161 @@
+import { from, Observable, Subscription, timer, type ObservableInput, type OperatorFunction } from 'rxjs';
+
+/**
+ * Options of {@link queueByUnit}.
+ *
+ * ## Example
+ * ```ts
+ * commands$.pipe(queueByUnit((c) => c.unit, run, { concurrency: 4, minGapMs: 100 }));
+ * ```
+ */
+export interface QueueByUnitOptions {
+  /** Most projects running at once, all units together. Default `Infinity`. */
+  concurrency?: number;
+  /** Least time between the end of one item's project and the start of the next of the same unit, in ms. Default 0. */
+  minGapMs?: number;
+}
+
+interface Queued<T> {
+  readonly item: T;
+  readonly index: number;
+}
+
+/**
+ * Projects the items of each unit strictly one at a time, in arrival order, and the units in
+ * parallel.
+ *
+ * Use it to send commands: pycom's outputs carry no request id, so a unit must have at most one
+ * command in flight (see {@link awaitOutput}), while several units can be driven at once.
+ *
+ * - The next item of a unit starts only after the previous one's inner observable completed (or
+ *   errored), plus `minGapMs`. The gap holds back only that unit, not the global cap.
+ * - At most `concurrency` projects run at once. When a slot frees, the unit that has been ready
+ *   to start the longest goes first (FIFO among units), so a busy unit cannot starve the others.
+ * - `project` gets the item and its index among all items of the source.
+ * - Completes when the source has completed and every queued item has been projected and has
+ *   completed (a pending `minGapMs` with nothing queued does not delay completion).
+ * - **Errors are not isolated**: an error of an inner (or of `unitOf` / `project`) is the result's
+ *   error, as in `mergeMap`, and stops every unit. To keep units independent, map errors to values
+ *   inside `project`, e.g. with `catchError`.
+ * - Unsubscribing unsubscribes every inner and clears every gap timer.
+ *
+ * ## Example
+ * ```ts
+ * command$.pipe(
+ *   queueByUnit(
+ *     (cmd) => cmd.unit,
+ *     (cmd) => sendAndAwait(cmd).pipe(catchError((error) => of({ cmd, error }))),
+ *     { concurrency: 8 },
+ *   ),
+ * );
+ * ```
+ * @param unitOf The unit of an item (its id or address); items with the same unit are serialised.
+ * @param project Turns an item into the work to do for it.
+ * @param options Global concurrency cap and per-unit gap.
+ * @return An operator emitting the values of every projection.
+ * @throws RangeError when `concurrency` is not at least 1 or `minGapMs` is negative or NaN.
+ */
+export function queueByUnit<T, R>(
+  unitOf: (item: T) => string,
+  project: (item: T, index: number) => ObservableInput<R>,
+  options: QueueByUnitOptions = {},
+): OperatorFunction<T, R> {
+  const { concurrency = Infinity, minGapMs = 0 } = options;
+  if (!(concurrency >= 1)) throw new RangeError(`concurrency must be at least 1, got ${concurrency}`);
+  if (!(minGapMs >= 0)) throw new RangeError(`minGapMs must be 0 or more, got ${minGapMs}`);
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      const queues = new Map<string, Queued<T>[]>();
+      const busy = new Set<string>(); // running, or within its gap
+      const ready: string[] = []; // units free to start, longest waiting first
+      let queued = 0;
+      let active = 0;
+      let index = 0;
+      let sourceDone = false;
+      let draining = false;
+
+      const checkComplete = (): void => {
+        if (sourceDone && queued === 0 && active === 0) subscriber.complete();
+      };
+
+      const release = (unit: string): void => {
+        busy.delete(unit);
+        if ((queues.get(unit)?.length ?? 0) > 0) ready.push(unit);
+        drain();
+      };
+
+      const finish = (unit: string): void => {
+        active--;
+        if (minGapMs <= 0) return release(unit);
+        const gap: Subscription = timer(minGapMs).subscribe(() => {
+          subscriber.remove(gap);
+          release(unit);
+        });
+        subscriber.add(gap);
+        drain();
+      };
+
+      const start = (unit: string, { item, index: i }: Queued<T>): void => {
+        active++;
+        busy.add(unit);
+        const inner = new Subscription();
+        subscriber.add(inner);
+        inner.add(
+          from(project(item, i)).subscribe({
+            next: (value) => subscriber.next(value),
+            error: (e: unknown) => subscriber.error(e),
+            complete: () => {
+              subscriber.remove(inner);
+              finish(unit);
+            },
+          }),
+        );
+      };
+
+      function drain(): void {
+        if (draining) return;
+        draining = true;
+        try {
+          while (!subscriber.closed && active < concurrency && ready.length > 0) {
+            const unit = ready.shift() as string;
+            const queue = queues.get(unit) ?? [];
+            const next = queue.shift();
+            if (queue.length === 0) queues.delete(unit);
+            if (next === undefined) continue;
+            queued--;
+            start(unit, next);
+          }
+        } catch (e) {
+          subscriber.error(e);
+        } finally {
+          draining = false;
+        }
+        checkComplete();
+      }
+
+      subscriber.add(
+        source.subscribe({
+          next: (item) => {
+            const i = index++;
+            let unit: string;
+            try {
+              unit = unitOf(item);
+            } catch (e) {
+              return subscriber.error(e);
+            }
+            const queue = queues.get(unit) ?? [];
+            queues.set(unit, queue);
+            queue.push({ item, index: i });
+            queued++;
+            if (!busy.has(unit) && queue.length === 1) ready.push(unit);
+            drain();
+          },
+          error: (e: unknown) => subscriber.error(e),
+          complete: () => {
+            sourceDone = true;
+            checkComplete();
+          },
+        }),
+      );
+    });
+}

@@ -1,0 +1,186 @@
+import { either as E } from 'fp-ts';
+import { checkRow } from './check';
+import { SequenceError } from './error';
+import type {
+  All4CanonRow,
+  All4NikonRow,
+  DigitalPolarizerRow,
+  LedFanRow,
+  ModelLightRow,
+  Olat4CanonRow,
+  Olat4NikonRow,
+  Row,
+  RowOf,
+  RowParameters,
+  Sequence,
+} from './registers';
+import { parametersOf, type RegisterName } from './specs';
+
+/** Turns `-0` into `0` and booleans into `1` / `0`; anything else is left for the checks. */
+function normalize(value: unknown): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value === 0 ? 0 : value;
+}
+
+/**
+ * Checks any value as a row without throwing: `Right` with a fresh, valid row (parameters in CSV
+ * order), or `Left` with every problem as a readable line.
+ *
+ * ## Example
+ * ```ts
+ * const r = validateRow({ register: 'ALL_4_CANON', power: 80, shutterMs: 110 });
+ * if (E.isLeft(r)) console.log(r.left); // ['ALL_4_CANON shutterMs: 110 is out of range 0..109']
+ * ```
+ * @param input Any value, e.g. a row read from a JSON file.
+ */
+export function validateRow(input: unknown): E.Either<ReadonlyArray<string>, Row> {
+  const issues = checkRow(input);
+  if (issues.length > 0) return E.left(issues);
+  const source = input as Record<string, unknown>;
+  const register = source['register'] as RegisterName;
+  const row: Record<string, unknown> = { register };
+  for (const p of parametersOf(register)) row[p.name] = normalize(source[p.name]);
+  return E.right(row as Row);
+}
+
+/**
+ * Checks any value as a sequence without throwing: `Right` with fresh, valid rows, or `Left`
+ * with every problem, each prefixed with its 1-based row number (which is also its CSV line).
+ *
+ * ## Example
+ * ```ts
+ * const r = validateSequence([ledFan(1), { register: 'LED_FAN', state: 2 }]);
+ * if (E.isLeft(r)) console.log(r.left); // ['row 2: LED_FAN state: 2 is out of range 0..1']
+ * ```
+ * @param input Any value, e.g. a sequence read from a JSON file.
+ */
+export function validateSequence(input: unknown): E.Either<ReadonlyArray<string>, Sequence> {
+  if (!Array.isArray(input)) return E.left([`expected an array of rows, got ${typeof input}`]);
+  const issues: string[] = [];
+  const rows: Row[] = [];
+  input.forEach((item: unknown, index) => {
+    const result = validateRow(item);
+    if (E.isRight(result)) rows.push(result.right);
+    else issues.push(...result.left.map((issue) => `row ${index + 1}: ${issue}`));
+  });
+  return issues.length > 0 ? E.left(issues) : E.right(rows);
+}
+
+/**
+ * Builds a row of any register, checking every parameter.
+ *
+ * ## Example
+ * ```ts
+ * buildRow('ALL_4_CANON', { power: 80, shutterMs: 105 }); // { register: 'ALL_4_CANON', power: 80, shutterMs: 105 }
+ * ```
+ * @param register The register.
+ * @param parameters One integer per parameter of the register, each within its range.
+ * @throws {@link SequenceError} naming register, parameter, value and allowed range when a value
+ *   is missing, not an integer or out of range, or when an unknown parameter is given.
+ */
+export function buildRow<R extends RegisterName>(register: R, parameters: RowParameters<R>): RowOf<R> {
+  const result = validateRow({ ...(parameters as object), register });
+  if (E.isLeft(result)) throw new SequenceError(result.left);
+  return result.right as unknown as RowOf<R>;
+}
+
+/**
+ * A `MODEL_LIGHT` row: the constant model light at `power` %.
+ *
+ * ## Example
+ * ```ts
+ * modelLight(50); // { register: 'MODEL_LIGHT', power: 50 }
+ * modelLight(0); // model light off
+ * ```
+ * @param power 0 (off)..100.
+ * @throws {@link SequenceError} when `power` is not an integer in range.
+ */
+export function modelLight(power: number): ModelLightRow {
+  return buildRow('MODEL_LIGHT', { power });
+}
+
+/**
+ * An `ALL_4_NIKON` row: one picture with all four LEDs, for Nikon and Sony cameras.
+ *
+ * ## Example
+ * ```ts
+ * all4Nikon(80); // { register: 'ALL_4_NIKON', power: 80 }
+ * ```
+ * @param power Flash power %, 0..100.
+ * @throws {@link SequenceError} when `power` is not an integer in range.
+ */
+export function all4Nikon(power: number): All4NikonRow {
+  return buildRow('ALL_4_NIKON', { power });
+}
+
+/**
+ * An `ALL_4_CANON` row: one picture with all four LEDs, for Canon and other makes.
+ *
+ * ## Example
+ * ```ts
+ * all4Canon({ power: 80, shutterMs: 105 }); // { register: 'ALL_4_CANON', power: 80, shutterMs: 105 }
+ * all4Canon({ power: 80, shutterMs: 110 }); // throws: ALL_4_CANON shutterMs: 110 is out of range 0..109
+ * ```
+ * @param parameters `power` 0..100 and `shutterMs` (LED on-time) 0..109.
+ * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
+ */
+export function all4Canon(parameters: RowParameters<'ALL_4_CANON'>): All4CanonRow {
+  return buildRow('ALL_4_CANON', parameters);
+}
+
+/**
+ * An `OLAT_4_NIKON` row: four pictures, one LED at a time, for Nikon and Sony cameras.
+ *
+ * ## Example
+ * ```ts
+ * olat4Nikon({ power: 80, driveMode: 1 }); // continuous (burst) drive mode
+ * ```
+ * @param parameters `power` 0..100 and `driveMode` 0 (single frame) / 1 (continuous).
+ * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
+ */
+export function olat4Nikon(parameters: RowParameters<'OLAT_4_NIKON'>): Olat4NikonRow {
+  return buildRow('OLAT_4_NIKON', parameters);
+}
+
+/**
+ * An `OLAT_4_CANON` row: four pictures, one LED at a time, for Canon and other makes.
+ *
+ * ## Example
+ * ```ts
+ * olat4Canon({ power: 80, driveMode: 0 }); // single-frame drive mode
+ * ```
+ * @param parameters `power` 0..100 and `driveMode` 0 (single frame) / 1 (continuous).
+ * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
+ */
+export function olat4Canon(parameters: RowParameters<'OLAT_4_CANON'>): Olat4CanonRow {
+  return buildRow('OLAT_4_CANON', parameters);
+}
+
+/**
+ * A `LED_FAN` row: the LED cooling fans on (`1` / `true`) or off (`0` / `false`).
+ *
+ * ## Example
+ * ```ts
+ * ledFan(true); // { register: 'LED_FAN', state: 1 }
+ * ledFan(0); // { register: 'LED_FAN', state: 0 }
+ * ```
+ * @param state `1` / `true` = on, `0` / `false` = off.
+ * @throws {@link SequenceError} for any other value.
+ */
+export function ledFan(state: number | boolean): LedFanRow {
+  return buildRow('LED_FAN', { state: normalize(state) as number });
+}
+
+/**
+ * A `DIGITAL_POLARIZER` row: the electronic polarizer on (`1` / `true`) or off (`0` / `false`).
+ *
+ * ## Example
+ * ```ts
+ * digitalPolarizer(1); // { register: 'DIGITAL_POLARIZER', state: 1 }
+ * ```
+ * @param state `1` / `true` = on, `0` / `false` = off.
+ * @throws {@link SequenceError} for any other value.
+ */
+export function digitalPolarizer(state: number | boolean): DigitalPolarizerRow {
+  return buildRow('DIGITAL_POLARIZER', { state: normalize(state) as number });
+}

@@ -1,0 +1,136 @@
+import { isRegisterName, parametersOf, REGISTER_NAMES, type ParameterSpec, type RegisterName } from './specs';
+
+/**
+ * Shows a value in a message: numbers as written (`110`, `10.5`), anything else as short JSON.
+ *
+ * ## Example
+ * ```ts
+ * describeValue(110); // '110'
+ * describeValue('8O'); // '"8O"'
+ * ```
+ * @param value Any value.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (value === undefined) return 'undefined';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * The allowed range of a parameter as text, e.g. `0..109`.
+ *
+ * ## Example
+ * ```ts
+ * rangeOf({ name: 'shutterMs', min: 0, max: 109, meaning: '' }); // '0..109'
+ * ```
+ * @param parameter A parameter spec.
+ */
+export function rangeOf(parameter: ParameterSpec): string {
+  return `${parameter.min}..${parameter.max}`;
+}
+
+/**
+ * The message for a register name that is not known, with a hint when only the case is wrong.
+ *
+ * ## Example
+ * ```ts
+ * unknownRegister('all_4_canon'); // 'unknown register "all_4_canon" (did you mean ALL_4_CANON? ...)'
+ * ```
+ * @param name The value found where a register name was expected.
+ */
+export function unknownRegister(name: unknown): string {
+  if (name === undefined || name === '')
+    return `missing register (expected one of ${REGISTER_NAMES.join(', ')})`;
+  if (typeof name === 'string' && isRegisterName(name.toUpperCase()))
+    return `unknown register ${describeValue(name)} (did you mean ${name.toUpperCase()}? register names are upper case)`;
+  return `unknown register ${describeValue(name)} (expected one of ${REGISTER_NAMES.join(', ')})`;
+}
+
+/**
+ * Checks one parameter value against its spec; returns the problem, or `undefined` when valid.
+ *
+ * ## Example
+ * ```ts
+ * checkParameter('ALL_4_CANON', parametersOf('ALL_4_CANON')[1]!, 110);
+ * // 'ALL_4_CANON shutterMs: 110 is out of range 0..109'
+ * ```
+ * @param register The register the parameter belongs to (named in the message).
+ * @param parameter The parameter's spec.
+ * @param value The value to check; `undefined` means missing.
+ * @param shown How to show the value in a message (default: {@link describeValue}).
+ */
+export function checkParameter(
+  register: RegisterName,
+  parameter: ParameterSpec,
+  value: unknown,
+  shown: string = describeValue(value),
+): string | undefined {
+  const where = `${register} ${parameter.name}`;
+  if (value === undefined) return `${where}: missing (expected an integer ${rangeOf(parameter)})`;
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    return `${where}: ${shown} is not an integer (expected ${rangeOf(parameter)})`;
+  if (value < parameter.min || value > parameter.max)
+    return `${where}: ${shown} is out of range ${rangeOf(parameter)}`;
+  return undefined;
+}
+
+function names(register: RegisterName): string {
+  return parametersOf(register)
+    .map((p) => p.name)
+    .join(', ');
+}
+
+/**
+ * The message for a parameter a register does not have: an unknown key of a row object, or an
+ * extra CSV column.
+ *
+ * ## Example
+ * ```ts
+ * extraParameter('ALL_4_NIKON', 'shutterMs'); // 'ALL_4_NIKON: unknown parameter "shutterMs" (expected power)'
+ * extraParameter('ALL_4_NIKON', undefined, '105'); // 'ALL_4_NIKON: extra parameter 105 (expected 1: power)'
+ * ```
+ * @param register The register.
+ * @param key The unknown key of a row object, or `undefined` for an extra CSV column.
+ * @param column The text of the extra CSV column.
+ */
+export function extraParameter(register: RegisterName, key: string | undefined, column?: string): string {
+  if (key !== undefined)
+    return `${register}: unknown parameter ${describeValue(key)} (expected ${names(register)})`;
+  const expected = parametersOf(register).length;
+  return `${register}: extra parameter ${column ?? ''} (expected ${expected}: ${names(register)})`;
+}
+
+/**
+ * Checks any value as a row object: a known `register`, each parameter an integer in range, and
+ * no other keys. Returns every problem found; an empty array means the row is valid.
+ *
+ * ## Example
+ * ```ts
+ * checkRow({ register: 'ALL_4_CANON', power: 80, shutterMs: 110 });
+ * // ['ALL_4_CANON shutterMs: 110 is out of range 0..109']
+ * ```
+ * @param input Any value.
+ */
+export function checkRow(input: unknown): ReadonlyArray<string> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return [`expected a row object { register, ... }, got ${describeValue(input)}`];
+  const record = input as Record<string, unknown>;
+  const register = record['register'];
+  if (!isRegisterName(register)) return [unknownRegister(register)];
+  const params = parametersOf(register);
+  const issues: string[] = [];
+  for (const parameter of params) {
+    const issue = checkParameter(register, parameter, record[parameter.name]);
+    if (issue !== undefined) issues.push(issue);
+  }
+  for (const key of Object.keys(record)) {
+    if (key !== 'register' && !params.some((p) => p.name === key)) issues.push(extraParameter(register, key));
+  }
+  return issues;
+}

@@ -1,0 +1,90 @@
+import { either as E } from 'fp-ts';
+import { validateSequence } from './builders';
+import { checkParameter, extraParameter, unknownRegister } from './check';
+import { SequenceError } from './error';
+import type { Row, Sequence } from './registers';
+import { isRegisterName, parametersOf } from './specs';
+
+/**
+ * One problem found by {@link parse}: the 1-based line it is on, and what is wrong.
+ *
+ * ## Example
+ * ```ts
+ * const issue: SequenceIssue = { line: 2, message: 'ALL_4_CANON shutterMs: 110 is out of range 0..109' };
+ * ```
+ */
+export interface SequenceIssue {
+  /** The 1-based line number in the CSV text (blank lines count). */
+  readonly line: number;
+  /** What is wrong, naming register, parameter, value and allowed range where they apply. */
+  readonly message: string;
+}
+
+/**
+ * Writes a sequence as the CSV the unit expects: `REGISTER,p1,p2` per row, parameters in the
+ * order of {@link REGISTER_SPECS}, no header, `\n` after every row (an empty sequence is `''`).
+ * Every row is checked first, so a hand-made row object cannot smuggle a bad value to the unit.
+ *
+ * ## Example
+ * ```ts
+ * render([ledFan(1), all4Canon({ power: 80, shutterMs: 105 })]); // 'LED_FAN,1\nALL_4_CANON,80,105\n'
+ * ```
+ * @param sequence The rows, in the order the unit runs them.
+ * @throws {@link SequenceError} listing every invalid row (`row 2: ...`).
+ */
+export function render(sequence: Sequence): string {
+  const checked = validateSequence(sequence);
+  if (E.isLeft(checked)) throw new SequenceError(checked.left);
+  return checked.right.map((row) => `${renderRow(row)}\n`).join('');
+}
+
+function renderRow(row: Row): string {
+  const values = row as unknown as Record<string, number>;
+  return [row.register, ...parametersOf(row.register).map((p) => String(values[p.name]))].join(',');
+}
+
+const INTEGER = /^-?[0-9]+$/;
+
+function parseLine(text: string): E.Either<ReadonlyArray<string>, Row> {
+  const [name = '', ...columns] = text.split(',').map((column) => column.trim());
+  if (!isRegisterName(name)) return E.left([unknownRegister(name)]);
+  const params = parametersOf(name);
+  const issues: string[] = [];
+  const row: Record<string, unknown> = { register: name };
+  params.forEach((parameter, index) => {
+    const column = columns[index];
+    const value = column === undefined ? undefined : INTEGER.test(column) ? Number(column) : NaN;
+    const shown = column === undefined ? '' : INTEGER.test(column) ? column : JSON.stringify(column);
+    const issue = checkParameter(name, parameter, value, shown);
+    if (issue !== undefined) issues.push(issue);
+    row[parameter.name] = value === 0 ? 0 : value;
+  });
+  for (const column of columns.slice(params.length)) issues.push(extraParameter(name, undefined, column));
+  return issues.length > 0 ? E.left(issues) : E.right(row as Row);
+}
+
+/**
+ * Reads sequence CSV text and checks every row. Never throws; collects **all** problems, each
+ * with its 1-based line number. Tolerates `\r\n` line ends, blank lines and whitespace around
+ * lines and columns; register names are case-sensitive; parameters must be decimal integers.
+ *
+ * ## Example
+ * ```ts
+ * const r = parse('LED_FAN,1\nALL_4_CANON,80,110\n');
+ * if (E.isLeft(r)) console.log(r.left); // [{ line: 2, message: 'ALL_4_CANON shutterMs: 110 is out of range 0..109' }]
+ * ```
+ * @param csv The file content.
+ * @return `Right` with the rows, or `Left` with every {@link SequenceIssue}.
+ */
+export function parse(csv: string): E.Either<ReadonlyArray<SequenceIssue>, Sequence> {
+  const issues: SequenceIssue[] = [];
+  const rows: Row[] = [];
+  csv.split('\n').forEach((raw, index) => {
+    const text = raw.trim();
+    if (text === '') return;
+    const result = parseLine(text);
+    if (E.isRight(result)) rows.push(result.right);
+    else issues.push(...result.left.map((message) => ({ line: index + 1, message })));
+  });
+  return issues.length > 0 ? E.left(issues) : E.right(rows);
+}

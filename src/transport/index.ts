@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './listenPayloads';
+export * from './listen';
+export * from './send';

@@ -1,0 +1,145 @@
+import * as net from 'node:net';
+import { Observable } from 'rxjs';
+import { encodeRequest } from '../protocol/encode';
+import type { PycomRequest } from '../protocol/requests';
+import { SendError, sendCause } from './errors';
+
+/** The port pycom listens on. */
+export const PYCOM_PORT = 5000;
+
+/**
+ * Where to send: a host (port {@link PYCOM_PORT}) or a host and port.
+ *
+ * ## Example
+ * ```ts
+ * const a: Target = '127.0.0.2';
+ * const b: Target = { host: '127.0.0.1', port: 5001 };
+ * ```
+ */
+export type Target = string | { readonly host: string; readonly port?: number };
+
+/**
+ * Options of {@link send} and {@link sendPayload}.
+ *
+ * ## Example
+ * ```ts
+ * send('127.0.0.2', beat, { connectTimeoutMs: 1000 });
+ * ```
+ */
+export interface SendOptions {
+  /** Give up if the TCP connection is not established within this time. Default 3 000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** Give up if the peer has not taken the payload and closed within this time. Default 10 000 ms. */
+  readonly timeoutMs?: number;
+  /** Called once connected, with the local address and port this machine used. */
+  readonly onConnect?: (local: { readonly address: string; readonly port: number }) => void;
+}
+
+/** The defaults of {@link SendOptions}. */
+export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as const;
+
+/**
+ * Splits a {@link Target} into host and port.
+ *
+ * ## Example
+ * ```ts
+ * resolveTarget('127.0.0.2'); // { host: '127.0.0.2', port: 5000 }
+ * ```
+ * @param target A host, or a host and port.
+ */
+export function resolveTarget(target: Target): { host: string; port: number } {
+  return typeof target === 'string'
+    ? { host: target, port: PYCOM_PORT }
+    : { host: target.host, port: target.port ?? PYCOM_PORT };
+}
+
+/**
+ * Sends raw bytes on a fresh connection, the way pycom's peers talk: connect, write, end.
+ * Used by {@link send}, and by the simulator to send events.
+ *
+ * Completes when the hand-over is done: every byte was written, this side ended (half-close), and
+ * the peer closed the connection, which pycom does once it has the request. Errors with a
+ * {@link SendError}. Unsubscribing earlier destroys the socket.
+ *
+ * ## Example
+ * ```ts
+ * sendPayload({ host: '127.0.0.1', port: 5000 }, Buffer.from('{}')).subscribe({ complete: () => console.log('delivered') });
+ * ```
+ * @param target The receiver.
+ * @param bytes The payload.
+ * @param options Timeouts.
+ */
+export function sendPayload(target: Target, bytes: Uint8Array, options: SendOptions = {}): Observable<void> {
+  const { host, port } = resolveTarget(target);
+  const connectMs = options.connectTimeoutMs ?? SEND_DEFAULTS.connectTimeoutMs;
+  const totalMs = options.timeoutMs ?? SEND_DEFAULTS.timeoutMs;
+  return new Observable<void>((subscriber) => {
+    let connected = false;
+    let written = false;
+    const socket = net.connect({ host, port, noDelay: true });
+    const fail = (cause: ReturnType<typeof sendCause>, code: string | undefined, detail: string) => {
+      clearTimeout(connectTimer);
+      clearTimeout(totalTimer);
+      socket.destroy();
+      subscriber.error(new SendError(host, port, cause, code, detail));
+    };
+    const connectTimer = setTimeout(
+      () => fail('timeout', undefined, `not connected within ${connectMs} ms`),
+      connectMs,
+    );
+    const totalTimer = setTimeout(
+      () => fail('timeout', undefined, `the peer did not take the request and close within ${totalMs} ms`),
+      totalMs,
+    );
+    socket.on('connect', () => {
+      connected = true;
+      clearTimeout(connectTimer);
+      options.onConnect?.({ address: socket.localAddress ?? '', port: socket.localPort ?? 0 });
+      socket.end(bytes, () => {
+        written = true;
+      });
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      const cause = sendCause(err.code);
+      fail(cause, err.code, `${connected ? '' : 'connect: '}${err.code ?? err.message}`);
+    });
+    socket.on('close', (hadError) => {
+      if (hadError || subscriber.closed) return;
+      clearTimeout(connectTimer);
+      clearTimeout(totalTimer);
+      if (written) subscriber.complete();
+      else
+        subscriber.error(
+          new SendError(host, port, 'reset', undefined, 'closed by the peer before the request was written'),
+        );
+    });
+    return () => {
+      clearTimeout(connectTimer);
+      clearTimeout(totalTimer);
+      socket.destroy();
+    };
+  });
+}
+
+/**
+ * Sends one request (heartbeat or command) to a unit on a fresh connection.
+ *
+ * A cold Observable: nothing happens until subscribed. It completes when the unit has the request
+ * (all bytes written, this side ended, and the unit closed the connection); pycom never answers
+ * on that connection: answers arrive later through {@link listen}. Errors with a
+ * {@link SendError} whose `cause` is `refused`, `timeout`, `reset`, `dns`, `unreachable` or
+ * `other`; never an unhandled `'error'` event.
+ *
+ * ## Example
+ * ```ts
+ * send('192.168.0.23', { ...me, type_: 'cmd', command: 'uptime' }).subscribe({
+ *   error: (e: SendError) => console.error(e.message),
+ * });
+ * ```
+ * @param target The unit (port 5000 unless given).
+ * @param request The heartbeat or command.
+ * @param options Timeouts.
+ */
+export function send(target: Target, request: PycomRequest, options: SendOptions = {}): Observable<void> {
+  return sendPayload(target, encodeRequest(request), options);
+}
