@@ -99,6 +99,11 @@ export interface AwaitOutputOptions {
   timeoutMs?: number;
   /** Whether an output comes from the unit a request names. Default {@link isFromUnit}. */
   isFrom?: (unit: string, event: Output) => boolean;
+  /**
+   * Requests that stop waiting at once, without any result: emit a request here (the same object
+   * `request$` emitted) when it never reached its unit, e.g. because the send failed.
+   */
+  cancel$?: Observable<PendingCommand>;
 }
 
 /** Default time allowed for an output, in ms. */
@@ -134,7 +139,8 @@ interface Waiting<R> {
  * - When the events complete, no output can come any more: every request still waiting is emitted
  *   at once as a `timeout` (oldest first), then the result completes. The completion of
  *   `request$` alone completes nothing.
- * - An error of either input, or thrown by `isFrom`, is propagated. Unsubscribing clears every timer.
+ * - A request emitted by `options.cancel$` stops waiting silently (for commands that never left).
+ * - An error of any input, or thrown by `isFrom`, is propagated. Unsubscribing clears every timer.
  *
  * ## Example
  * ```ts
@@ -199,7 +205,17 @@ export function awaitOutput<R extends PendingCommand>(
         subscriber.complete();
       };
 
+      const cancel = (request: PendingCommand): void => {
+        const entry = waiting.find((w) => w.request === request);
+        if (entry !== undefined) stopWaiting(entry);
+      };
+
       subscriber.add(request$.subscribe({ next: register, error: (e: unknown) => subscriber.error(e) }));
+      if (options.cancel$ !== undefined) {
+        subscriber.add(
+          options.cancel$.subscribe({ next: cancel, error: (e: unknown) => subscriber.error(e) }),
+        );
+      }
       if (subscriber.closed) return;
       subscriber.add(
         events$.subscribe({

@@ -31,8 +31,25 @@ export interface SendOptions {
   readonly connectTimeoutMs?: number;
   /** Give up if the peer has not taken the payload and closed within this time. Default 10 000 ms. */
   readonly timeoutMs?: number;
+  /** The local address to send from (default: chosen by the system). */
+  readonly localAddress?: string;
   /** Called once connected, with the local address and port this machine used. */
-  readonly onConnect?: (local: { readonly address: string; readonly port: number }) => void;
+  readonly onConnect?: (local: LocalAddress) => void;
+}
+
+/**
+ * This machine's end of a connection.
+ *
+ * ## Example
+ * ```ts
+ * send(unit, beat, { onConnect: (local: LocalAddress) => console.log('reached it from', local.address) });
+ * ```
+ */
+export interface LocalAddress {
+  /** The local IP address the system chose (or `localAddress`). */
+  readonly address: string;
+  /** The local port. */
+  readonly port: number;
 }
 
 /** The defaults of {@link SendOptions}. */
@@ -66,17 +83,22 @@ export function resolveTarget(target: Target): { host: string; port: number } {
  * sendPayload({ host: '127.0.0.1', port: 5000 }, Buffer.from('{}')).subscribe({ complete: () => console.log('delivered') });
  * ```
  * @param target The receiver.
- * @param bytes The payload.
+ * @param bytes The payload, or a function of the local address that returns it (called once
+ * connected; lets a request carry the address that actually reaches the unit).
  * @param options Timeouts.
  */
-export function sendPayload(target: Target, bytes: Uint8Array, options: SendOptions = {}): Observable<void> {
+export function sendPayload(
+  target: Target,
+  bytes: Uint8Array | ((local: LocalAddress) => Uint8Array),
+  options: SendOptions = {},
+): Observable<void> {
   const { host, port } = resolveTarget(target);
   const connectMs = options.connectTimeoutMs ?? SEND_DEFAULTS.connectTimeoutMs;
   const totalMs = options.timeoutMs ?? SEND_DEFAULTS.timeoutMs;
   return new Observable<void>((subscriber) => {
     let connected = false;
     let written = false;
-    const socket = net.connect({ host, port, noDelay: true });
+    const socket = net.connect({ host, port, noDelay: true, localAddress: options.localAddress });
     const fail = (cause: ReturnType<typeof sendCause>, code: string | undefined, detail: string) => {
       clearTimeout(connectTimer);
       clearTimeout(totalTimer);
@@ -94,8 +116,9 @@ export function sendPayload(target: Target, bytes: Uint8Array, options: SendOpti
     socket.on('connect', () => {
       connected = true;
       clearTimeout(connectTimer);
-      options.onConnect?.({ address: socket.localAddress ?? '', port: socket.localPort ?? 0 });
-      socket.end(bytes, () => {
+      const local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
+      options.onConnect?.(local);
+      socket.end(typeof bytes === 'function' ? bytes(local) : bytes, () => {
         written = true;
       });
     });
@@ -137,9 +160,17 @@ export function sendPayload(target: Target, bytes: Uint8Array, options: SendOpti
  * });
  * ```
  * @param target The unit (port 5000 unless given).
- * @param request The heartbeat or command.
+ * @param request The heartbeat or command, or a function of the local address that returns it.
  * @param options Timeouts.
  */
-export function send(target: Target, request: PycomRequest, options: SendOptions = {}): Observable<void> {
-  return sendPayload(target, encodeRequest(request), options);
+export function send(
+  target: Target,
+  request: PycomRequest | ((local: LocalAddress) => PycomRequest),
+  options: SendOptions = {},
+): Observable<void> {
+  const bytes =
+    typeof request === 'function'
+      ? (local: LocalAddress) => encodeRequest(request(local))
+      : encodeRequest(request);
+  return sendPayload(target, bytes, options);
 }

@@ -1,0 +1,92 @@
+import type { Heartbeat } from '../protocol/requests';
+import type { KnownCoordinator } from './types';
+
+/**
+ * The key that tells coordinators apart: their `id`, source IP and event port. A coordinator that
+ * comes back with the same three is "the same coordinator" (no second `unit_info`).
+ *
+ * ## Example
+ * ```ts
+ * coordinatorKey({ id: '7756f193', host: '127.0.0.1', port: 5001 }); // '7756f193@127.0.0.1:5001'
+ * ```
+ * @param c The coordinator.
+ */
+export function coordinatorKey(c: Pick<KnownCoordinator, 'id' | 'host' | 'port'>): string {
+  return `${c.id}@${c.host}:${c.port}`;
+}
+
+/**
+ * The coordinators a simulated unit knows, each forgotten after `timeoutMs` without a heartbeat,
+ * and the set of coordinators that already got `unit_info` (kept when they expire, so a
+ * reconnection does not get a second one; cleared only by `clear()`, i.e. a reboot).
+ *
+ * ## Example
+ * ```ts
+ * const registry = new CoordinatorRegistry(15_000, (c) => console.log('expired', c.id));
+ * registry.heartbeat(beat, '127.0.0.1');
+ * ```
+ */
+export class CoordinatorRegistry {
+  private readonly known = new Map<string, { coordinator: KnownCoordinator; timer: NodeJS.Timeout }>();
+  private readonly informed = new Set<string>();
+
+  /**
+   * @param timeoutMs Silence after which a coordinator is forgotten.
+   * @param onExpired Called with each forgotten coordinator.
+   */
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onExpired: (coordinator: KnownCoordinator) => void,
+  ) {}
+
+  /**
+   * Records a heartbeat from a coordinator and restarts its expiry timer.
+   * @param beat The heartbeat (its `coordinator` field is not checked here).
+   * @param host The source IP of the heartbeat's connection.
+   * @return The coordinator, and whether it was new.
+   */
+  heartbeat(beat: Heartbeat, host: string): { coordinator: KnownCoordinator; added: boolean } {
+    const now = Date.now();
+    const key = coordinatorKey({ id: beat.id, host, port: beat.port });
+    const previous = this.known.get(key);
+    if (previous !== undefined) clearTimeout(previous.timer);
+    const coordinator: KnownCoordinator = {
+      id: beat.id,
+      name: beat.name,
+      host,
+      port: beat.port,
+      since: previous?.coordinator.since ?? now,
+      lastHeartbeatAt: now,
+    };
+    const timer = setTimeout(() => {
+      this.known.delete(key);
+      this.onExpired(coordinator);
+    }, this.timeoutMs);
+    this.known.set(key, { coordinator, timer });
+    return { coordinator, added: previous === undefined };
+  }
+
+  /** The coordinators known now, in the order they were first heard. */
+  list(): ReadonlyArray<KnownCoordinator> {
+    return [...this.known.values()].map((entry) => entry.coordinator);
+  }
+
+  /**
+   * Marks a coordinator as having got `unit_info`.
+   * @param coordinator The coordinator.
+   * @return `true` if it had not got one yet (so it should be sent now).
+   */
+  markInformed(coordinator: KnownCoordinator): boolean {
+    const key = coordinatorKey(coordinator);
+    if (this.informed.has(key)) return false;
+    this.informed.add(key);
+    return true;
+  }
+
+  /** Forgets everything (coordinators and who got `unit_info`) and cancels every timer. */
+  clear(): void {
+    for (const entry of this.known.values()) clearTimeout(entry.timer);
+    this.known.clear();
+    this.informed.clear();
+  }
+}

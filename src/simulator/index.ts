@@ -1,0 +1,25 @@
+/**
+ * A simulated LightArray4 unit (pycom plus a boardio stand-in) over real sockets, for tests,
+ * demos and users without hardware: `import { simulateUnit } from 'pycom-rx/simulator'`.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export { simulateUnit, SIMULATOR_DEFAULTS } from './simulateUnit';
+export { simulateUnits, nthAddress, type SimulateUnitsOptions, type SimulatedUnits } from './simulateUnits';
+export { isLoopbackAddress, UnsafeAddressError } from './loopback';
+export {
+  BOARDIO_READY,
+  SEQUENCE_COMPLETE,
+  SEQUENCE_FILE,
+  STANDALONE_SEQUENCE_FILE,
+  boardioError,
+} from './boardio';
+export { TIMEOUT_EXIT_CODE } from './command';
+export {
+  macAddressFromId,
+  randomUnitId,
+  defaultUnitInfo,
+  SIMULATED_PYCOM_VERSION,
+  SIMULATED_UNIT_NAME,
+} from './identity';

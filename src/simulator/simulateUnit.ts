@@ -1,0 +1,245 @@
+import { Subject } from 'rxjs';
+import type { Identity } from '../protocol/identity';
+import { Faults } from './faults';
+import { defaultUnitInfo, randomUnitId, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from './identity';
+import { assertBindable } from './loopback';
+import { UnitSession } from './session';
+import { createShellExecutor } from './shellExecutor';
+import type {
+  ActivityInput,
+  KnownCoordinator,
+  RebootOptions,
+  SimulatedUnit,
+  SimulateUnitOptions,
+  UnitActivity,
+} from './types';
+import { createWorkspace, removeWorkspace } from './workspace';
+
+/**
+ * The defaults of {@link SimulateUnitOptions}: pycom's own timings where the vendor documents
+ * them (15 s coordinator expiry, port 5000), and safe limits elsewhere.
+ *
+ * ## Example
+ * ```ts
+ * simulateUnit({ coordinatorTimeoutMs: SIMULATOR_DEFAULTS.coordinatorTimeoutMs / 100 });
+ * ```
+ */
+export const SIMULATOR_DEFAULTS = {
+  /** Loopback, so the unit's shell is not exposed. */
+  host: '127.0.0.1',
+  /** pycom's port. */
+  port: 5000,
+  /** A short boot. */
+  hardwareReadyDelayMs: 1_000,
+  /** pycom's documented 15 s. */
+  coordinatorTimeoutMs: 15_000,
+  /** Commands are killed after 30 s. */
+  commandTimeoutMs: 30_000,
+  /** 256 KiB of stdout and of stderr. */
+  maxOutputBytes: 256 * 1024,
+  /** One command at a time. */
+  commandConcurrency: 1,
+  /** 100 ms per sequence row. */
+  rowDurationMs: 100,
+  /** 1 MiB per request. */
+  maxRequestBytes: 1024 * 1024,
+  /** 5 s of silence on a request connection. */
+  requestIdleTimeoutMs: 5_000,
+  /** 2 s to connect to a coordinator. */
+  deliveryConnectTimeoutMs: 2_000,
+  /** 5 s for a coordinator to take an event and close. */
+  deliveryTimeoutMs: 5_000,
+} as const;
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+  return value;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+  return value;
+}
+
+/**
+ * Starts a simulated LightArray4 unit: pycom listening on `host:port` (default `127.0.0.1:5000`)
+ * plus a boardio stand-in, talking the protocol over real sockets.
+ *
+ * It reads one JSON request per connection, never answers on it, and sends every event on a new
+ * connection to the request's source IP at the payload's `port`. Heartbeats with
+ * `coordinator: true` make it know a coordinator (forgotten after `coordinatorTimeoutMs` of
+ * silence); `unit_info` goes once to each coordinator once the hardware is ready. Commands run in
+ * a real `/bin/sh` (or the given executor) and answer with an `output` event to their sender;
+ * `boardiocli` verbs drive the simulated boardio, whose `message` events go to the same sender.
+ *
+ * Only loopback addresses are bound unless `allowNonLoopback` is set: it throws an
+ * {@link UnsafeAddressError} otherwise. Always call `close()`: it releases the port, kills
+ * commands, clears every timer and removes the temporary home.
+ *
+ * ## Example
+ * ```ts
+ * const unit = simulateUnit({ host: '127.0.0.2', hardwareReadyDelayMs: 100 });
+ * unit.events$.subscribe((a) => console.log(a.kind));
+ * await unit.ready;
+ * // ... send heartbeats and commands to 127.0.0.2:5000 ...
+ * await unit.close();
+ * ```
+ * @param options Address, identity, executor, timers and limits; all optional.
+ * @return The running unit; `ready` resolves once it listens.
+ */
+export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
+  const host = options.host ?? SIMULATOR_DEFAULTS.host;
+  assertBindable(host, options.allowNonLoopback ?? false);
+  const requestedPort = options.port ?? SIMULATOR_DEFAULTS.port;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535)
+    throw new RangeError(`port must be an integer 0..65535, got ${requestedPort}`);
+  const timing = {
+    hardwareReadyDelayMs: nonNegative(
+      'hardwareReadyDelayMs',
+      options.hardwareReadyDelayMs ?? SIMULATOR_DEFAULTS.hardwareReadyDelayMs,
+    ),
+    coordinatorTimeoutMs: positive(
+      'coordinatorTimeoutMs',
+      options.coordinatorTimeoutMs ?? SIMULATOR_DEFAULTS.coordinatorTimeoutMs,
+    ),
+    commandTimeoutMs: positive(
+      'commandTimeoutMs',
+      options.commandTimeoutMs ?? SIMULATOR_DEFAULTS.commandTimeoutMs,
+    ),
+    maxOutputBytes: nonNegative(
+      'maxOutputBytes',
+      options.maxOutputBytes ?? SIMULATOR_DEFAULTS.maxOutputBytes,
+    ),
+    commandConcurrency: positive(
+      'commandConcurrency',
+      options.commandConcurrency ?? SIMULATOR_DEFAULTS.commandConcurrency,
+    ),
+    rowDurationMs: options.rowDurationMs ?? SIMULATOR_DEFAULTS.rowDurationMs,
+    maxRequestBytes: positive(
+      'maxRequestBytes',
+      options.maxRequestBytes ?? SIMULATOR_DEFAULTS.maxRequestBytes,
+    ),
+    requestIdleTimeoutMs: positive(
+      'requestIdleTimeoutMs',
+      options.requestIdleTimeoutMs ?? SIMULATOR_DEFAULTS.requestIdleTimeoutMs,
+    ),
+    deliveryConnectTimeoutMs: positive(
+      'deliveryConnectTimeoutMs',
+      options.deliveryConnectTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryConnectTimeoutMs,
+    ),
+    deliveryTimeoutMs: positive(
+      'deliveryTimeoutMs',
+      options.deliveryTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryTimeoutMs,
+    ),
+  };
+
+  const id = options.id ?? randomUnitId();
+  const name = options.name ?? SIMULATED_UNIT_NAME;
+  const ip = options.ip ?? host;
+  const version = options.version ?? SIMULATED_PYCOM_VERSION;
+  const unitInfo = { ...defaultUnitInfo(id), ...options.unitInfo };
+  const workspace = createWorkspace(options.homeFiles);
+  const shell =
+    options.executor === undefined || options.executor === 'shell'
+      ? createShellExecutor(workspace, { maxOutputBytes: timing.maxOutputBytes })
+      : undefined;
+  const executor =
+    shell?.run ?? (options.executor as Exclude<SimulateUnitOptions['executor'], 'shell' | undefined>);
+  const faults = new Faults();
+  const events = new Subject<UnitActivity>();
+
+  let port = requestedPort;
+  let session: UnitSession | undefined;
+  let closing = false;
+  let closed: Promise<void> | undefined;
+  let reboots = 0;
+  let downtime: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+
+  const report = (activity: ActivityInput) => {
+    events.next({ ...activity, at: Date.now(), unit: id } as UnitActivity);
+  };
+  const identity = (): Identity => ({ id, name, ip, port, version, coordinator: false });
+
+  const boot = (): Promise<void> => {
+    if (closing) return Promise.reject(new Error(`simulated unit ${id} is closed`));
+    session = new UnitSession({
+      host,
+      port,
+      identity,
+      unitInfo,
+      home: workspace.home,
+      executor,
+      faults,
+      report,
+      onBound: (bound) => {
+        port = bound;
+      },
+      ...timing,
+    });
+    return session.start();
+  };
+
+  const ready = Promise.resolve().then(boot);
+  ready.catch(() => undefined);
+
+  const reboot = async (rebootOptions: RebootOptions = {}): Promise<void> => {
+    const downtimeMs = nonNegative('downtimeMs', rebootOptions.downtimeMs ?? 0);
+    if (closing) throw new Error(`simulated unit ${id} is closed`);
+    await ready;
+    const mine = ++reboots;
+    report({ kind: 'reboot' });
+    session?.stop();
+    session = undefined;
+    if (downtimeMs > 0) {
+      await new Promise<void>((resolve) => {
+        downtime = { timer: setTimeout(resolve, downtimeMs), resolve };
+      });
+      downtime = undefined;
+    }
+    if (closing) throw new Error(`simulated unit ${id} was closed while rebooting`);
+    if (mine !== reboots) return; // a later reboot took over
+    await boot();
+  };
+
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      if (downtime !== undefined) {
+        clearTimeout(downtime.timer);
+        downtime.resolve();
+      }
+      await ready.catch(() => undefined);
+      session?.stop();
+      session = undefined;
+      await shell?.dispose();
+      await removeWorkspace(workspace);
+      // Let the listener's handle finish closing before reporting the unit closed.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      report({ kind: 'closed' });
+      events.complete();
+    })();
+    return closed;
+  };
+
+  return {
+    host,
+    get port() {
+      return port;
+    },
+    get identity() {
+      return identity();
+    },
+    home: workspace.home,
+    events$: events.asObservable(),
+    ready,
+    faults,
+    get hardwareReady() {
+      return session?.hardwareReady ?? false;
+    },
+    coordinators: (): ReadonlyArray<KnownCoordinator> => session?.registry.list() ?? [],
+    reboot,
+    close,
+  };
+}
