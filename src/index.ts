@@ -11,4 +11,5 @@
 export * from './protocol';
 export * from './transport';
 export * from './operators';
+export * from './coordinator';
 export * from './sequence';

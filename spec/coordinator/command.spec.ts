@@ -1,0 +1,217 @@
+import * as net from 'node:net';
+import { firstValueFrom, from, lastValueFrom, tap, toArray } from 'rxjs';
+import {
+  createCoordinator,
+  ListenError,
+  OutputTimeoutError,
+  SendError,
+  send,
+  type Coordinator,
+} from '../../src';
+import { simulateUnit, simulateUnits, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
+import { canConnect } from '../helpers/net';
+import { echoExecutor, nextMatching } from './helpers';
+
+const coordinatorAt = (extra: Parameters<typeof createCoordinator>[0] = {}): Coordinator =>
+  createCoordinator({ listen: { host: '127.0.0.1', port: 0 }, commandTimeoutMs: 5_000, ...extra });
+
+describe('coordinator commands', () => {
+  let unit: SimulatedUnit;
+  afterEach(async () => unit?.close());
+
+  it('sends a shell command to a unit and emits its output (real /bin/sh)', async () => {
+    unit = simulateUnit({ host: '127.0.10.2', hardwareReadyDelayMs: 10 });
+    await unit.ready;
+    const coordinator = coordinatorAt();
+    const output = await firstValueFrom(coordinator.command('127.0.10.2', 'echo hi; echo there'));
+    expect(output).toMatchObject({
+      type_: 'output',
+      output: 'hi\nthere\n',
+      id: unit.identity.id,
+      ip: '127.0.10.2',
+    });
+    const failing = await firstValueFrom(coordinator.command('127.0.10.2', 'ls /no-such-dir'));
+    expect(failing.output).toMatch(/No such file or directory/);
+  });
+
+  it('sends the coordinator identity with the bound port and the address that reaches the unit', async () => {
+    unit = simulateUnit({ host: '127.0.10.3', executor: echoExecutor });
+    await unit.ready;
+    const requests: UnitActivity[] = [];
+    unit.events$.subscribe((a) => a.kind === 'request' && requests.push(a));
+    const coordinator = coordinatorAt({ name: 'rig-7', id: 'abcdef12' });
+    let port = 0;
+    const keep = coordinator.listening$.subscribe((a) => (port = a.port));
+    await firstValueFrom(coordinator.command('127.0.10.3', 'echo x'));
+    keep.unsubscribe();
+    expect(requests[0]).toMatchObject({
+      kind: 'request',
+      request: {
+        id: 'abcdef12',
+        name: 'rig-7',
+        ip: '127.0.0.1',
+        port,
+        coordinator: true,
+        type_: 'cmd',
+        command: 'echo x',
+      },
+    });
+    expect(port).toBeGreaterThan(0);
+  });
+
+  it('sends commands to the same unit one at a time: the next leaves only after the previous output', async () => {
+    unit = simulateUnit({ host: '127.0.10.4', executor: echoExecutor, commandConcurrency: 4 });
+    await unit.ready;
+    const log: string[] = [];
+    unit.events$.subscribe((a) => {
+      if (a.kind === 'request' && 'command' in a.request) log.push(`request ${a.request.command}`);
+      if (a.kind === 'command-finished') log.push(`output ${a.output.trim()}`);
+    });
+    const coordinator = coordinatorAt();
+    const outputs = await Promise.all(
+      ['a', 'b', 'c'].map((t) => firstValueFrom(coordinator.command('127.0.10.4', `echo ${t}`))),
+    );
+    expect(outputs.map((o) => o.output)).toEqual(['a\n', 'b\n', 'c\n']);
+    expect(log).toEqual([
+      'request echo a',
+      'output a',
+      'request echo b',
+      'output b',
+      'request echo c',
+      'output c',
+    ]);
+  });
+
+  it('fails with an OutputTimeoutError when no output comes in time, and the next command still works', async () => {
+    unit = simulateUnit({ host: '127.0.10.5', executor: echoExecutor });
+    await unit.ready;
+    unit.faults.dropNext(1);
+    const coordinator = coordinatorAt();
+    const keep = coordinator.events$.subscribe();
+    const error = await firstValueFrom(
+      coordinator.command('127.0.10.5', 'echo lost', { timeoutMs: 300 }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputTimeoutError);
+    expect(error).toMatchObject({ unit: '127.0.10.5', timeoutMs: 300 });
+    const next = await firstValueFrom(coordinator.command('127.0.10.5', 'echo found'));
+    keep.unsubscribe();
+    expect(next.output).toBe('found\n');
+  });
+
+  it('fails with a SendError when the unit is unreachable, without waiting for a timeout', async () => {
+    const coordinator = coordinatorAt();
+    const started = Date.now();
+    const error = await firstValueFrom(coordinator.command('127.0.10.250', 'echo x')).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SendError);
+    expect(error).toMatchObject({ cause: 'refused', host: '127.0.10.250' });
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('fails with a ListenError when its port is in use', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const { port } = blocker.address() as net.AddressInfo;
+    const coordinator = createCoordinator({ listen: { host: '127.0.0.1', port } });
+    const error = await firstValueFrom(coordinator.command('127.0.10.250', 'echo x')).catch(
+      (e: unknown) => e,
+    );
+    await new Promise((r) => blocker.close(r));
+    expect(error).toBeInstanceOf(ListenError);
+    expect(error).toMatchObject({ cause: 'in-use', port });
+  });
+
+  it('reports outputs that no command waits for on unmatched$', async () => {
+    unit = simulateUnit({ host: '127.0.10.6', executor: echoExecutor });
+    await unit.ready;
+    const coordinator = coordinatorAt();
+    const unmatched = nextMatching(coordinator.unmatched$, () => true);
+    const bound = await firstValueFrom(coordinator.listening$); // bound by the subscription above
+    const stray = {
+      ...coordinator.identity('127.0.0.1'),
+      port: bound.port,
+      type_: 'cmd' as const,
+      command: 'echo stray',
+    };
+    await lastValueFrom(send('127.0.10.6', stray), { defaultValue: undefined });
+    expect((await unmatched).output).toBe('stray\n');
+  });
+
+  it('releases the port and leaves nothing open once every subscriber is gone', async () => {
+    unit = simulateUnit({ host: '127.0.10.7', executor: echoExecutor });
+    await unit.ready;
+    const coordinator = coordinatorAt();
+    const address = await firstValueFrom(coordinator.listening$);
+    await firstValueFrom(coordinator.command('127.0.10.7', 'echo bye'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await canConnect(address.port)).toBe(false);
+  });
+});
+
+describe('coordinator.run', () => {
+  it('matches every output to its own command: 20 units x 100 commands, units in parallel', async () => {
+    const sim = simulateUnits(20, { base: '127.0.11.2', executor: echoExecutor, hardwareReadyDelayMs: 10 });
+    await sim.ready;
+    try {
+      const coordinator = coordinatorAt();
+      const jobs = sim.units.flatMap((u, i) =>
+        Array.from({ length: 100 }, (_, n) => ({ unit: u.host, command: `echo token-${i}-${n}`, index: n })),
+      );
+      // interleave the units, as a real pipeline would
+      jobs.sort((a, b) => a.index - b.index);
+      const results = await lastValueFrom(coordinator.run(from(jobs)).pipe(toArray()));
+      expect(results).toHaveLength(2000);
+      for (const r of results) {
+        expect(r.ok).toBe(true);
+        if (r.ok) {
+          expect(r.output.output).toBe(`${r.request.command.slice(5)}\n`);
+          expect(r.output.ip).toBe(r.unit);
+        }
+      }
+      // per unit, results come back in the order the commands were given
+      for (const u of sim.units) {
+        const mine = results.filter((r) => r.unit === u.host).map((r) => r.request.index);
+        expect(mine).toEqual(Array.from({ length: 100 }, (_, n) => n));
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('keeps going when one unit stops mid-run: its commands fail, the others finish', async () => {
+    const sim = simulateUnits(3, { base: '127.0.11.40', executor: echoExecutor, hardwareReadyDelayMs: 10 });
+    await sim.ready;
+    try {
+      const coordinator = coordinatorAt({ commandTimeoutMs: 500 });
+      const jobs = Array.from({ length: 30 }, (_, n) =>
+        sim.units.map((u) => ({ unit: u.host, command: `echo ${n}` })),
+      ).flat();
+      const dying = sim.units[1]!;
+      let seen = 0;
+      const results = await lastValueFrom(
+        coordinator.run(from(jobs)).pipe(
+          tap((r) => {
+            if (r.unit === dying.host && ++seen === 10) void dying.close();
+          }),
+          toArray(),
+        ),
+      );
+      const byUnit = (host: string) => results.filter((r) => r.unit === host);
+      expect(byUnit(sim.units[0]!.host).every((r) => r.ok)).toBe(true);
+      expect(byUnit(sim.units[2]!.host).every((r) => r.ok)).toBe(true);
+      expect(byUnit(sim.units[0]!.host)).toHaveLength(30);
+      const failed = byUnit(dying.host).filter((r) => !r.ok);
+      expect(byUnit(dying.host)).toHaveLength(30);
+      expect(failed.length).toBeGreaterThanOrEqual(19);
+      for (const f of failed) {
+        if (!f.ok)
+          expect(f.error).toEqual(
+            expect.objectContaining({ name: expect.stringMatching(/SendError|OutputTimeoutError/) }),
+          );
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+});
