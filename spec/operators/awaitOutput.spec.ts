@@ -90,6 +90,15 @@ describe('awaitOutput', () => {
     });
   });
 
+  it('stops waiting, silently, for a command cancelled because it never left', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      const request$ = hot<Req>('-ab------', { a, b });
+      const cancel$ = hot<Req>('---a-----', { a });
+      const events$ = hot<PycomEvent>('-----x---', { x });
+      expectObservable(events$.pipe(awaitOutput(request$, { cancel$ }))).toBe('-----Q', { Q: answered(b, x) });
+    });
+  });
+
   it('accepts a unit named by its IP address', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const byIp: Req = { unit: '192.168.0.21', command: 'uptime' };

@@ -219,6 +219,11 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       return known === undefined ? updates$ : updates$.pipe(startWith(known));
     });
 
+  const eventsFrom = (target: Target): Observable<PycomEvent> => {
+    const unit = typeof target === 'string' ? target : target.host;
+    return events$.pipe(filter((event) => isFromUnit(unit, event)));
+  };
+
   const connect = (target: Target) => {
     const { host } = resolveTarget(target);
     return presence({
@@ -240,6 +245,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     unmatched$,
     listening$,
     identity,
+    eventsFrom,
     connect,
     unitInfo,
     command,

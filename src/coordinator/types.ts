@@ -173,6 +173,8 @@ export interface Coordinator {
   readonly listening$: Observable<AddressInfo>;
   /** The identity sent with every request, for a connection from `localAddress`. */
   identity(localAddress?: string): Identity;
+  /** The events of one unit (by address or id), recognised by id, `ip` field or connection source. */
+  eventsFrom(unit: Target): Observable<PycomEvent>;
   /** Heartbeats to a unit while subscribed, and its presence changes. */
   connect(unit: Target): Observable<Presence>;
   /** A unit's `unit_info` (by address or id): the last one received, then any new one. */

@@ -13,3 +13,4 @@ export * from './shell';
 export * from './presets';
 export * from './standalone';
 export { parse as parseSequence, render as renderSequence, type SequenceIssue } from './csv';
+export * from './runSequence';
