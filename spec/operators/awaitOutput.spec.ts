@@ -95,7 +95,9 @@ describe('awaitOutput', () => {
       const request$ = hot<Req>('-ab------', { a, b });
       const cancel$ = hot<Req>('---a-----', { a });
       const events$ = hot<PycomEvent>('-----x---', { x });
-      expectObservable(events$.pipe(awaitOutput(request$, { cancel$ }))).toBe('-----Q', { Q: answered(b, x) });
+      expectObservable(events$.pipe(awaitOutput(request$, { cancel$ }))).toBe('-----Q', {
+        Q: answered(b, x),
+      });
     });
   });
 
