@@ -110,6 +110,41 @@ describe('listen', () => {
     expect(stalled.excerpt).toBe('{"type_": "out');
   });
 
+  it('takes a whole JSON object at once from a peer that does not end its side, and closes it', async () => {
+    const { address, items } = startCollecting(
+      (onListening) => listen({ host: '127.0.0.1', port: 0, onListening, idleTimeoutMs: 5000 }),
+      2,
+    );
+    const { port } = await address;
+    const bytes = encodeEvent(output(5));
+    const socket = await rawSend(port, bytes.subarray(0, 20), { end: false });
+    const closed = new Promise<void>((r) => socket.on('close', () => r()));
+    await new Promise((r) => setTimeout(r, 30));
+    socket.write(bytes.subarray(20));
+    await closed; // this side closed it: pycom's behaviour for a request
+    const nested = await rawSend(port, '{"a": {"b": 1}', { end: false }); // ends with } but is not whole
+    nested.on('error', () => undefined);
+    const got = await Promise.race([items, new Promise<Inbound[]>((r) => setTimeout(() => r([]), 300))]);
+    expect(got).toEqual([]); // only one item so far: the nested one is still waiting
+    nested.end('}');
+    const [first, second] = await items;
+    expect(first).toMatchObject({ kind: 'event', event: output(5) });
+    expect(second).toMatchObject({ kind: 'rejected', reason: 'type' });
+  });
+
+  it('waits for the end of the connection when completeOnJson is off', async () => {
+    const { address, items } = startCollecting(
+      (onListening) =>
+        listen({ host: '127.0.0.1', port: 0, onListening, idleTimeoutMs: 200, completeOnJson: false }),
+      1,
+    );
+    const { port } = await address;
+    const socket = await rawSend(port, encodeEvent(output(6)), { end: false });
+    socket.on('error', () => undefined);
+    const [item] = await items;
+    expect(item).toMatchObject({ kind: 'rejected', reason: 'idle-timeout' });
+  });
+
   it('rejects a payload that trickles in too slowly even if it never goes idle', async () => {
     const { address, items } = startCollecting(
       (onListening) =>

@@ -96,6 +96,12 @@ export interface ListenOptions {
   readonly maxConnections?: number;
   /** Called with the peer's address; returning `false` refuses the connection (reported). */
   readonly allow?: (remoteAddress: string) => boolean;
+  /**
+   * Take a payload as complete as soon as it is one whole JSON object, without waiting for the
+   * peer to end the connection (the socket is then closed by this side, as pycom does). Peers
+   * that half-close are unaffected. Default `true`.
+   */
+  readonly completeOnJson?: boolean;
   /** Called once the server is bound, with the bound address (useful with `port: 0`). */
   readonly onListening?: (address: net.AddressInfo) => void;
 }
@@ -124,9 +130,19 @@ export function plainAddress(address: string | undefined): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
+function endsWithBrace(chunk: Buffer): boolean {
+  for (let i = chunk.length - 1; i >= 0; i--) {
+    const c = chunk[i];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    return c === 0x7d;
+  }
+  return false;
+}
+
 /**
  * A cold Observable of the raw payloads of inbound connections: one item per connection, a
- * {@link Payload} when the peer ended it normally within the limits, otherwise a {@link Rejected}.
+ * {@link Payload} when the peer ended it normally within the limits (or, with `completeOnJson`,
+ * as soon as it holds one whole JSON object), otherwise a {@link Rejected}.
  *
  * Binds `host:port` when subscribed; on unsubscribe closes the server and destroys every open
  * socket, so the port can be bound again at once. A bind failure errors with a {@link ListenError}.
@@ -148,6 +164,7 @@ export function listenPayloads(options: ListenOptions = {}): Observable<Payload 
   const payloadMs = options.payloadTimeoutMs ?? LISTEN_DEFAULTS.payloadTimeoutMs;
   const maxConnections = options.maxConnections ?? LISTEN_DEFAULTS.maxConnections;
   const { allow, onListening } = options;
+  const completeOnJson = options.completeOnJson ?? true;
 
   return new Observable<Payload | Rejected>((subscriber) => {
     const sockets = new Set<net.Socket>();
@@ -203,6 +220,18 @@ export function listenPayloads(options: ListenOptions = {}): Observable<Payload 
         payloadMs,
       );
       socket.setTimeout(idleMs, () => finish('idle-timeout', `no data for ${idleMs} ms`));
+      let checkScheduled = false;
+      // Runs after any 'end' that arrived with the data, so peers that end pay nothing for it.
+      const checkComplete = () => {
+        checkScheduled = false;
+        if (done) return;
+        try {
+          const value: unknown = JSON.parse(Buffer.concat(chunks, bytes).toString('utf8'));
+          if (typeof value === 'object' && value !== null) finish(undefined, '');
+        } catch {
+          // not complete yet: wait for more data or the peer's end
+        }
+      };
       socket.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         if (bytes > maxBytes) {
@@ -211,6 +240,10 @@ export function listenPayloads(options: ListenOptions = {}): Observable<Payload 
           return;
         }
         chunks.push(chunk);
+        if (completeOnJson && !checkScheduled && endsWithBrace(chunk)) {
+          checkScheduled = true;
+          setImmediate(checkComplete);
+        }
       });
       socket.on('end', () => finish(undefined, ''));
       socket.on('error', (err: NodeJS.ErrnoException) =>
