@@ -86,8 +86,17 @@ export function formatErrors(errors: t.Errors): string {
   return parts.join('; ') + more;
 }
 
+/** Escapes the characters that would break a one-line message (C0, DEL, C1, LS, PS) as \\uXXXX. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function fail(kind: DecodeFailureKind, message: string, text: string): E.Either<DecodeFailure, never> {
-  return E.left({ kind, message, excerpt: excerptOf(text) });
+  return E.left({ kind, message: printable(message), excerpt: excerptOf(text) });
 }
 
 type Parsed = E.Either<DecodeFailure, { text: string; value: Record<string, unknown> }>;
@@ -147,6 +156,8 @@ export function decodeEvent(input: Uint8Array | string): E.Either<DecodeFailure,
     return fail('type', `unknown type_ ${describe(type)} (expected one of ${known})`, text);
   }
   const codec = eventCodecs[type as keyof typeof eventCodecs];
+  // fast path: a valid event is returned as is; decode only to explain a failure
+  if (codec.is(value)) return E.right(value as PycomEvent);
   const result = codec.decode(value);
   if (E.isLeft(result)) return fail('field', formatErrors(result.left), text);
   return E.right(result.right as PycomEvent);

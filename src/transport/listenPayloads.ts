@@ -18,7 +18,9 @@ export interface Remote {
  * - `too-slow`: the payload was not complete within `payloadTimeoutMs`;
  * - `too-many-connections`: `maxConnections` were already open; the connection was refused;
  * - `not-allowed`: the `allow` filter refused the sender;
- * - `reset`: the peer aborted the connection before ending its payload.
+ * - `reset`: the peer aborted the connection before ending its payload. (When data and the reset
+ *   arrive in the same event-loop turn, the system reports an ordinary end instead: the partial
+ *   payload is then decoded and rejected for what it is, e.g. `json`. Either way it is rejected.)
  */
 export type RejectReason =
   | DecodeFailureKind

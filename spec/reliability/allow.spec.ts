@@ -1,0 +1,68 @@
+import { encodeEvent, type Message } from '../../src/protocol';
+import type { Inbound } from '../../src/transport';
+import { sendAndEnd } from './clients';
+import { ListenerHarness } from './harness';
+
+const senders = ['127.0.3.1', '127.0.3.2', '127.0.3.3', '127.0.3.4', '127.0.3.5', '127.0.3.6'];
+const allowed = new Set(['127.0.3.1', '127.0.3.2']);
+const PER_SENDER = 20;
+
+const message = (from: string, n: number): Message => ({
+  id: from,
+  name: 'unit',
+  ip: from,
+  port: 5000,
+  version: '0.14.0',
+  coordinator: false,
+  type_: 'message',
+  message: `${from}#${n}`,
+});
+
+const countBy = (items: readonly Inbound[], f: (i: Inbound) => string) =>
+  items.reduce((m, i) => m.set(f(i), (m.get(f(i)) ?? 0) + 1), new Map<string, number>());
+
+describe('listen() with an allow filter', () => {
+  it('delivers every event of the allowed senders and refuses, and reports, every connection of the others', async () => {
+    const asked: string[] = [];
+    const harness = await ListenerHarness.start({
+      allow: (address) => {
+        asked.push(address);
+        return allowed.has(address);
+      },
+    });
+    try {
+      const outcomes = await Promise.all(
+        senders.flatMap((from) =>
+          Array.from({ length: PER_SENDER }, (_, n) =>
+            sendAndEnd(harness.port, encodeEvent(message(from, n)), { localAddress: from, giveUpMs: 5_000 }),
+          ),
+        ),
+      );
+      const total = senders.length * PER_SENDER;
+      await harness.until(() => harness.count === total, `${total} items`);
+
+      // the filter saw plain IPv4 source addresses, once per connection
+      expect(asked.sort()).toEqual(senders.flatMap((s) => Array<string>(PER_SENDER).fill(s)).sort());
+      // every refused connection was closed by the listener, none left hanging
+      expect(outcomes.filter((o) => o.error === 'give-up')).toEqual([]);
+
+      const events = harness.items.filter((i) => i.kind === 'event');
+      const refused = harness.items.filter((i) => i.kind === 'rejected');
+      expect(
+        events.map((i) => (i.kind === 'event' && i.event.type_ === 'message' ? i.event.message : '')).sort(),
+      ).toEqual(
+        [...allowed].flatMap((from) => Array.from({ length: PER_SENDER }, (_, n) => `${from}#${n}`)).sort(),
+      );
+      expect(events.every((i) => i.kind === 'event' && i.event.id === i.remote.address)).toBe(true);
+      expect(
+        [...countBy(refused, (i) => `${i.remote.address} ${i.kind === 'rejected' && i.reason}`)].sort(),
+      ).toEqual(senders.filter((s) => !allowed.has(s)).map((s) => [`${s} not-allowed`, PER_SENDER]));
+      expect(refused.every((i) => i.kind === 'rejected' && i.bytes === 0 && i.excerpt === '')).toBe(true);
+      expect(refused[0]?.kind === 'rejected' && refused[0].message).toMatch(
+        /^sender 127\.0\.3\.[3-6] is not allowed$/,
+      );
+    } finally {
+      harness.stop();
+    }
+  });
+});

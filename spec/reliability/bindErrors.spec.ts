@@ -1,0 +1,126 @@
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { firstValueFrom } from 'rxjs';
+import { encodeEvent } from '../../src/protocol';
+import { listen, listenCause, ListenError } from '../../src/transport';
+import { sendAndEnd } from './clients';
+import { ListenerHarness } from './harness';
+
+const fixture = path.join(__dirname, 'fixtures', 'bindPrivileged.ts');
+
+/** The lowest port an unprivileged process may bind (Linux sysctl; 1024 elsewhere). */
+function unprivilegedPortStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').trim());
+  } catch {
+    return 1024;
+  }
+}
+
+/** Where setpriv lives, if anywhere. */
+function setpriv(): string | undefined {
+  return ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'].find((p) => existsSync(p));
+}
+
+/**
+ * Runs the bind fixture without privileges: directly when this process is not root, else as
+ * `nobody` (uid/gid 65534) through setpriv. Resolves with the fixture's JSON line.
+ */
+function bindUnprivileged(port: number): Promise<Record<string, unknown>> {
+  const node = [process.execPath, '--import', 'tsx', fixture, String(port)];
+  const root = process.getuid?.() === 0;
+  const tool = setpriv();
+  if (root && tool === undefined) {
+    throw new Error('running as root without setpriv: cannot drop privileges to provoke EACCES');
+  }
+  const [file, ...args] = root ? [tool!, '--reuid=65534', '--regid=65534', '--clear-groups', ...node] : node;
+  return new Promise((resolve, reject) =>
+    execFile(
+      file!,
+      args,
+      { cwd: path.join(__dirname, '..', '..'), timeout: 25_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>);
+      },
+    ),
+  );
+}
+
+describe('listen() bind errors', () => {
+  it('errors with an in-use ListenError when another listen() holds the port, and the first keeps serving', async () => {
+    const first = await ListenerHarness.start();
+    try {
+      const error = await firstValueFrom(listen({ host: '127.0.0.1', port: first.port })).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ListenError);
+      expect(error).toMatchObject({
+        cause: 'in-use',
+        code: 'EADDRINUSE',
+        host: '127.0.0.1',
+        port: first.port,
+      });
+      expect((error as Error).message).toBe(
+        `cannot listen on 127.0.0.1:${first.port}: port already in use (EADDRINUSE); stop the other listener or choose another port`,
+      );
+      const event = encodeEvent({
+        id: 'a',
+        name: 'u',
+        ip: '127.0.0.1',
+        port: 5000,
+        version: '1',
+        coordinator: false,
+        type_: 'message',
+        message: 'still here',
+      });
+      await sendAndEnd(first.port, event);
+      await first.until(() => first.reasonCount('event') === 1, 'the event on the first listener');
+    } finally {
+      first.stop();
+    }
+  });
+
+  it('errors with an in-use ListenError when a plain server holds the port, on every subscription', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const source = listen({ host: '127.0.0.1', port });
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const error = await firstValueFrom(source).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: 'ListenError', cause: 'in-use', code: 'EADDRINUSE', port });
+      }
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('maps permission errors to the access cause', () => {
+    expect(listenCause('EACCES')).toBe('access');
+    expect(listenCause('EPERM')).toBe('access');
+    expect(new ListenError('127.0.0.1', 80, 'access', 'EACCES').message).toBe(
+      'cannot listen on 127.0.0.1:80: permission denied (EACCES); ports below 1024 need privileges',
+    );
+  });
+
+  it('errors with an access ListenError when an unprivileged process binds a privileged port', async () => {
+    const start = unprivilegedPortStart();
+    // with ip_unprivileged_port_start = 0 every port is open to everyone: nothing to provoke
+    expect(start).toBeGreaterThan(1);
+    const port = start - 1;
+    const result = await bindUnprivileged(port);
+    expect(result).toEqual({
+      isListenError: true,
+      name: 'ListenError',
+      cause: 'access',
+      code: 'EACCES',
+      host: '127.0.0.1',
+      port,
+      uid: process.getuid?.() === 0 ? 65534 : process.getuid?.(),
+      message: `cannot listen on 127.0.0.1:${port}: permission denied (EACCES); ports below 1024 need privileges`,
+    });
+  }, 30_000);
+});
