@@ -87,12 +87,11 @@ export function formatErrors(errors: t.Errors): string {
 }
 
 /** Escapes the characters that would break a one-line message (C0, DEL, C1, LS, PS) as \\uXXXX. */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function fail(kind: DecodeFailureKind, message: string, text: string): E.Either<DecodeFailure, never> {
