@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     sequence: 'src/sequence/index.ts',
     simulator: 'src/simulator/index.ts',
+    cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -12,4 +12,5 @@ export * from './protocol';
 export * from './transport';
 export * from './operators';
 export * from './coordinator';
+export * from './discovery';
 export * from './sequence';

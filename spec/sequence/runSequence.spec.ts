@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lastValueFrom, map, merge, toArray } from 'rxjs';
-import { createCoordinator, type Coordinator } from '../../src';
+import { filter, firstValueFrom, lastValueFrom, map, merge, toArray } from 'rxjs';
+import { createCoordinator, ofType, type Coordinator } from '../../src';
 import {
   all4Canon,
   ledFan,
@@ -14,6 +14,14 @@ import { simulateUnit, simulateUnits, type Executor, type SimulatedUnit } from '
 
 const coordinatorAt = (): Coordinator =>
   createCoordinator({ listen: { host: '127.0.0.1', port: 0 }, commandTimeoutMs: 5_000 });
+const nextMessage = (coordinator: Coordinator, pattern: RegExp): Promise<string> =>
+  firstValueFrom(
+    coordinator.events$.pipe(
+      ofType('message'),
+      map((m) => m.message),
+      filter((m) => pattern.test(m)),
+    ),
+  );
 const steps = (progress: SequenceProgress[]) => progress.map((p) => p.step);
 
 describe('runSequence against the simulated unit', () => {
@@ -56,7 +64,13 @@ describe('runSequence against the simulated unit', () => {
     );
     expect(progress).toEqual([
       expect.objectContaining({ step: 'uploaded' }),
-      { unit: '127.0.13.4', step: 'failed', stage: 'load', reason: 'la4_sequence.csv not found' },
+      {
+        unit: '127.0.13.4',
+        step: 'failed',
+        stage: 'load',
+        cause: 'boardio',
+        reason: 'la4_sequence.csv not found',
+      },
     ]);
   });
 
@@ -83,8 +97,45 @@ describe('runSequence against the simulated unit', () => {
       unit: '127.0.13.5',
       step: 'failed',
       stage: 'run',
+      cause: 'boardio',
       reason: 'a sequence is already running',
     });
+  });
+
+  it("does not take a freshly booted unit's report on its standalone file as the answer", async () => {
+    unit = simulateUnit({ host: '127.0.13.8', hardwareReadyDelayMs: 300, rowDurationMs: 10 });
+    await unit.ready;
+    const coordinator = coordinatorAt();
+    const session = coordinator.connect('127.0.13.8').subscribe(); // known before boot: gets the boot report
+    const boot = nextMessage(coordinator, /standalone/);
+    const progress = await lastValueFrom(
+      runSequence(coordinator, '127.0.13.8', [modelLight(5)]).pipe(toArray()),
+    );
+    expect(await boot).toMatch(/^BOARDIO_ERROR: la4_sequence_standalone.csv/);
+    session.unsubscribe();
+    expect(steps(progress)).toEqual(['uploaded', 'loaded', 'completed']);
+  });
+
+  it('fails the upload with cause "output" when the unit has no boardiocli', async () => {
+    const notAnLa4: Executor = () => ({
+      stdout: '',
+      stderr: 'sh: 1: boardiocli: not found\n',
+      exitCode: 127,
+    });
+    unit = simulateUnit({ host: '127.0.13.9', hardwareReadyDelayMs: 10, executor: notAnLa4 });
+    await unit.ready;
+    const progress = await lastValueFrom(
+      runSequence(coordinatorAt(), '127.0.13.9', [modelLight(5)]).pipe(toArray()),
+    );
+    expect(progress).toEqual([
+      {
+        unit: '127.0.13.9',
+        step: 'failed',
+        stage: 'upload',
+        cause: 'output',
+        reason: 'unexpected output: sh: 1: boardiocli: not found',
+      },
+    ]);
   });
 
   it('queues sequences on the same unit: the second starts after the first completed', async () => {
@@ -117,6 +168,7 @@ describe('runSequence against the simulated unit', () => {
         unit: '127.0.13.250',
         step: 'failed',
         stage: 'upload',
+        cause: 'unreachable',
         reason: expect.stringMatching(/ECONNREFUSED/),
       },
     ]);
@@ -133,6 +185,7 @@ describe('runSequence against the simulated unit', () => {
       unit: '127.0.13.6',
       step: 'failed',
       stage: 'load',
+      cause: 'timeout',
       reason: 'no answer from boardio within 300 ms',
     });
   });

@@ -2,6 +2,7 @@ import { catchError, concat, map, Observable, of, ReplaySubject, takeWhile, time
 import { UnitLanes } from '../coordinator/lanes';
 import type { Coordinator } from '../coordinator/types';
 import { toBoardioResult, type BoardioResult } from '../operators/boardio';
+import { ListenError, SendError } from '../transport/errors';
 import type { Target } from '../transport/send';
 import type { Sequence } from './registers';
 import { uploadCommand } from './shell';
@@ -33,8 +34,20 @@ export type SequenceProgress =
       /** The unit's host. */ readonly unit: string;
       /** A step failed; nothing follows. */ readonly step: 'failed';
       /** Which step failed. */ readonly stage: 'upload' | 'load' | 'run';
+      /** What kind of failure, for programs; see {@link SequenceFailureCause}. */
+      readonly cause: SequenceFailureCause;
       /** Why, in one line. */ readonly reason: string;
     };
+
+/**
+ * Why a sequence step failed:
+ * - `unreachable`: the upload could not be sent (a `SendError`);
+ * - `listen`: the coordinator's listener could not bind (a `ListenError`);
+ * - `timeout`: an answer (output, BOARDIO_READY, Sequence complete) did not come in time;
+ * - `boardio`: boardio answered `BOARDIO_ERROR` (the reason is its text);
+ * - `output`: the upload's output does not show boardiocli's lines (e.g. `boardiocli: not found`).
+ */
+export type SequenceFailureCause = 'unreachable' | 'listen' | 'timeout' | 'boardio' | 'output';
 
 /**
  * Options of {@link runSequence}.
@@ -106,12 +119,22 @@ export function runSequence(
   const run = options.run ?? true;
   const verb = options.standalone === true ? 'uSeqStandalone' : 'uSeq';
   const shellCommand = uploadCommand(sequence, { standalone: options.standalone, run });
-  const failed = (stage: 'upload' | 'load' | 'run', reason: string): SequenceProgress => ({
+  // A unit that has just booted reports on its standalone file (BOARDIO_ERROR: ..._standalone.csv
+  // not found): that is no answer to a normal upload. The reverse cannot be told apart.
+  const isAboutOtherFile = (reason: string) => options.standalone !== true && /standalone/i.test(reason);
+  const failed = (
+    stage: 'upload' | 'load' | 'run',
+    cause: SequenceFailureCause,
+    reason: string,
+  ): SequenceProgress => ({
     unit,
     step: 'failed',
     stage,
+    cause,
     reason,
   });
+  const causeOf = (e: unknown): SequenceFailureCause =>
+    e instanceof SendError ? 'unreachable' : e instanceof ListenError ? 'listen' : 'timeout';
 
   return lanesOf(coordinator).run(
     unit,
@@ -123,25 +146,28 @@ export function runSequence(
           map((out): SequenceProgress =>
             out.output.includes(`Sent: "${verb}"`)
               ? { unit, step: 'uploaded', output: out.output }
-              : failed('upload', `unexpected output: ${oneLine(out.output) || '(empty)'}`),
+              : failed('upload', 'output', `unexpected output: ${oneLine(out.output) || '(empty)'}`),
           ),
-          catchError((e: unknown) => of(failed('upload', e instanceof Error ? e.message : String(e)))),
+          catchError((e: unknown) =>
+            of(failed('upload', causeOf(e), e instanceof Error ? e.message : String(e))),
+          ),
         );
         /** boardio's answers after the upload: BOARDIO_READY / BOARDIO_ERROR, then Sequence complete. */
         const answers$ = new Observable<SequenceProgress>((out) => {
           let stage: 'load' | 'run' = 'load';
           const arm = (ms: number) =>
             timer(ms).subscribe(() => {
-              out.next(failed(stage, `no answer from boardio within ${ms} ms`));
+              out.next(failed(stage, 'timeout', `no answer from boardio within ${ms} ms`));
               out.complete();
             });
           let deadline = arm(stepMs);
           const answers = boardio$.subscribe((r) => {
+            if (r.status === 'error' && isAboutOtherFile(r.reason)) return; // e.g. a boot report
             if (stage === 'load') {
               if (r.status === 'complete') return; // the end of an earlier run, not ours
               deadline.unsubscribe();
               if (r.status === 'error') {
-                out.next(failed('load', r.reason));
+                out.next(failed('load', 'boardio', r.reason));
                 return out.complete();
               }
               out.next({ unit, step: 'loaded', detail: r.detail });
@@ -151,7 +177,9 @@ export function runSequence(
             } else {
               if (r.status === 'ready') return;
               deadline.unsubscribe();
-              out.next(r.status === 'error' ? failed('run', r.reason) : { unit, step: 'completed' });
+              out.next(
+                r.status === 'error' ? failed('run', 'boardio', r.reason) : { unit, step: 'completed' },
+              );
               out.complete();
             }
           });

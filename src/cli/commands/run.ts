@@ -1,0 +1,207 @@
+import { type Command, Option } from 'commander';
+import {
+  preset,
+  PRESET_NAMES,
+  renderSequence,
+  standaloneWarnings,
+  type PresetCamera,
+  type PresetName,
+  type PresetTrigger,
+  type Sequence,
+} from '../../sequence';
+import { examples, globalsOf, type CommandContext } from '../context';
+import { CliError } from '../errors';
+import { EXIT } from '../exitCodes';
+import { seconds } from '../format';
+import { type CliIO, writeLine } from '../io';
+import { type GlobalOptions, integerIn, parseTarget } from '../options';
+import { outcomesExitCode, runSequences } from '../runSequences';
+import { readSequenceFile } from '../sequenceFile';
+import { openSession } from '../session';
+
+/**
+ * Options of {@link runRun}.
+ */
+export interface RunCommandOptions extends GlobalOptions {
+  /** The units, then the sequence file unless `preset` is given. */
+  readonly args: ReadonlyArray<string>;
+  /** A flash-mode preset instead of a file. */
+  readonly preset?: PresetName;
+  /** The camera family of the preset. Default `'nikon'`. */
+  readonly camera?: PresetCamera;
+  /** Flash power % of the preset. */
+  readonly power?: number;
+  /** LED on-time in ms of a Canon-type preset. */
+  readonly shutter?: number;
+  /** Trigger mode of the preset. */
+  readonly trigger?: PresetTrigger;
+  /** Put `LED_FAN,1` first in the preset. */
+  readonly fans?: boolean;
+  /** Upload as the standalone sequence (loaded with `uSeqStandalone`, not started). */
+  readonly standalone: boolean;
+  /** One JSON object per progress item. */
+  readonly json: boolean;
+}
+
+const PRESET_ONLY = ['camera', 'power', 'shutter', 'trigger', 'fans'] as const;
+
+async function sequenceOf(
+  options: RunCommandOptions,
+  io: CliIO,
+): Promise<{ units: string[]; sequence: Sequence; what: string }> {
+  if (options.preset === undefined) {
+    const given = PRESET_ONLY.filter((name) => options[name] !== undefined);
+    if (given.length > 0) throw new CliError(EXIT.usage, `--${given.join(', --')} only apply with --preset`);
+    if (options.args.length < 2)
+      throw new CliError(EXIT.usage, 'give one or more units, then the sequence file (or --preset NAME)');
+    const file = options.args[options.args.length - 1] ?? '';
+    return { units: options.args.slice(0, -1), sequence: await readSequenceFile(file, io.cwd), what: file };
+  }
+  const file = options.args.find((arg) => /\.csv$/i.test(arg));
+  if (file !== undefined)
+    throw new CliError(EXIT.usage, `give either a sequence file (${file}) or --preset, not both`);
+  const camera = options.camera ?? 'nikon';
+  const sequence = preset({
+    mode: options.preset,
+    camera,
+    ...(options.power === undefined ? {} : { power: options.power }),
+    ...(options.shutter === undefined ? {} : { shutterMs: options.shutter }),
+    ...(options.trigger === undefined ? {} : { trigger: options.trigger }),
+    ...(options.fans === undefined ? {} : { fans: options.fans }),
+  });
+  return { units: [...options.args], sequence, what: `preset ${options.preset} (${camera})` };
+}
+
+/**
+ * `pycom-rx run`: uploads a sequence (a CSV file or a preset) to one or more units, loads it,
+ * starts it, and shows the progress per unit until each completes or fails.
+ *
+ * ## Example
+ * ```ts
+ * const code = await runRun({ host: '0.0.0.0', port: 5000, args: ['192.168.0.23'], preset: 'OLAT', standalone: false, json: false }, io);
+ * ```
+ * @param options Units, the sequence, the listener, the step timeout, the format.
+ * @param io Streams, working directory, interrupt signal.
+ * @return 0 when every unit completed; else the exit code of the first unit that failed.
+ */
+export async function runRun(options: RunCommandOptions, io: CliIO): Promise<number> {
+  const { units, sequence, what } = await sequenceOf(options, io);
+  if (units.length === 0) throw new CliError(EXIT.usage, 'no unit given');
+  const targets = units.map(parseTarget);
+  const seen = new Set<string>();
+  for (const t of targets) {
+    const key = `${t.host}:${t.port}`;
+    if (seen.has(key)) throw new CliError(EXIT.usage, `unit ${key} given twice`);
+    seen.add(key);
+  }
+  if (options.standalone)
+    for (const warning of standaloneWarnings(sequence)) writeLine(io.stderr, `warning: ${warning.message}`);
+  const session = await openSession(options);
+  try {
+    const rows = `${sequence.length} row${sequence.length === 1 ? '' : 's'}`;
+    const mode = options.standalone ? 'standalone sequence (uSeqStandalone, runs at boot)' : 'sequence';
+    writeLine(
+      io.stderr,
+      `${what}: ${rows} -> ${targets.length} unit${targets.length === 1 ? '' : 's'} as ${mode}`,
+    );
+    if (!options.json) writeLine(io.stderr, renderSequence(sequence).trimEnd().replace(/^/gm, '  '));
+    const outcomes = await runSequences(
+      session.coordinator,
+      targets,
+      sequence,
+      {
+        standalone: options.standalone,
+        run: !options.standalone,
+        ...(options.timeout === undefined ? {} : { stepTimeoutMs: options.timeout }),
+      },
+      { json: options.json },
+      io,
+    );
+    const code = outcomesExitCode(outcomes);
+    if (!options.json) {
+      for (const outcome of outcomes) {
+        const last = outcome.steps[outcome.steps.length - 1];
+        if (last?.step === 'failed')
+          writeLine(io.stderr, `${outcome.unit}: failed at ${last.stage}: ${last.reason}`);
+      }
+      const ok = outcomes.filter(
+        (o) => o.steps[o.steps.length - 1]?.step === (options.standalone ? 'loaded' : 'completed'),
+      );
+      const elapsed = seconds(Math.max(0, ...outcomes.map((o) => o.ms)));
+      writeLine(
+        io.stderr,
+        `${ok.length} of ${outcomes.length} unit${outcomes.length === 1 ? '' : 's'} ${options.standalone ? 'loaded' : 'completed'} in ${elapsed}`,
+      );
+    }
+    return code;
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * Adds `run` to the program.
+ *
+ * @param program The `pycom-rx` program.
+ * @param ctx IO and exit code.
+ */
+export function defineRun(program: Command, ctx: CommandContext): void {
+  program
+    .command('run')
+    .usage('[options] <unit...> (<sequence.csv> | --preset NAME)')
+    .description('upload a sequence to one or more units, load it and run it, with progress per unit')
+    .argument('<units...>', 'units (address[:port]), then the sequence CSV file unless --preset is given')
+    .addOption(
+      new Option('--preset <name>', 'a flash mode of the vendor app instead of a file').choices(PRESET_NAMES),
+    )
+    .addOption(
+      new Option(
+        '--camera <family>',
+        'preset: nikon (Nikon, Sony) or canon (Canon, other makes) (default: nikon)',
+      ).choices(['nikon', 'canon']),
+    )
+    .addOption(
+      new Option('--power <percent>', 'preset: flash power 0..100 (default: 100)').argParser(
+        integerIn(0, 100),
+      ),
+    )
+    .addOption(
+      new Option('--shutter <ms>', 'preset, canon: LED on-time 0..109 ms (default: 100)').argParser(
+        integerIn(0, 109),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--trigger <mode>',
+        'preset: single or continuous, as the camera drive mode (default: single)',
+      ).choices(['single', 'continuous']),
+    )
+    .option('--fans', 'preset: put LED_FAN,1 first')
+    .option(
+      '--standalone',
+      'upload as the standalone sequence (uSeqStandalone, run by boardio at every boot); not started now',
+      false,
+    )
+    .option('--json', 'one JSON object per progress item: {"unit","step",...}', false)
+    .addHelpText(
+      'after',
+      examples([
+        'pycom-rx run 192.168.0.23 scan.csv',
+        'pycom-rx run 192.168.0.21 192.168.0.22 --preset OLAT+POLAT --camera canon --power 80 --fans',
+        'pycom-rx run 192.168.0.23 --preset ALL --trigger continuous --json',
+        'pycom-rx run 192.168.0.23 boot.csv --standalone',
+      ]) +
+        '\nSteps per unit: uploaded (the command ran), loaded (BOARDIO_READY), completed (Sequence complete).\n' +
+        '--timeout is the time allowed for each step (default 10000 ms). Exit 5: invalid CSV (line numbers\n' +
+        'printed); 3: unit unreachable; 6: no answer in time; 7: BOARDIO_ERROR.\n',
+    )
+    .action(
+      async (
+        args: string[],
+        options: Omit<RunCommandOptions, 'args' | keyof GlobalOptions>,
+        command: Command,
+      ) => {
+        ctx.exit(await runRun({ ...globalsOf(command), ...options, args }, ctx.io));
+      },
+    );
+}

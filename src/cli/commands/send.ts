@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { firstValueFrom } from 'rxjs';
+import { examples, globalsOf, type CommandContext } from '../context';
+import { interrupted } from '../errors';
+import { EXIT } from '../exitCodes';
+import { type CliIO, interruptible, writeLine } from '../io';
+import { type GlobalOptions, parseTarget, showTarget } from '../options';
+import { openSession } from '../session';
+
+/** The default `--timeout` of `send`, in ms. */
+export const SEND_TIMEOUT_MS = 10_000;
+
+/**
+ * Options of {@link runSend}.
+ */
+export interface SendCommandOptions extends GlobalOptions {
+  /** The unit: `host` or `host:port`. */
+  readonly unit: string;
+  /** The shell command. */
+  readonly cmd: string;
+  /** Print `{"unit","id","output"}` instead of the raw output. */
+  readonly json: boolean;
+}
+
+/**
+ * `pycom-rx send`: sends one shell command and prints its output (stdout, or stderr when it
+ * failed: pycom sends no exit status).
+ *
+ * ## Example
+ * ```ts
+ * const code = await runSend({ host: '0.0.0.0', port: 5000, unit: '192.168.0.23', cmd: 'uptime', json: false }, io);
+ * ```
+ * @param options The unit, the command, the listener and the timeout.
+ * @param io Streams and the interrupt signal.
+ * @return 0 when the output arrived; rejects with a `SendError` (unreachable), a `ListenError`,
+ *   an `OutputTimeoutError`, or a `CliError` on Ctrl-C.
+ */
+export async function runSend(options: SendCommandOptions, io: CliIO): Promise<number> {
+  const target = parseTarget(options.unit);
+  const timeout = options.timeout ?? SEND_TIMEOUT_MS;
+  const session = await openSession({ ...options, timeout });
+  try {
+    const output = await interruptible(
+      io.signal,
+      firstValueFrom(session.coordinator.command(target, options.cmd, { timeoutMs: timeout })),
+      interrupted,
+    );
+    if (options.json)
+      writeLine(
+        io.stdout,
+        JSON.stringify({ unit: showTarget(target), id: output.id, output: output.output }),
+      );
+    else
+      io.stdout.write(
+        output.output === '' || output.output.endsWith('\n') ? output.output : `${output.output}\n`,
+      );
+    return EXIT.ok;
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * Adds `send` to the program.
+ *
+ * @param program The `pycom-rx` program.
+ * @param ctx IO and exit code.
+ */
+export function defineSend(program: Command, ctx: CommandContext): void {
+  program
+    .command('send')
+    .description('send a shell command to a unit and print its output (stdout, or stderr if it failed)')
+    .argument('<unit>', 'the unit: address[:port], port 5000 by default')
+    .requiredOption('-c, --cmd <command>', 'the shell command the unit runs')
+    .option('--json', 'print {"unit","id","output"} as one JSON line', false)
+    .addHelpText(
+      'after',
+      examples([
+        'pycom-rx send 192.168.0.23 --cmd "uptime"',
+        'pycom-rx send 192.168.0.23 --cmd "cat ~/la4_sequence.csv" --timeout 3000',
+        'pycom-rx send 127.0.0.2 --cmd "echo hi" --host 127.0.0.1 --port 0 --json',
+      ]) +
+        '\nThe output arrives on a new connection from the unit to --host:--port, so that port must be\n' +
+        'free here and reachable from the unit. Exit 3: unreachable; 6: no output within --timeout\n' +
+        `(default ${SEND_TIMEOUT_MS} ms).\n`,
+    )
+    .action(async (unit: string, options: { cmd: string; json: boolean }, command: Command) => {
+      ctx.exit(await runSend({ ...globalsOf(command), unit, cmd: options.cmd, json: options.json }, ctx.io));
+    });
+}

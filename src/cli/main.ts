@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { EXIT } from './exitCodes';
+import type { OutputStream } from './io';
+import { runCli } from './program';
+
+/**
+ * An output stream of the process that survives its reader going away (`pycom-rx demo | head`):
+ * on EPIPE further writes are dropped and `onBroken` is called.
+ */
+function guarded(stream: NodeJS.WriteStream, onBroken: () => void): OutputStream {
+  let broken = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    broken = true;
+    onBroken();
+  });
+  return {
+    write: (text: string) => (broken ? false : stream.write(text)),
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
+}
+
+/**
+ * The `pycom-rx` executable: wires {@link runCli} to the process (argv, streams, Ctrl-C, exit
+ * code). A first Ctrl-C (or a closed stdout) asks the running command to stop cleanly; a second
+ * Ctrl-C exits at once.
+ */
+function main(): void {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  void runCli(process.argv.slice(2), {
+    stdout: guarded(process.stdout, () => controller.abort()),
+    stderr: guarded(process.stderr, () => undefined),
+    signal: controller.signal,
+    cwd: process.cwd(),
+    now: () => Date.now(),
+  }).then((code) => {
+    process.exitCode = code;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    // everything is closed by now; should a stray handle remain, do not hang
+    setTimeout(() => process.exit(code), 1_000).unref();
+  });
+}
+
+main();

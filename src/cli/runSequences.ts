@@ -1,0 +1,163 @@
+import { map, merge, Subscription } from 'rxjs';
+import type { Coordinator } from '../coordinator';
+import { runSequence, type RunSequenceOptions, type Sequence, type SequenceProgress } from '../sequence';
+import { EXIT } from './exitCodes';
+import { firstLine, seconds } from './format';
+import { type CliIO, writeLine } from './io';
+import { showTarget } from './options';
+import { ProgressBoard } from './progress';
+
+/**
+ * What happened on one unit: every progress item in order, and how long it took.
+ */
+export interface UnitOutcome {
+  /** The unit as shown (`host` or `host:port`). */
+  readonly unit: string;
+  /** The progress items, the last being `completed` or `failed` (or none after Ctrl-C). */
+  readonly steps: ReadonlyArray<SequenceProgress>;
+  /** From the start to the last item, in ms. */
+  readonly ms: number;
+}
+
+/**
+ * How to show the progress: a live board (human) or one JSON object per item.
+ */
+export interface RunDisplayOptions {
+  /** One JSON object per progress item on stdout, no board. */
+  readonly json: boolean;
+}
+
+const STEPS = ['uploaded', 'loaded', 'completed'] as const;
+
+function bar(done: number, failed: boolean): string {
+  return `[${'#'.repeat(done)}${failed ? '!' : ''}${'.'.repeat(Math.max(0, STEPS.length - done - (failed ? 1 : 0)))}]`;
+}
+
+/**
+ * The status line of a unit after a progress item.
+ *
+ * ## Example
+ * ```ts
+ * statusLine({ unit: '127.0.0.2', step: 'loaded', detail: '' }, 400, true); // '[##.] loaded (BOARDIO_READY), running'
+ * ```
+ * @param p The last progress item.
+ * @param ms The time since the start.
+ * @param run Whether the sequence is started after loading.
+ */
+export function statusLine(p: SequenceProgress, ms: number, run: boolean): string {
+  switch (p.step) {
+    case 'uploaded':
+      return `${bar(1, false)} uploaded: ${firstLine(p.output, 50)}`;
+    case 'loaded':
+      return `${bar(2, false)} loaded (BOARDIO_READY${p.detail === '' ? '' : ` ${p.detail}`})${run ? ', running' : ''}`;
+    case 'completed':
+      return `${bar(3, false)} completed in ${seconds(ms)}`;
+    case 'failed': {
+      const done = p.stage === 'upload' ? 0 : p.stage === 'load' ? 1 : 2;
+      return `${bar(done, true)} FAILED at ${p.stage}: ${firstLine(p.reason, 70)}`;
+    }
+  }
+}
+
+/**
+ * The exit code for a failed step: unreachable (3) when the upload could not be sent, timeout
+ * (6) when an answer did not come in time, unit error (7) for a BOARDIO_ERROR or an unexpected
+ * upload output.
+ *
+ * ## Example
+ * ```ts
+ * failureExitCode({ unit: 'u', step: 'failed', stage: 'load', cause: 'boardio', reason: 'la4_sequence.csv is empty' }); // 7
+ * ```
+ * @param p A `failed` progress item.
+ */
+export function failureExitCode(p: Extract<SequenceProgress, { step: 'failed' }>): number {
+  switch (p.cause) {
+    case 'unreachable':
+      return EXIT.unreachable;
+    case 'timeout':
+      return EXIT.timeout;
+    case 'listen':
+      return EXIT.portInUse;
+    default:
+      return EXIT.unitError;
+  }
+}
+
+/**
+ * The exit code of a set of outcomes: 0 when every unit completed, else the code of the first
+ * unit (in the given order) that failed; {@link EXIT.interrupted} if one never finished.
+ *
+ * @param outcomes The outcomes, in the order the units were given.
+ */
+export function outcomesExitCode(outcomes: ReadonlyArray<UnitOutcome>): number {
+  for (const outcome of outcomes) {
+    const last = outcome.steps[outcome.steps.length - 1];
+    if (last === undefined) return EXIT.interrupted;
+    if (last.step === 'failed') return failureExitCode(last);
+  }
+  return EXIT.ok;
+}
+
+/**
+ * Runs a sequence on several units in parallel with {@link runSequence} and shows the progress:
+ * a live board per unit on stdout (redrawn on a terminal, one line per change otherwise), or
+ * one JSON object per item. Resolves when every unit completed or failed, or on Ctrl-C.
+ *
+ * ## Example
+ * ```ts
+ * const outcomes = await runSequences(coordinator, [{ host: '127.0.0.2', port: 5000 }], sequence, {}, { json: false }, io);
+ * ```
+ * @param coordinator A coordinator whose listener is bound.
+ * @param targets The units.
+ * @param sequence The rows.
+ * @param options Passed to {@link runSequence}.
+ * @param display Board or JSON.
+ * @param io Streams and the interrupt signal.
+ */
+export function runSequences(
+  coordinator: Coordinator,
+  targets: ReadonlyArray<{ host: string; port: number }>,
+  sequence: Sequence,
+  options: RunSequenceOptions,
+  display: RunDisplayOptions,
+  io: CliIO,
+): Promise<UnitOutcome[]> {
+  const started = io.now();
+  const names = targets.map((t) => showTarget(t));
+  const steps = targets.map((): SequenceProgress[] => []);
+  const ends = new Map<number, number>();
+  const board = display.json ? undefined : new ProgressBoard(io.stdout, names, `${bar(0, false)} uploading`);
+  const run = options.run ?? true;
+  return new Promise<UnitOutcome[]>((resolve) => {
+    const subscription = new Subscription();
+    const finish = () => {
+      subscription.unsubscribe();
+      io.signal.removeEventListener('abort', finish);
+      board?.close();
+      resolve(
+        targets.map((t, i) => ({
+          unit: names[i] ?? t.host,
+          steps: steps[i] ?? [],
+          ms: (ends.get(i) ?? io.now()) - started,
+        })),
+      );
+    };
+    io.signal.addEventListener('abort', finish, { once: true });
+    const runs = targets.map((t, i) =>
+      runSequence(coordinator, t, sequence, options).pipe(map((p) => [i, p] as const)),
+    );
+    subscription.add(
+      merge(...runs).subscribe({
+        next: ([i, p]) => {
+          const unit = names[i] ?? p.unit;
+          steps[i]?.push(p);
+          if (p.step === 'completed' || p.step === 'failed') ends.set(i, io.now());
+          if (display.json) writeLine(io.stdout, JSON.stringify({ ...p, unit }));
+          else board?.set(unit, statusLine(p, io.now() - started, run));
+        },
+        complete: finish,
+      }),
+    );
+    if (io.signal.aborted) finish();
+  });
+}
