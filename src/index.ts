@@ -7,6 +7,7 @@
  * - sequence: typed registers, CSV, safe upload commands, flash-mode presets.
  *
  * @packageDocumentation
+ * @module pycom-rx
  */
 export * from './protocol';
 export * from './transport';

@@ -1,9 +1,10 @@
 /**
  * Lighting sequences for LightArray4 units: typed, range-checked registers and rows, CSV render
  * and parse, the injection-proof upload command, the vendor app's flash-mode presets and the
- * standalone-mode checks. Pure code, no I/O.
+ * standalone-mode checks, and `runSequence` (which talks to units through a coordinator).
  *
  * @packageDocumentation
+ * @module pycom-rx/sequence
  */
 export * from './specs';
 export * from './registers';

@@ -3,6 +3,7 @@
  * demos and users without hardware: `import { simulateUnit } from 'pycom-rx/simulator'`.
  *
  * @packageDocumentation
+ * @module pycom-rx/simulator
  */
 export * from './types';
 export { simulateUnit, SIMULATOR_DEFAULTS } from './simulateUnit';
