@@ -177,7 +177,7 @@ describe('coordinator.run', () => {
     } finally {
       await sim.close();
     }
-  });
+  }, 120_000);
 
   it('keeps going when one unit stops mid-run: its commands fail, the others finish', async () => {
     const sim = simulateUnits(3, { base: '127.0.11.40', executor: echoExecutor, hardwareReadyDelayMs: 10 });
