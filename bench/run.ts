@@ -16,6 +16,8 @@ interface Bench {
   readonly name: string;
   readonly file: string;
   readonly what: string;
+  /** Extra node flags for its process. */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Every benchmark, in the order they run. Add new ones here. */
@@ -26,9 +28,17 @@ const benches: readonly Bench[] = [
     file: 'ingest.ts',
     what: 'inbound events/s: listen() vs raw net server vs vendor-style Python',
   },
-  // To come once the coordinator exists (see issue 7):
-  // { name: 'roundtrip', file: 'roundtrip.ts', what: 'command-to-output latency, coordinator vs hand-written sockets' },
-  // { name: 'scale', file: 'scale.ts', what: '1,000 simulated units: round time, memory per unit, open fds' },
+  {
+    name: 'roundtrip',
+    file: 'roundtrip.ts',
+    what: 'command-to-output latency, coordinator vs hand-written sockets',
+  },
+  {
+    name: 'scale',
+    file: 'scale.ts',
+    what: '1,000 simulated units: round time, memory per unit, open fds',
+    nodeFlags: ['--expose-gc'],
+  },
 ];
 
 function main(): void {
@@ -44,7 +54,8 @@ function main(): void {
   console.log(`running: ${chosen.map((b) => `${b.name} (${b.what})`).join('; ')}`);
   const failed: string[] = [];
   for (const bench of chosen) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, bench.file)], {
+    const args = [...(bench.nodeFlags ?? []), '--import', 'tsx', path.join(__dirname, bench.file)];
+    const result = spawnSync(process.execPath, args, {
       stdio: 'inherit',
       timeout: 15 * 60_000,
     });
