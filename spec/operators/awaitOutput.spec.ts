@@ -101,6 +101,20 @@ describe('awaitOutput', () => {
     });
   });
 
+  it('gives the same pairs when candidates narrows the search to the units an output can be from', () => {
+    scheduler.run(({ hot, expectObservable }) => {
+      const byIp: Req = { unit: '192.168.0.21', command: 'uname' };
+      const request$ = hot<Req>('-acd------', { a, c, d: byIp });
+      const events$ = hot<PycomEvent>('-----z-x-y', { x, y, z });
+      const candidates = (o: { id: string; ip: string }) => [o.id, o.ip];
+      expectObservable(events$.pipe(awaitOutput(request$, { candidates }))).toBe('-----Q-P-R', {
+        Q: answered(c, z),
+        P: answered(a, x),
+        R: answered(byIp, y), // the oldest of unit A's waiting commands, whichever name it was given
+      });
+    });
+  });
+
   it('accepts a unit named by its IP address', () => {
     scheduler.run(({ hot, expectObservable }) => {
       const byIp: Req = { unit: '192.168.0.21', command: 'uptime' };

@@ -5,6 +5,7 @@ import {
   defer,
   filter,
   finalize,
+  ignoreElements,
   map,
   Observable,
   of,
@@ -88,12 +89,29 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const bound$ = new BehaviorSubject<AddressInfo | undefined>(undefined);
   const lanes = new UnitLanes();
 
+  /** unit id -> every address that aliases to it (the reverse of `aliases`) */
+  const addressesOf = new Map<string, Set<string>>();
+  const learn = (address: string, unitId: string) => {
+    const old = aliases.get(address);
+    if (old === unitId) return;
+    if (old !== undefined) addressesOf.get(old)?.delete(address);
+    aliases.set(address, unitId);
+    let set = addressesOf.get(unitId);
+    if (set === undefined) addressesOf.set(unitId, (set = new Set()));
+    set.add(address);
+  };
   const remember = (item: Inbound) => {
     if (item.kind !== 'event') return;
     const { event, remote } = item;
-    aliases.set(remote.address, event.id);
-    aliases.set(event.ip, event.id);
+    learn(remote.address, event.id);
+    learn(event.ip, event.id);
     if (event.type_ === 'unit_info') infos.set(event.id, event);
+  };
+  /** Every name under which `isFromUnit(name, event)` holds: its id, its ip field, and their aliases. */
+  const namesOf = (event: Identity): Set<string> => {
+    const names = new Set<string>([event.id, event.ip]);
+    for (const address of addressesOf.get(event.id) ?? []) names.add(address);
+    return names;
   };
 
   const inbound$ = defer(() => listen({ ...options.listen, onListening: (a) => bound$.next(a) })).pipe(
@@ -116,6 +134,31 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const isFromUnit = (unit: string, event: Identity): boolean =>
     event.id === unit || event.ip === unit || aliases.get(unit) === event.id;
 
+  /** name given by the caller (address or id) -> the handlers of its per-unit streams */
+  const unitHandlers = new Map<string, Set<(event: PycomEvent) => void>>();
+  /** Holds the listener and hands each event to the handlers of its unit only: O(1) per event. */
+  const demux$ = events$.pipe(
+    tap((event) => {
+      for (const name of namesOf(event)) unitHandlers.get(name)?.forEach((handle) => handle(event));
+    }),
+    ignoreElements(),
+    share(),
+  );
+  /** The events of one unit, without a subscriber per unit on the shared stream. */
+  const unitEvents$ = (unit: string) =>
+    new Observable<PycomEvent>((subscriber) => {
+      const handle = (event: PycomEvent) => subscriber.next(event);
+      let set = unitHandlers.get(unit);
+      if (set === undefined) unitHandlers.set(unit, (set = new Set()));
+      set.add(handle);
+      const keep = demux$.subscribe({ error: (e: unknown) => subscriber.error(e) });
+      return () => {
+        keep.unsubscribe();
+        set.delete(handle);
+        if (set.size === 0) unitHandlers.delete(unit);
+      };
+    });
+
   const identity = (localAddress?: string): Identity => ({
     id,
     name,
@@ -131,7 +174,22 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
 
   const requests$ = new Subject<InFlight>();
   const cancels$ = new Subject<InFlight>();
-  const results$ = events$.pipe(awaitOutput(requests$, { isFrom: isFromUnit, cancel$: cancels$ }), share());
+  const results$ = events$.pipe(
+    awaitOutput(requests$, { isFrom: isFromUnit, cancel$: cancels$, candidates: namesOf }),
+    share(),
+  );
+  /** request -> what to do with its result: one subscription for every command in flight */
+  const answers = new Map<
+    InFlight,
+    (r: { kind: 'output'; output: Output } | { kind: 'timeout'; error: Error }) => void
+  >();
+  const answered$ = results$.pipe(
+    tap((r) => {
+      if (r.kind !== 'unmatched') answers.get(r.request)?.(r);
+    }),
+    ignoreElements(),
+    share(),
+  );
   const unmatched$ = results$.pipe(
     filter((r): r is Extract<typeof r, { kind: 'unmatched' }> => r.kind === 'unmatched'),
     map((r) => r.output),
@@ -143,18 +201,15 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       const { host } = resolveTarget(target);
       const pending: InFlight = { unit: host, timeoutMs };
       const subscription = new Subscription();
-      subscription.add(
-        results$.subscribe({
-          next: (r) => {
-            if (r.kind === 'unmatched' || r.request !== pending) return;
-            if (r.kind === 'output') {
-              subscriber.next(r.output);
-              subscriber.complete();
-            } else subscriber.error(r.error);
-          },
-          error: (e: unknown) => subscriber.error(e),
-        }),
-      );
+      answers.set(pending, (r) => {
+        answers.delete(pending);
+        if (r.kind === 'output') {
+          subscriber.next(r.output);
+          subscriber.complete();
+        } else subscriber.error(r.error);
+      });
+      subscription.add(() => answers.delete(pending));
+      subscription.add(answered$.subscribe({ error: (e: unknown) => subscriber.error(e) }));
       subscription.add(
         ready$.subscribe(() => {
           requests$.next(pending);
@@ -212,23 +267,20 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const unitInfo = (unit: string): Observable<UnitInfo> =>
     defer(() => {
       const known = infos.get(unit) ?? infos.get(aliases.get(unit) ?? '');
-      const updates$ = events$.pipe(
-        ofType('unit_info'),
-        filter((info) => isFromUnit(unit, info)),
-      );
+      const updates$ = unitEvents$(unit).pipe(ofType('unit_info'));
       return known === undefined ? updates$ : updates$.pipe(startWith(known));
     });
 
   const eventsFrom = (target: Target): Observable<PycomEvent> => {
     const unit = typeof target === 'string' ? target : target.host;
-    return events$.pipe(filter((event) => isFromUnit(unit, event)));
+    return unitEvents$(unit);
   };
 
   const connect = (target: Target) => {
     const { host } = resolveTarget(target);
     return presence({
       unit: host,
-      events$,
+      events$: unitEvents$(host),
       ready$,
       heartbeat: () => send(target, heartbeat, options.send),
       isFromUnit: (event: PycomEvent) => isFromUnit(host, event),

@@ -104,6 +104,11 @@ export interface AwaitOutputOptions {
    * `request$` emitted) when it never reached its unit, e.g. because the send failed.
    */
   cancel$?: Observable<PendingCommand>;
+  /**
+   * Every `unit` name an output can match (for which `isFrom` may hold). When given, an output
+   * is compared with the requests of those units only, instead of with every request waiting.
+   */
+  candidates?: (output: Output) => Iterable<string>;
 }
 
 /** Default time allowed for an output, in ms. */
@@ -115,6 +120,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 interface Waiting<R> {
   readonly request: R;
   readonly timeoutMs: number;
+  readonly seq: number;
   timer?: Subscription;
 }
 
@@ -163,16 +169,33 @@ export function awaitOutput<R extends PendingCommand>(
   return (events$) =>
     new Observable<AwaitedOutput<R>>((subscriber) => {
       const waiting: Waiting<R>[] = [];
+      const byUnit = new Map<string, Waiting<R>[]>();
+      const byRequest = new Map<PendingCommand, Waiting<R>>();
+      const candidates = options.candidates;
 
       const stopWaiting = (entry: Waiting<R>): void => {
-        const i = waiting.indexOf(entry);
-        if (i >= 0) waiting.splice(i, 1);
+        byRequest.delete(entry.request);
+        const list = byUnit.get(entry.request.unit);
+        if (list !== undefined) {
+          const j = list.indexOf(entry);
+          if (j >= 0) list.splice(j, 1);
+          if (list.length === 0) byUnit.delete(entry.request.unit);
+        }
+        if (candidates === undefined) {
+          const i = waiting.indexOf(entry);
+          if (i >= 0) waiting.splice(i, 1);
+        }
         entry.timer?.unsubscribe();
       };
 
+      let seq = 0;
       const register = (request: R): void => {
-        const entry: Waiting<R> = { request, timeoutMs: request.timeoutMs ?? defaultTimeout };
-        waiting.push(entry);
+        const entry: Waiting<R> = { request, timeoutMs: request.timeoutMs ?? defaultTimeout, seq: seq++ };
+        if (candidates === undefined) waiting.push(entry);
+        byRequest.set(request, entry);
+        const list = byUnit.get(request.unit);
+        if (list === undefined) byUnit.set(request.unit, [entry]);
+        else list.push(entry);
         if (Number.isFinite(entry.timeoutMs) && entry.timeoutMs <= MAX_TIMER_MS) {
           entry.timer = timer(entry.timeoutMs).subscribe(() => {
             stopWaiting(entry);
@@ -185,7 +208,12 @@ export function awaitOutput<R extends PendingCommand>(
       const answer = (output: Output): void => {
         let entry: Waiting<R> | undefined;
         try {
-          entry = waiting.find((w) => isFrom(w.request.unit, output));
+          if (candidates === undefined) entry = waiting.find((w) => isFrom(w.request.unit, output));
+          else
+            for (const unit of candidates(output)) {
+              const first = byUnit.get(unit)?.find((w) => isFrom(w.request.unit, output));
+              if (first !== undefined && (entry === undefined || first.seq < entry.seq)) entry = first;
+            }
         } catch (e) {
           return subscriber.error(e);
         }
@@ -195,7 +223,11 @@ export function awaitOutput<R extends PendingCommand>(
       };
 
       const flush = (): void => {
-        for (const entry of waiting.splice(0)) {
+        const all = [...byRequest.values()].sort((a, b) => a.seq - b.seq);
+        waiting.splice(0);
+        byRequest.clear();
+        byUnit.clear();
+        for (const entry of all) {
           entry.timer?.unsubscribe();
           const { request, timeoutMs } = entry;
           const why = `no output from unit "${request.unit}": the events ended before it came`;
@@ -206,7 +238,7 @@ export function awaitOutput<R extends PendingCommand>(
       };
 
       const cancel = (request: PendingCommand): void => {
-        const entry = waiting.find((w) => w.request === request);
+        const entry = byRequest.get(request);
         if (entry !== undefined) stopWaiting(entry);
       };
 
@@ -226,6 +258,11 @@ export function awaitOutput<R extends PendingCommand>(
           complete: flush,
         }),
       );
-      return () => waiting.splice(0).forEach((entry) => entry.timer?.unsubscribe());
+      return () => {
+        byRequest.forEach((entry) => entry.timer?.unsubscribe());
+        byRequest.clear();
+        byUnit.clear();
+        waiting.splice(0);
+      };
     });
 }

@@ -96,6 +96,12 @@ export interface ListenOptions {
   readonly payloadTimeoutMs?: number;
   /** Open connections allowed at once; extra ones are refused and reported. Default 1024. */
   readonly maxConnections?: number;
+  /**
+   * Connections the system may queue before they are accepted (the listen backlog; capped by
+   * the system's `somaxconn`). A burst larger than this, e.g. hundreds of units answering at
+   * once, may see connections dropped by the system. Default 4096.
+   */
+  readonly backlog?: number;
   /** Called with the peer's address; returning `false` refuses the connection (reported). */
   readonly allow?: (remoteAddress: string) => boolean;
   /**
@@ -116,6 +122,7 @@ export const LISTEN_DEFAULTS = {
   idleTimeoutMs: 10_000,
   payloadTimeoutMs: 30_000,
   maxConnections: 1024,
+  backlog: 4096,
 } as const;
 
 /**
@@ -208,12 +215,15 @@ export function listenPayloads(options: ListenOptions = {}): Observable<Payload 
         done = true;
         clearTimeout(deadline);
         sockets.delete(socket);
-        socket.destroy();
-        if (closed) return;
-        if (reason === undefined) {
+        if (closed) {
+          socket.destroy();
+        } else if (reason === undefined) {
+          // hand the payload over first, then close: the event reaches the application sooner
           const payload = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
           subscriber.next({ kind: 'payload', bytes: payload, remote, receivedAt: Date.now() });
+          socket.destroy();
         } else {
+          socket.destroy();
           reject(reason, message, remote, chunks, bytes);
         }
       };
@@ -265,7 +275,7 @@ export function listenPayloads(options: ListenOptions = {}): Observable<Payload 
       if (closed) return;
       subscriber.error(new ListenError(host, port, listening ? 'other' : listenCause(err.code), err.code));
     });
-    server.listen({ host, port, backlog: 511 }, () => {
+    server.listen({ host, port, backlog: options.backlog ?? LISTEN_DEFAULTS.backlog }, () => {
       listening = true;
       const address = server.address();
       if (onListening !== undefined && address !== null && typeof address === 'object') onListening(address);

@@ -98,7 +98,7 @@ export function sendPayload(
   return new Observable<void>((subscriber) => {
     let connected = false;
     let written = false;
-    const socket = net.connect({ host, port, noDelay: true, localAddress: options.localAddress });
+    const socket = net.connect({ host, port, localAddress: options.localAddress });
     const fail = (cause: ReturnType<typeof sendCause>, code: string | undefined, detail: string) => {
       clearTimeout(connectTimer);
       clearTimeout(totalTimer);
