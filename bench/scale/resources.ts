@@ -1,30 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
+import { forceGc } from '../../spec/reliability/resources';
 
-let gcFunction: (() => void) | undefined | null = null;
-
-/**
- * Runs a full garbage collection, twice. Uses `global.gc` when node runs with `--expose-gc`,
- * else exposes it at run time (`v8.setFlagsFromString`). Returns false when neither works.
- */
-export function forceGc(): boolean {
-  if (gcFunction === null) {
-    const global = globalThis as { gc?: () => void };
-    if (typeof global.gc === 'function') gcFunction = global.gc;
-    else {
-      try {
-        v8.setFlagsFromString('--expose-gc');
-        gcFunction = vm.runInNewContext('gc') as () => void;
-      } catch {
-        gcFunction = undefined;
-      }
-    }
-  }
-  gcFunction?.();
-  gcFunction?.();
-  return gcFunction !== undefined;
-}
+/** The same forced collection the reliability suite uses (its measurements and ours agree). */
+export { forceGc };
 
 /** Heap in use and resident set size, after a forced collection when possible. */
 export function settledMemory(): { heapUsed: number; rss: number } {
