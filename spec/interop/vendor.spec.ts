@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { firstValueFrom } from 'rxjs';
+import { createCoordinator } from '../../src';
+import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
+
+// Peers written in Python from the protocol description alone, not from this library: the
+// library's coordinator must work with a pycom-like unit, and its simulated unit with a
+// vendor-style coordinator. Addresses: 127.0.21.0/24.
+const fixture = (name: string) => join(__dirname, 'fixtures', name);
+
+function start(script: string, args: string[]): { child: ChildProcess; lines: AsyncIterator<string> } {
+  const child = spawn('python3', [fixture(script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return { child, lines };
+}
+
+async function nextLine(lines: AsyncIterator<string>): Promise<string> {
+  const { value, done } = await lines.next();
+  if (done === true) throw new Error('the peer exited early');
+  return value;
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code)),
+  );
+
+describe('interoperability with peers written from the protocol alone', () => {
+  it.each([
+    ['reads each request to its end', 'eof', '127.0.21.2'],
+    ['takes a single read and closes at once', 'once', '127.0.21.3'],
+  ])('the coordinator drives a pycom-like unit that %s', async (_name, mode, host) => {
+    const unit = start('vendor_unit.py', [host, mode, '2']);
+    try {
+      expect(await nextLine(unit.lines)).toBe('ready');
+      const coordinator = createCoordinator({
+        listen: { host: '127.0.0.1', port: 0 },
+        commandTimeoutMs: 5000,
+      });
+      const first = await firstValueFrom(coordinator.command(host, 'echo one'));
+      const second = await firstValueFrom(coordinator.command(host, 'echo two'));
+      expect([first.output, second.output]).toEqual(['ECHO ONE', 'ECHO TWO']);
+      expect(first).toMatchObject({ type_: 'output', id: '81639cd4', ip: host, coordinator: false });
+      expect(await exited(unit.child)).toBe(0);
+    } finally {
+      unit.child.kill();
+    }
+  });
+
+  it('the simulated unit serves a vendor-style coordinator (no half-close, reads to EOF)', async () => {
+    let unit: SimulatedUnit | undefined;
+    const peer = { child: undefined as ChildProcess | undefined };
+    try {
+      unit = simulateUnit({ host: '127.0.21.4', hardwareReadyDelayMs: 300 });
+      await unit.ready;
+      const coordinator = start('vendor_coordinator.py', ['127.0.21.4', '3']);
+      peer.child = coordinator.child;
+      const events = [];
+      for (let i = 0; i < 3; i++)
+        events.push(JSON.parse(await nextLine(coordinator.lines)) as { type_: string; text: string });
+      expect(await exited(coordinator.child)).toBe(0);
+      expect(events.map((e) => e.type_).sort()).toEqual(['message', 'output', 'unit_info']);
+      expect(events).toContainEqual(expect.objectContaining({ type_: 'output', text: 'hi\n' }));
+      expect(events).toContainEqual(expect.objectContaining({ type_: 'unit_info', text: 'light_array' }));
+    } finally {
+      peer.child?.kill();
+      await unit?.close();
+    }
+  });
+});
