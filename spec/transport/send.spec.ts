@@ -84,20 +84,37 @@ describe('send', () => {
     expect((error as Error).message).toMatch(`cannot send to 127.0.0.1:${port}`);
   });
 
-  it('fails with SendError "timeout" when the peer never takes the request and closes', async () => {
+  it('fails with SendError "timeout" when the request cannot be written in time (the peer never reads)', async () => {
     const sockets: net.Socket[] = [];
-    const server = net.createServer({ allowHalfOpen: true }, (s) => sockets.push(s));
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (s) => sockets.push(s));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as net.AddressInfo;
-    const started = Date.now();
-    const error = await firstValueFrom(send({ host: '127.0.0.1', port }, cmd, { timeoutMs: 150 })).catch(
-      (e: unknown) => e,
-    );
+    const huge = Buffer.alloc(64 * 1024 * 1024, 0x20); // far more than the socket buffers hold
+    const error = await firstValueFrom(
+      sendPayload({ host: '127.0.0.1', port }, huge, { timeoutMs: 300 }),
+    ).catch((e: unknown) => e);
     sockets.forEach((s) => s.destroy());
     await new Promise((r) => server.close(r));
     expect(error).toMatchObject({ name: 'SendError', cause: 'timeout' });
-    expect((error as Error).message).toMatch(/within 150 ms/);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect((error as Error).message).toMatch(/could not be written within 300 ms/);
+  });
+
+  it('completes after timeoutMs when the peer has everything but keeps the connection open', async () => {
+    const received: Buffer[] = [];
+    const sockets: net.Socket[] = [];
+    const server = net.createServer({ allowHalfOpen: true }, (s) => {
+      sockets.push(s);
+      s.on('data', (c) => received.push(c));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    const outcome = await lastValueFrom(send({ host: '127.0.0.1', port }, cmd, { timeoutMs: 200 }), {
+      defaultValue: 'completed',
+    }).catch((e: unknown) => e);
+    sockets.forEach((s) => s.destroy());
+    await new Promise((r) => server.close(r));
+    expect(outcome).toBe('completed');
+    expect(decodeRequest(Buffer.concat(received))).toEqual(E.right(cmd));
   });
 
   it('fails with SendError "reset" when the peer resets the connection', async () => {
