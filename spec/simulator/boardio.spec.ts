@@ -1,36 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
-import { command, heartbeat, RawCollector, record, sendRaw, sleep } from './helpers';
+import { command, heartbeat, RawCollector, record, sendRaw, sleep, simulatorFixture } from './helpers';
 
 const SEQUENCE = 'LED_FAN,1\nALL_4_CANON,80,105\nMODEL_LIGHT,0\n';
 const write = (text: string, file = '~/la4_sequence.csv') =>
   `printf '%s' '${text}' > ${file.replace('~', '"$HOME"')}`;
 
 describe('simulated unit: boardio stand-in', () => {
-  let collector: RawCollector;
-  let unit: SimulatedUnit | undefined;
-
-  beforeEach(async () => {
-    collector = await new RawCollector().start();
-  });
-
-  afterEach(async () => {
-    await unit?.close();
-    unit = undefined;
-    await collector.close();
-  });
+  const fx = simulatorFixture();
 
   it('uploads and runs a sequence: exact output lines, then BOARDIO_READY, then Sequence complete', async () => {
-    unit = simulateUnit({ host: '127.0.1.50', hardwareReadyDelayMs: 0, rowDurationMs: 100 });
+    const unit = fx.simulateUnit({ host: '127.0.1.50', hardwareReadyDelayMs: 0, rowDurationMs: 100 });
     const activity = record(unit.events$);
     await activity.waitFor('hardware-ready');
     await sendRaw(
       '127.0.1.50',
       5000,
-      command(collector.port, `${write(SEQUENCE)} && boardiocli uSeq && boardiocli runSeq`),
+      command(fx.collector.port, `${write(SEQUENCE)} && boardiocli uSeq && boardiocli runSeq`),
     );
-    const [output, ready, complete] = await collector.waitForCount(3);
+    const [output, ready, complete] = await fx.collector.waitForCount(3);
     expect(output!.json).toMatchObject({
       type_: 'output',
       output: 'BOARDIO_CLI: Sent: "uSeq" to FIFO file\nBOARDIO_CLI: Sent: "runSeq" to FIFO file\n',
@@ -48,17 +36,17 @@ describe('simulated unit: boardio stand-in', () => {
   });
 
   it('answers BOARDIO_ERROR naming the invalid row, and runSeq then has nothing to run', async () => {
-    unit = simulateUnit({ host: '127.0.1.51', hardwareReadyDelayMs: 0, rowDurationMs: 5 });
+    const unit = fx.simulateUnit({ host: '127.0.1.51', hardwareReadyDelayMs: 0, rowDurationMs: 5 });
     await unit.ready;
     await sendRaw(
       '127.0.1.51',
       5000,
       command(
-        collector.port,
+        fx.collector.port,
         `${write('LED_FAN,1\nALL_4_CANON,80,110\n')} && boardiocli uSeq && boardiocli runSeq`,
       ),
     );
-    const [, error, noSequence] = await collector.waitForCount(3);
+    const [, error, noSequence] = await fx.collector.waitForCount(3);
     expect(error!.json?.['message']).toBe(
       'BOARDIO_ERROR: la4_sequence.csv line 2: ALL_4_CANON shutterMs: 110 is out of range 0..109',
     );
@@ -66,16 +54,16 @@ describe('simulated unit: boardio stand-in', () => {
   });
 
   it('reports a missing or empty sequence file, and an unknown register', async () => {
-    unit = simulateUnit({ host: '127.0.1.52', hardwareReadyDelayMs: 0 });
+    const unit = fx.simulateUnit({ host: '127.0.1.52', hardwareReadyDelayMs: 0 });
     await unit.ready;
-    await sendRaw('127.0.1.52', 5000, command(collector.port, 'boardiocli uSeq'));
-    await sendRaw('127.0.1.52', 5000, command(collector.port, `${write('\n\n')} && boardiocli uSeq`));
+    await sendRaw('127.0.1.52', 5000, command(fx.collector.port, 'boardiocli uSeq'));
+    await sendRaw('127.0.1.52', 5000, command(fx.collector.port, `${write('\n\n')} && boardiocli uSeq`));
     await sendRaw(
       '127.0.1.52',
       5000,
-      command(collector.port, `${write('MODEL_LIGHT,5\nLASER,1\n')} && boardiocli uSeq`),
+      command(fx.collector.port, `${write('MODEL_LIGHT,5\nLASER,1\n')} && boardiocli uSeq`),
     );
-    const items = await collector.waitForCount(6);
+    const items = await fx.collector.waitForCount(6);
     expect(items.filter((i) => i.json?.['type_'] === 'message').map((i) => i.json?.['message'])).toEqual([
       'BOARDIO_ERROR: la4_sequence.csv not found',
       'BOARDIO_ERROR: la4_sequence.csv is empty',
@@ -84,33 +72,33 @@ describe('simulated unit: boardio stand-in', () => {
   });
 
   it('boardiocli rejects an unknown verb on stderr with status 1, and boardio hears nothing', async () => {
-    unit = simulateUnit({ host: '127.0.1.53', hardwareReadyDelayMs: 0 });
+    const unit = fx.simulateUnit({ host: '127.0.1.53', hardwareReadyDelayMs: 0 });
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.53', 5000, command(collector.port, 'boardiocli stopSeq'));
-    const [item] = await collector.waitForCount(1);
+    await sendRaw('127.0.1.53', 5000, command(fx.collector.port, 'boardiocli stopSeq'));
+    const [item] = await fx.collector.waitForCount(1);
     expect(item!.json?.['output']).toMatch(/^BOARDIO_CLI: unknown command "stopSeq"/);
     expect((await activity.waitFor('command-finished')).exitCode).toBe(1);
     await sleep(50);
     expect(activity.kinds()).not.toContain('boardio-verb');
-    expect(collector.items).toHaveLength(1);
+    expect(fx.collector.items).toHaveLength(1);
   });
 
   it('refuses a second runSeq while a sequence plays, and replays the loaded sequence later', async () => {
-    unit = simulateUnit({ host: '127.0.1.54', hardwareReadyDelayMs: 0, rowDurationMs: 100 });
+    const unit = fx.simulateUnit({ host: '127.0.1.54', hardwareReadyDelayMs: 0, rowDurationMs: 100 });
     await unit.ready;
     await sendRaw(
       '127.0.1.54',
       5000,
-      command(collector.port, `${write('LED_FAN,1\nLED_FAN,0\n')} && boardiocli uSeq`),
+      command(fx.collector.port, `${write('LED_FAN,1\nLED_FAN,0\n')} && boardiocli uSeq`),
     );
-    await sendRaw('127.0.1.54', 5000, command(collector.port, 'boardiocli runSeq'));
-    await sendRaw('127.0.1.54', 5000, command(collector.port, 'boardiocli runSeq'));
-    await collector.waitFor((i) => i.json?.['message'] === 'Sequence complete');
-    await sendRaw('127.0.1.54', 5000, command(collector.port, 'boardiocli runSeq'));
-    await collector.waitForCount(8);
+    await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq'));
+    await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq'));
+    await fx.collector.waitFor((i) => i.json?.['message'] === 'Sequence complete');
+    await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq'));
+    await fx.collector.waitForCount(8);
     await sleep(50);
-    expect(collector.events.filter((e) => e['type_'] === 'message').map((e) => e['message'])).toEqual([
+    expect(fx.collector.events.filter((e) => e['type_'] === 'message').map((e) => e['message'])).toEqual([
       'BOARDIO_READY',
       'BOARDIO_ERROR: a sequence is already running',
       'Sequence complete',
@@ -121,7 +109,7 @@ describe('simulated unit: boardio stand-in', () => {
   it('sends boardio answers only to the coordinator that issued the command', async () => {
     const other = await new RawCollector().start();
     try {
-      unit = simulateUnit({ host: '127.0.1.55', hardwareReadyDelayMs: 0, rowDurationMs: 1 });
+      const unit = fx.simulateUnit({ host: '127.0.1.55', hardwareReadyDelayMs: 0, rowDurationMs: 1 });
       const activity = record(unit.events$);
       await activity.waitFor('hardware-ready');
       await sendRaw('127.0.1.55', 5000, heartbeat(other.port, { id: 'other000' }));
@@ -129,9 +117,9 @@ describe('simulated unit: boardio stand-in', () => {
       await sendRaw(
         '127.0.1.55',
         5000,
-        command(collector.port, `${write('LED_FAN,1\n')} && boardiocli uSeq && boardiocli runSeq`),
+        command(fx.collector.port, `${write('LED_FAN,1\n')} && boardiocli uSeq && boardiocli runSeq`),
       );
-      await collector.waitForCount(3);
+      await fx.collector.waitForCount(3);
       await sleep(50);
       expect(other.items).toHaveLength(1);
     } finally {
@@ -140,7 +128,7 @@ describe('simulated unit: boardio stand-in', () => {
   });
 
   it('runs the standalone sequence at boot and tells the coordinators known then', async () => {
-    unit = simulateUnit({
+    const unit = fx.simulateUnit({
       host: '127.0.1.56',
       hardwareReadyDelayMs: 200,
       rowDurationMs: 20,
@@ -148,8 +136,8 @@ describe('simulated unit: boardio stand-in', () => {
     });
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.56', 5000, heartbeat(collector.port));
-    const items = await collector.waitForCount(3);
+    await sendRaw('127.0.1.56', 5000, heartbeat(fx.collector.port));
+    const items = await fx.collector.waitForCount(3);
     expect(items.map((i) => i.json?.['type_'] === 'unit_info' || i.json?.['message'])).toEqual([
       true,
       'BOARDIO_READY',
@@ -160,29 +148,29 @@ describe('simulated unit: boardio stand-in', () => {
   });
 
   it('reports a missing standalone file at boot as a non-fatal BOARDIO_ERROR', async () => {
-    unit = simulateUnit({ host: '127.0.1.57', hardwareReadyDelayMs: 150 });
+    const unit = fx.simulateUnit({ host: '127.0.1.57', hardwareReadyDelayMs: 150 });
     await unit.ready;
-    await sendRaw('127.0.1.57', 5000, heartbeat(collector.port));
-    const [info, error] = await collector.waitForCount(2);
+    await sendRaw('127.0.1.57', 5000, heartbeat(fx.collector.port));
+    const [info, error] = await fx.collector.waitForCount(2);
     expect(info!.json?.['type_']).toBe('unit_info');
     expect(error!.json?.['message']).toBe('BOARDIO_ERROR: la4_sequence_standalone.csv not found');
     expect(unit.hardwareReady).toBe(true);
-    await sendRaw('127.0.1.57', 5000, command(collector.port, 'echo still working'));
-    expect((await collector.waitForCount(3))[2]!.json?.['output']).toBe('still working\n');
+    await sendRaw('127.0.1.57', 5000, command(fx.collector.port, 'echo still working'));
+    expect((await fx.collector.waitForCount(3))[2]!.json?.['output']).toBe('still working\n');
   });
 
   it('uSeqStandalone loads the standalone file, which runSeq then plays', async () => {
-    unit = simulateUnit({ host: '127.0.1.58', hardwareReadyDelayMs: 0, rowDurationMs: 1 });
+    const unit = fx.simulateUnit({ host: '127.0.1.58', hardwareReadyDelayMs: 0, rowDurationMs: 1 });
     await unit.ready;
     await sendRaw(
       '127.0.1.58',
       5000,
       command(
-        collector.port,
+        fx.collector.port,
         `${write('LED_FAN,1\n', '~/la4_sequence_standalone.csv')} && boardiocli uSeqStandalone && boardiocli runSeq`,
       ),
     );
-    const items = await collector.waitForCount(3);
+    const items = await fx.collector.waitForCount(3);
     expect(items.map((i) => i.json?.['output'] ?? i.json?.['message'])).toEqual([
       'BOARDIO_CLI: Sent: "uSeqStandalone" to FIFO file\nBOARDIO_CLI: Sent: "runSeq" to FIFO file\n',
       'BOARDIO_READY',
@@ -192,7 +180,7 @@ describe('simulated unit: boardio stand-in', () => {
   });
 
   it('lets a function executor hand verbs to boardio', async () => {
-    unit = simulateUnit({
+    const unit = fx.simulateUnit({
       host: '127.0.1.59',
       hardwareReadyDelayMs: 0,
       rowDurationMs: 1,
@@ -204,8 +192,8 @@ describe('simulated unit: boardio stand-in', () => {
       },
     });
     await unit.ready;
-    await sendRaw('127.0.1.59', 5000, command(collector.port, 'anything'));
-    const items = await collector.waitForCount(3);
+    await sendRaw('127.0.1.59', 5000, command(fx.collector.port, 'anything'));
+    const items = await fx.collector.waitForCount(3);
     expect(items.map((i) => i.json?.['output'] ?? i.json?.['message'])).toEqual([
       'ran anything\n',
       'BOARDIO_READY',

@@ -1,34 +1,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { simulateUnit, type Executor, type SimulatedUnit } from '../../src/simulator';
-import { command, RawCollector, record, sendRaw, sleep } from './helpers';
+import type { Executor } from '../../src/simulator';
+import { command, record, sendRaw, sleep, simulatorFixture } from './helpers';
 
 describe('simulated unit: commands', () => {
-  let collector: RawCollector;
-  let unit: SimulatedUnit | undefined;
-
-  beforeEach(async () => {
-    collector = await new RawCollector().start();
-  });
-
-  afterEach(async () => {
-    await unit?.close();
-    unit = undefined;
-    await collector.close();
-  });
+  const fx = simulatorFixture();
 
   const outputOf = async (host: string, text: string) => {
-    const before = collector.items.length;
-    const sent = await sendRaw(host, 5000, command(collector.port, text));
+    const before = fx.collector.items.length;
+    const sent = await sendRaw(host, 5000, command(fx.collector.port, text));
     expect(sent.answered.length).toBe(0);
-    const [, item] = await collector
+    const [, item] = await fx.collector
       .waitForCount(before + 1)
       .then((items) => [items, items[before]!] as const);
     return item.json;
   };
 
   it('runs `echo hi` and sends output "hi\\n" to the sender, with the unit identity', async () => {
-    unit = simulateUnit({ host: '127.0.1.30', id: '0badc0de', hardwareReadyDelayMs: 0 });
+    const unit = fx.simulateUnit({ host: '127.0.1.30', id: '0badc0de', hardwareReadyDelayMs: 0 });
     await unit.ready;
     const event = await outputOf('127.0.1.30', 'echo hi');
     expect(event).toEqual({
@@ -46,7 +35,7 @@ describe('simulated unit: commands', () => {
   });
 
   it('sends stderr when the command fails', async () => {
-    unit = simulateUnit({ host: '127.0.1.31', hardwareReadyDelayMs: 0 });
+    const unit = fx.simulateUnit({ host: '127.0.1.31', hardwareReadyDelayMs: 0 });
     const activity = record(unit.events$);
     await unit.ready;
     const event = await outputOf('127.0.1.31', 'echo partial; echo "no such thing" >&2; exit 3');
@@ -64,7 +53,7 @@ describe('simulated unit: commands', () => {
   });
 
   it('runs in a private home with boardiocli on PATH and none of the host environment', async () => {
-    unit = simulateUnit({ host: '127.0.1.32', hardwareReadyDelayMs: 0 });
+    const unit = fx.simulateUnit({ host: '127.0.1.32', hardwareReadyDelayMs: 0 });
     await unit.ready;
     const event = await outputOf(
       '127.0.1.32',
@@ -79,7 +68,7 @@ describe('simulated unit: commands', () => {
   });
 
   it('kills a command after the timeout, with its background jobs', async () => {
-    unit = simulateUnit({ host: '127.0.1.33', hardwareReadyDelayMs: 0, commandTimeoutMs: 300 });
+    const unit = fx.simulateUnit({ host: '127.0.1.33', hardwareReadyDelayMs: 0, commandTimeoutMs: 300 });
     const activity = record(unit.events$);
     await unit.ready;
     const started = Date.now();
@@ -91,7 +80,7 @@ describe('simulated unit: commands', () => {
   });
 
   it('cuts outputs at maxOutputBytes', async () => {
-    unit = simulateUnit({ host: '127.0.1.34', hardwareReadyDelayMs: 0, maxOutputBytes: 1000 });
+    const unit = fx.simulateUnit({ host: '127.0.1.34', hardwareReadyDelayMs: 0, maxOutputBytes: 1000 });
     const activity = record(unit.events$);
     await unit.ready;
     const event = await outputOf('127.0.1.34', 'head -c 100000 /dev/zero | tr "\\0" a');
@@ -100,11 +89,11 @@ describe('simulated unit: commands', () => {
   });
 
   it('runs commands one at a time, in arrival order, by default', async () => {
-    unit = simulateUnit({ host: '127.0.1.35', hardwareReadyDelayMs: 0 });
+    const unit = fx.simulateUnit({ host: '127.0.1.35', hardwareReadyDelayMs: 0 });
     await unit.ready;
-    await sendRaw('127.0.1.35', 5000, command(collector.port, 'sleep 0.2; echo first'));
-    await sendRaw('127.0.1.35', 5000, command(collector.port, 'echo second'));
-    const items = await collector.waitForCount(2);
+    await sendRaw('127.0.1.35', 5000, command(fx.collector.port, 'sleep 0.2; echo first'));
+    await sendRaw('127.0.1.35', 5000, command(fx.collector.port, 'echo second'));
+    const items = await fx.collector.waitForCount(2);
     expect(items.map((i) => i.json?.['output'])).toEqual(['first\n', 'second\n']);
   });
 
@@ -121,7 +110,12 @@ describe('simulated unit: commands', () => {
       if (text === 'throw') throw new Error('executor exploded');
       return { stdout: 'ignored', stderr: 'sh: 1: nope: not found\n', exitCode: 127 };
     };
-    unit = simulateUnit({ host: '127.0.1.36', hardwareReadyDelayMs: 0, executor, commandTimeoutMs: 400 });
+    const unit = fx.simulateUnit({
+      host: '127.0.1.36',
+      hardwareReadyDelayMs: 0,
+      executor,
+      commandTimeoutMs: 400,
+    });
     await unit.ready;
     expect((await outputOf('127.0.1.36', 'uptime'))?.['output']).toBe(' 10:00:00 up 1 day\n');
     const t0 = Date.now();
@@ -136,7 +130,7 @@ describe('simulated unit: commands', () => {
   });
 
   it('reports the request and the command lifecycle on events$', async () => {
-    unit = simulateUnit({ host: '127.0.1.37', hardwareReadyDelayMs: 0 });
+    const unit = fx.simulateUnit({ host: '127.0.1.37', hardwareReadyDelayMs: 0 });
     const activity = record(unit.events$);
     await unit.ready;
     await outputOf('127.0.1.37', 'echo hi');
@@ -146,6 +140,6 @@ describe('simulated unit: commands', () => {
     const kinds = activity.kinds().filter((k) => k !== 'hardware-ready' && k !== 'boardio-message');
     expect(kinds).toEqual(['listening', 'request', 'command-started', 'command-finished', 'event-sent']);
     const sent = await activity.waitFor('event-sent');
-    expect(sent.to).toEqual({ host: '127.0.0.1', port: collector.port });
+    expect(sent.to).toEqual({ host: '127.0.0.1', port: fx.collector.port });
   });
 });

@@ -1,26 +1,15 @@
 import * as net from 'node:net';
-import { simulateUnit, type Executor, type SimulatedUnit } from '../../src/simulator';
+import { simulateUnit, type Executor } from '../../src/simulator';
 import { SendError } from '../../src/transport';
-import { command, heartbeat, RawCollector, record, sendRaw, sleep } from './helpers';
+import { command, heartbeat, RawCollector, record, sendRaw, sleep, simulatorFixture } from './helpers';
 
 describe('simulated unit: faults and delivery failures', () => {
-  let collector: RawCollector;
-  let unit: SimulatedUnit | undefined;
-
-  beforeEach(async () => {
-    collector = await new RawCollector().start();
-  });
-
-  afterEach(async () => {
-    await unit?.close();
-    unit = undefined;
-    await collector.close();
-  });
+  const fx = simulatorFixture();
 
   // Faults act on delivery: a function executor keeps these tests independent of /bin/sh timing.
   const echo: Executor = (text) => ({ stdout: `${text.replace(/^echo /, '')}\n` });
   const start = async (host: string, extra: Parameters<typeof simulateUnit>[0] = {}) => {
-    const u = simulateUnit({ host, hardwareReadyDelayMs: 0, executor: echo, ...extra });
+    const u = fx.simulateUnit({ host, hardwareReadyDelayMs: 0, executor: echo, ...extra });
     const activity = record(u.events$);
     await u.ready;
     await activity.waitFor('hardware-ready');
@@ -29,13 +18,12 @@ describe('simulated unit: faults and delivery failures', () => {
 
   it('drops the next N events', async () => {
     const { u, activity } = await start('127.0.1.70');
-    unit = u;
     u.faults.dropNext(2);
-    for (const n of [1, 2, 3]) await sendRaw(u.host, 5000, command(collector.port, `echo ${n}`));
-    const [only] = await collector.waitForCount(1);
+    for (const n of [1, 2, 3]) await sendRaw(u.host, 5000, command(fx.collector.port, `echo ${n}`));
+    const [only] = await fx.collector.waitForCount(1);
     expect(only!.json?.['output']).toBe('3\n');
     await sleep(100);
-    expect(collector.items).toHaveLength(1);
+    expect(fx.collector.items).toHaveLength(1);
     const dropped = activity.all.filter((a) => a.kind === 'event-faulted');
     expect(dropped.map((a) => a.kind === 'event-faulted' && [a.fault, a.event.type_])).toEqual([
       ['drop', 'output'],
@@ -45,11 +33,10 @@ describe('simulated unit: faults and delivery failures', () => {
 
   it('sends malformed JSON instead of the next event, then recovers', async () => {
     const { u } = await start('127.0.1.71');
-    unit = u;
     u.faults.malformNext();
-    await sendRaw(u.host, 5000, command(collector.port, 'echo one'));
-    await sendRaw(u.host, 5000, command(collector.port, 'echo two'));
-    const [broken, good] = await collector.waitForCount(2);
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo one'));
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo two'));
+    const [broken, good] = await fx.collector.waitForCount(2);
     expect(broken!.json).toBeUndefined();
     expect(broken!.text.startsWith(`{"id":"${u.identity.id}"`)).toBe(true);
     expect(() => JSON.parse(broken!.text)).toThrow();
@@ -58,11 +45,10 @@ describe('simulated unit: faults and delivery failures', () => {
 
   it('connects and closes without sending, instead of the next event', async () => {
     const { u, activity } = await start('127.0.1.72');
-    unit = u;
     u.faults.emptyNext();
-    await sendRaw(u.host, 5000, command(collector.port, 'echo lost'));
-    await sendRaw(u.host, 5000, command(collector.port, 'echo kept'));
-    const [empty, good] = await collector.waitForCount(2);
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo lost'));
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo kept'));
+    const [empty, good] = await fx.collector.waitForCount(2);
     expect(empty!.text).toBe('');
     expect(good!.json?.['output']).toBe('kept\n');
     expect((await activity.waitFor('event-faulted')).fault).toBe('empty');
@@ -70,30 +56,28 @@ describe('simulated unit: faults and delivery failures', () => {
 
   it('delays events, keeping their order, until the delay is set back to 0', async () => {
     const { u } = await start('127.0.1.73');
-    unit = u;
     u.faults.delay(250);
     const t0 = Date.now();
-    await sendRaw(u.host, 5000, command(collector.port, 'echo a'));
-    await sendRaw(u.host, 5000, command(collector.port, 'echo b'));
-    const [a, b] = await collector.waitForCount(2);
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo a'));
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo b'));
+    const [a, b] = await fx.collector.waitForCount(2);
     expect(a!.receivedAt - t0).toBeGreaterThanOrEqual(240);
     expect(b!.receivedAt - a!.receivedAt).toBeGreaterThanOrEqual(240);
     expect([a!.json?.['output'], b!.json?.['output']]).toEqual(['a\n', 'b\n']);
     u.faults.delay(0);
     const t1 = Date.now();
-    await sendRaw(u.host, 5000, command(collector.port, 'echo c'));
-    const c = await collector.waitFor((i) => i.json?.['output'] === 'c\n');
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo c'));
+    const c = await fx.collector.waitFor((i) => i.json?.['output'] === 'c\n');
     expect(c.receivedAt - t1).toBeLessThan(240);
   });
 
   it('clear() cancels pending faults', async () => {
     const { u } = await start('127.0.1.74');
-    unit = u;
     u.faults.dropNext(5);
     u.faults.malformNext(5);
     u.faults.clear();
-    await sendRaw(u.host, 5000, command(collector.port, 'echo fine'));
-    expect((await collector.waitForCount(1))[0]!.json?.['output']).toBe('fine\n');
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo fine'));
+    expect((await fx.collector.waitForCount(1))[0]!.json?.['output']).toBe('fine\n');
     expect(() => u.faults.dropNext(-1)).toThrow(RangeError);
   });
 
@@ -104,31 +88,30 @@ describe('simulated unit: faults and delivery failures', () => {
       rowDurationMs: 1,
       homeFiles: { 'la4_sequence_standalone.csv': 'LED_FAN,1\n' },
     });
-    unit = u;
-    await sendRaw(u.host, 5000, heartbeat(collector.port));
-    await collector.waitFor((i) => i.json?.['type_'] === 'unit_info');
+    await sendRaw(u.host, 5000, heartbeat(fx.collector.port));
+    await fx.collector.waitFor((i) => i.json?.['type_'] === 'unit_info');
     expect(u.coordinators()).toHaveLength(1);
-    await sendRaw(u.host, 5000, command(collector.port, 'sleep 5; echo never'));
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'sleep 5; echo never'));
     await activity.waitFor('command-started');
-    const before = collector.items.length;
+    const before = fx.collector.items.length;
 
     const rebooted = u.reboot({ downtimeMs: 200 });
     await sleep(50);
-    await expect(sendRaw(u.host, 5000, heartbeat(collector.port))).rejects.toMatchObject({
+    await expect(sendRaw(u.host, 5000, heartbeat(fx.collector.port))).rejects.toMatchObject({
       code: 'ECONNREFUSED',
     });
     expect(u.coordinators()).toEqual([]);
     expect(u.hardwareReady).toBe(false);
     await rebooted;
 
-    await sendRaw(u.host, 5000, heartbeat(collector.port));
-    const after = await collector.waitForCount(before + 3);
+    await sendRaw(u.host, 5000, heartbeat(fx.collector.port));
+    const after = await fx.collector.waitForCount(before + 3);
     expect(after.slice(before).map((i) => i.json?.['type_'] === 'unit_info' || i.json?.['message'])).toEqual([
       true, // unit_info again: the unit forgot who had it
       'BOARDIO_READY', // the standalone sequence ran at boot
       'Sequence complete',
     ]);
-    expect(collector.items.some((i) => i.json?.['output'] === 'never\n')).toBe(false);
+    expect(fx.collector.items.some((i) => i.json?.['output'] === 'never\n')).toBe(false);
     expect(activity.kinds().filter((k) => k === 'listening')).toHaveLength(2);
     expect(activity.kinds()).toContain('reboot');
     expect(activity.kinds()).not.toContain('command-finished');
@@ -136,7 +119,6 @@ describe('simulated unit: faults and delivery failures', () => {
 
   it('reports a delivery failure when the coordinator listener is down, and keeps running', async () => {
     const { u, activity } = await start('127.0.1.76');
-    unit = u;
     const gone = await new RawCollector().start();
     const deadPort = gone.port;
     await gone.close();
@@ -147,8 +129,8 @@ describe('simulated unit: faults and delivery failures', () => {
     expect(failed.error).toBeInstanceOf(SendError);
     expect((failed.error as SendError).cause).toBe('refused');
 
-    await sendRaw(u.host, 5000, command(collector.port, 'echo alive'));
-    expect((await collector.waitForCount(1))[0]!.json?.['output']).toBe('alive\n');
+    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo alive'));
+    expect((await fx.collector.waitForCount(1))[0]!.json?.['output']).toBe('alive\n');
   });
 
   it('counts an event as sent after the delivery timeout when the coordinator keeps the connection open', async () => {
@@ -159,7 +141,6 @@ describe('simulated unit: faults and delivery failures', () => {
     await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
     try {
       const { u, activity } = await start('127.0.1.77', { deliveryTimeoutMs: 200 });
-      unit = u;
       await sendRaw(u.host, 5000, command((stuck.address() as net.AddressInfo).port, 'echo hi'));
       const sent = await activity.waitFor('event-sent');
       expect(sent.event).toMatchObject({ type_: 'output', output: 'hi\n' });

@@ -1,6 +1,11 @@
 import * as net from 'node:net';
 import { filter, firstValueFrom, type Observable, ReplaySubject, timeout, toArray, take } from 'rxjs';
-import type { UnitActivity } from '../../src/simulator';
+import {
+  simulateUnit,
+  type SimulatedUnit,
+  type SimulateUnitOptions,
+  type UnitActivity,
+} from '../../src/simulator';
 
 /** What a raw request connection saw: the bytes the unit wrote back (pycom writes none). */
 export interface RawSendResult {
@@ -154,4 +159,33 @@ export function record(events$: Observable<UnitActivity>) {
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The common set-up of a simulator spec: a fresh raw collector before each test, and every unit
+ * started through `simulateUnit` closed (then the collector) after it.
+ */
+export function simulatorFixture() {
+  let collector: RawCollector | undefined;
+  const units: SimulatedUnit[] = [];
+  beforeEach(async () => {
+    collector = await new RawCollector().start();
+  });
+  afterEach(async () => {
+    for (const unit of units.splice(0)) await unit.close();
+    await collector?.close();
+  });
+  return {
+    /** The raw coordinator-side collector of this test. */
+    get collector(): RawCollector {
+      if (collector === undefined) throw new Error('no collector outside a test');
+      return collector;
+    },
+    /** Starts a unit that is closed after the test. */
+    simulateUnit(options: SimulateUnitOptions): SimulatedUnit {
+      const unit = simulateUnit(options);
+      units.push(unit);
+      return unit;
+    },
+  };
 }
