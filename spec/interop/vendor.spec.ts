@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { createCoordinator } from '../../src';
 import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
 
@@ -53,10 +53,15 @@ describe('interoperability with peers written from the protocol alone', () => {
     let unit: SimulatedUnit | undefined;
     const peer = { child: undefined as ChildProcess | undefined };
     try {
-      unit = simulateUnit({ host: '127.0.21.4', hardwareReadyDelayMs: 300 });
+      // The hardware becomes ready only once the peer's heartbeat is in, so boardio's boot report
+      // (the `message`) reaches it however slowly the peer starts.
+      unit = simulateUnit({ host: '127.0.21.4', hardwareReadyDelayMs: 'manual' });
       await unit.ready;
+      const known = firstValueFrom(unit.events$.pipe(filter((a) => a.kind === 'coordinator-added')));
       const coordinator = start('vendor_coordinator.py', ['127.0.21.4', '3']);
       peer.child = coordinator.child;
+      await known;
+      unit.bootHardware();
       const events = [];
       for (let i = 0; i < 3; i++)
         events.push(JSON.parse(await nextLine(coordinator.lines)) as { type_: string; text: string });

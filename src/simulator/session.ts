@@ -47,8 +47,8 @@ export interface SessionSettings {
   readonly report: (activity: ActivityInput) => void;
   /** Called with the bound port once listening. */
   readonly onBound: (port: number) => void;
-  /** See `SimulateUnitOptions.hardwareReadyDelayMs`. */
-  readonly hardwareReadyDelayMs: number;
+  /** See `SimulateUnitOptions.hardwareReadyDelayMs`; `'manual'` waits for {@link UnitSession.bootHardware}. */
+  readonly hardwareReadyDelayMs: number | 'manual';
   /** See `SimulateUnitOptions.coordinatorTimeoutMs`. */
   readonly coordinatorTimeoutMs: number;
   /** See `SimulateUnitOptions.commandTimeoutMs`. */
@@ -147,8 +147,11 @@ export class UnitSession {
         onListening: (address) => {
           this.settings.onBound(address.port);
           report({ kind: 'listening', host, port: address.port });
-          const timer = setTimeout(() => this.hardwareBecameReady(), this.settings.hardwareReadyDelayMs);
-          this.subscription.add(() => clearTimeout(timer));
+          const delay = this.settings.hardwareReadyDelayMs;
+          if (delay !== 'manual') {
+            const timer = setTimeout(() => this.bootHardware(), delay);
+            this.subscription.add(() => clearTimeout(timer));
+          }
           resolve();
         },
       }).subscribe({ next: (item) => this.receive(item), error: reject });
@@ -200,7 +203,9 @@ export class UnitSession {
     this.delivery.send(event, { host: coordinator.host, port: coordinator.port });
   }
 
-  private hardwareBecameReady(): void {
+  /** Makes the hardware ready now (once per session): `unit_info` goes out, boardio boots. */
+  bootHardware(): void {
+    if (this.ready || this.subscription.closed) return;
     this.ready = true;
     this.settings.report({ kind: 'hardware-ready' });
     const known = this.registry.list();

@@ -96,10 +96,13 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535)
     throw new RangeError(`port must be an integer 0..65535, got ${requestedPort}`);
   const timing = {
-    hardwareReadyDelayMs: nonNegative(
-      'hardwareReadyDelayMs',
-      options.hardwareReadyDelayMs ?? SIMULATOR_DEFAULTS.hardwareReadyDelayMs,
-    ),
+    hardwareReadyDelayMs:
+      options.hardwareReadyDelayMs === 'manual'
+        ? ('manual' as const)
+        : nonNegative(
+            'hardwareReadyDelayMs',
+            options.hardwareReadyDelayMs ?? SIMULATOR_DEFAULTS.hardwareReadyDelayMs,
+          ),
     coordinatorTimeoutMs: positive(
       'coordinatorTimeoutMs',
       options.coordinatorTimeoutMs ?? SIMULATOR_DEFAULTS.coordinatorTimeoutMs,
@@ -239,6 +242,7 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
       return session?.hardwareReady ?? false;
     },
     coordinators: (): ReadonlyArray<KnownCoordinator> => session?.registry.list() ?? [],
+    bootHardware: () => session?.bootHardware(),
     reboot,
     close,
   };

@@ -161,8 +161,12 @@ export interface SimulateUnitOptions {
   readonly executor?: 'shell' | Executor;
   /** Files written into the unit's home at start, by name, e.g. `la4_sequence_standalone.csv`. */
   readonly homeFiles?: Readonly<Record<string, string>>;
-  /** Time from listening (at start, and after a reboot's downtime) until the hardware is ready (boardio booted). Default 1 000 ms. */
-  readonly hardwareReadyDelayMs?: number;
+  /**
+   * Time from listening (at start, and after a reboot's downtime) until the hardware is ready
+   * (boardio booted). `'manual'`: the hardware is ready only when {@link SimulatedUnit.bootHardware}
+   * is called, so a test decides the order of events instead of racing a timer. Default 1 000 ms.
+   */
+  readonly hardwareReadyDelayMs?: number | 'manual';
   /** A coordinator silent this long is forgotten. Default 15 000 ms. */
   readonly coordinatorTimeoutMs?: number;
   /** A command running this long is killed and reported as timed out. Default 30 000 ms. */
@@ -633,6 +637,19 @@ export interface SimulatedUnit {
   readonly hardwareReady: boolean;
   /** The coordinators it currently knows. */
   coordinators(): ReadonlyArray<KnownCoordinator>;
+  /**
+   * Makes the hardware ready now, as if boardio had just finished booting (`unit_info` goes to
+   * the known coordinators, the standalone sequence runs). For `hardwareReadyDelayMs: 'manual'`;
+   * does nothing when the hardware is already ready, or while the unit is down.
+   *
+   * ## Example
+   * ```ts
+   * const unit = simulateUnit({ host: '127.0.0.2', hardwareReadyDelayMs: 'manual' });
+   * await firstValueFrom(unit.events$.pipe(filter((a) => a.kind === 'coordinator-added')));
+   * unit.bootHardware();
+   * ```
+   */
+  bootHardware(): void;
   /**
    * Simulates a reboot: forgets coordinators, kills running commands, drops queued events, clears
    * the loaded sequence, makes the hardware not ready again; after the downtime it listens again,
