@@ -108,12 +108,12 @@ describe('send', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as net.AddressInfo;
-    const outcome = await lastValueFrom(send({ host: '127.0.0.1', port }, cmd, { timeoutMs: 200 }), {
-      defaultValue: 'completed',
-    }).catch((e: unknown) => e);
+    const outcome = await lastValueFrom(send({ host: '127.0.0.1', port }, cmd, { timeoutMs: 200 })).catch(
+      (e: unknown) => e,
+    );
     sockets.forEach((s) => s.destroy());
     await new Promise((r) => server.close(r));
-    expect(outcome).toBe('completed');
+    expect(outcome).toMatchObject({ host: '127.0.0.1', port, local: { address: '127.0.0.1' } });
     expect(decodeRequest(Buffer.concat(received))).toEqual(E.right(cmd));
   });
 

@@ -28,7 +28,7 @@ export interface PresenceInputs {
   /** Emits once the listener is bound (heartbeats carry its port). */
   readonly ready$: Obs<unknown>;
   /** Sends one heartbeat; completes when delivered, errors otherwise. */
-  readonly heartbeat: () => Obs<void>;
+  readonly heartbeat: () => Obs<unknown>;
   /** Whether an event comes from this unit. */
   readonly isFromUnit: (event: PycomEvent) => boolean;
   /** Time between heartbeats. */

@@ -2,3 +2,4 @@ export * from './errors';
 export * from './listenPayloads';
 export * from './listen';
 export * from './send';
+export * from './transport';

@@ -55,6 +55,24 @@ export interface LocalAddress {
   readonly port: number;
 }
 
+/**
+ * What {@link send} and {@link sendPayload} emit, once, when the receiver has taken the request.
+ *
+ * ## Example
+ * ```ts
+ * const { local } = await lastValueFrom(send('127.0.0.2', beat));
+ * console.log('reached it from', local.address);
+ * ```
+ */
+export interface Delivered {
+  /** The receiver's host. */
+  readonly host: string;
+  /** The receiver's port. */
+  readonly port: number;
+  /** This machine's end of the connection. */
+  readonly local: LocalAddress;
+}
+
 /** The defaults of {@link SendOptions}. */
 export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as const;
 
@@ -77,7 +95,7 @@ export function resolveTarget(target: Target): { host: string; port: number } {
  * Sends raw bytes on a fresh connection, the way pycom's peers talk: connect, write, end.
  * Used by {@link send}, and by the simulator to send events.
  *
- * Completes when the hand-over is done: every byte was written, this side ended (half-close), and
+ * Emits one {@link Delivered} and completes when the hand-over is done: every byte was written, this side ended (half-close), and
  * the peer closed the connection, which pycom does once it has the request. A peer that keeps
  * the connection open after everything was written is tolerated: the send completes when
  * `timeoutMs` has passed. Errors with a {@link SendError} (including `timeout` when the bytes
@@ -85,7 +103,7 @@ export function resolveTarget(target: Target): { host: string; port: number } {
  *
  * ## Example
  * ```ts
- * sendPayload({ host: '127.0.0.1', port: 5000 }, Buffer.from('{}')).subscribe({ complete: () => console.log('delivered') });
+ * sendPayload({ host: '127.0.0.1', port: 5000 }, Buffer.from('{}')).subscribe((d) => console.log('delivered from', d.local.address));
  * ```
  * @param target The receiver.
  * @param bytes The payload, or a function of the local address that returns it (called once
@@ -96,12 +114,17 @@ export function sendPayload(
   target: Target,
   bytes: Uint8Array | ((local: LocalAddress) => Uint8Array),
   options: SendOptions = {},
-): Observable<void> {
+): Observable<Delivered> {
   const { host, port } = resolveTarget(target);
   const connectMs = options.connectTimeoutMs ?? SEND_DEFAULTS.connectTimeoutMs;
   const totalMs = options.timeoutMs ?? SEND_DEFAULTS.timeoutMs;
-  return new Observable<void>((subscriber) => {
+  return new Observable<Delivered>((subscriber) => {
     let connected = false;
+    let local: LocalAddress = { address: '', port: 0 };
+    const delivered = () => {
+      subscriber.next({ host, port, local });
+      subscriber.complete();
+    };
     let written = false;
     const socket = net.connect({ host, port, localAddress: options.localAddress });
     const fail = (cause: ReturnType<typeof sendCause>, code: string | undefined, detail: string) => {
@@ -120,12 +143,12 @@ export function sendPayload(
       // Everything was written and ended, but the peer keeps the connection open: as far as TCP
       // can tell, it has the request. Tolerated for peers that close late (pycom closes at once).
       socket.destroy();
-      subscriber.complete();
+      delivered();
     }, totalMs);
     socket.on('connect', () => {
       connected = true;
       clearTimeout(connectTimer);
-      const local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
+      local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
       options.onConnect?.(local);
       socket.end(typeof bytes === 'function' ? bytes(local) : bytes, () => {
         written = true;
@@ -139,7 +162,7 @@ export function sendPayload(
       if (hadError || subscriber.closed) return;
       clearTimeout(connectTimer);
       clearTimeout(totalTimer);
-      if (written) subscriber.complete();
+      if (written) delivered();
       else
         subscriber.error(
           new SendError(host, port, 'reset', undefined, 'closed by the peer before the request was written'),
@@ -156,8 +179,9 @@ export function sendPayload(
 /**
  * Sends one request (heartbeat or command) to a unit on a fresh connection.
  *
- * A cold Observable: nothing happens until subscribed. It completes when the unit has the request
- * (all bytes written, this side ended, and the unit closed the connection); pycom never answers
+ * A cold Observable: nothing happens until subscribed. It emits one {@link Delivered} and
+ * completes when the unit has the request (all bytes written, this side ended, and the unit
+ * closed the connection), so `lastValueFrom(send(...))` resolves then; pycom never answers
  * on that connection: answers arrive later through {@link listen}. Errors with a
  * {@link SendError} whose `cause` is `refused`, `timeout`, `reset`, `dns`, `unreachable` or
  * `other`; never an unhandled `'error'` event.
@@ -176,7 +200,7 @@ export function send(
   target: Target,
   request: PycomRequest | ((local: LocalAddress) => PycomRequest),
   options: SendOptions = {},
-): Observable<void> {
+): Observable<Delivered> {
   const bytes =
     typeof request === 'function'
       ? (local: LocalAddress) => encodeRequest(request(local))

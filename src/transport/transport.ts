@@ -1,0 +1,41 @@
+import type { Observable } from 'rxjs';
+import type { PycomRequest } from '../protocol/requests';
+import { listen, type Inbound } from './listen';
+import type { ListenOptions } from './listenPayloads';
+import { send, type Delivered, type LocalAddress, type SendOptions, type Target } from './send';
+
+/**
+ * How a coordinator reaches the network: an inbound listener and an outbound sender. The real
+ * one is {@link tcpTransport}; `pycom-rx/testing` has an in-memory one, so a whole coordinator
+ * runs under `TestScheduler.run()` without sockets (the way serialport takes a binding).
+ *
+ * An implementation must behave like the TCP one: `listen` is cold, calls
+ * `options.onListening` once bound, emits one {@link Inbound} per inbound connection and errors
+ * only with a `ListenError`; `send` is cold, emits one {@link Delivered} when the receiver has
+ * taken the request, then completes, and errors with a `SendError`.
+ *
+ * ## Example
+ * ```ts
+ * const coordinator = createCoordinator({ transport: tcpTransport }); // the default
+ * ```
+ */
+export interface Transport {
+  /** Listens for events; see {@link listen}. */
+  listen(options: ListenOptions): Observable<Inbound>;
+  /** Sends one request on a fresh connection; see {@link send}. */
+  send(
+    target: Target,
+    request: PycomRequest | ((local: LocalAddress) => PycomRequest),
+    options?: SendOptions,
+  ): Observable<Delivered>;
+}
+
+/**
+ * The real transport: {@link listen} and {@link send} over TCP.
+ *
+ * ## Example
+ * ```ts
+ * tcpTransport.send('127.0.0.2', heartbeat).subscribe();
+ * ```
+ */
+export const tcpTransport: Transport = { listen, send };
