@@ -40,16 +40,45 @@ describe('parseBoardioMessage', () => {
       expect(parseBoardioMessage(text)).toEqual({ status: 'complete' });
   });
 
-  it('ignores any other text, including words that merely start like a keyword', () => {
+  it('finds the keywords anywhere in the text, with the text around them', () => {
+    expect(parseBoardioMessage('boardio: BOARDIO_READY')).toEqual({ status: 'ready', detail: '' });
+    expect(parseBoardioMessage('[12:00:01] BOARDIO_READY: loaded 3 rows')).toEqual({
+      status: 'ready',
+      detail: 'loaded 3 rows',
+    });
+    expect(parseBoardioMessage('uSeq -> BOARDIO_ERROR: row 2 out of range')).toEqual({
+      status: 'error',
+      reason: 'row 2 out of range',
+    });
+    expect(parseBoardioMessage('could not read la4_sequence.csv: BOARDIO_ERROR')).toEqual({
+      status: 'error',
+      reason: 'could not read la4_sequence.csv',
+    });
+    expect(parseBoardioMessage('note: BOARDIO_ERROR')).toEqual({ status: 'error', reason: 'note' });
+  });
+
+  it('never takes a text that names both keywords as a success', () => {
+    expect(parseBoardioMessage('BOARDIO_READY expected, got BOARDIO_ERROR: busy')).toEqual({
+      status: 'error',
+      reason: 'busy',
+    });
+    expect(parseBoardioMessage('BOARDIO_ERROR: not BOARDIO_READY')).toEqual({
+      status: 'error',
+      reason: 'not BOARDIO_READY',
+    });
+  });
+
+  it('ignores any other text, including words that merely contain a keyword', () => {
     for (const text of [
       '',
       'hello',
       'Sequence completed',
       'Sequence complete: 3 rows',
       'BOARDIO_READYNESS',
+      'MY_BOARDIO_READY',
       'BOARDIO_ERROR_COUNT: 0',
+      'X_BOARDIO_ERROR',
       'boardio_ready',
-      'note: BOARDIO_ERROR',
     ])
       expect(parseBoardioMessage(text)).toBeUndefined();
   });

@@ -5,7 +5,7 @@ import { ofType } from './ofType';
 /**
  * What a boardio report in a `message` event means, together with the event itself:
  * - `ready`: `BOARDIO_READY`, the last request to boardio succeeded (`detail` is any text after it);
- * - `error`: `BOARDIO_ERROR`, it failed (`reason` is the text after it, or `'unspecified'`);
+ * - `error`: `BOARDIO_ERROR`, it failed (`reason` says why, or is `'unspecified'`);
  * - `complete`: `Sequence complete`, a running sequence finished.
  *
  * ## Example
@@ -25,7 +25,7 @@ export type BoardioResult =
   | {
       /** boardio reported `BOARDIO_ERROR`. */
       readonly status: 'error';
-      /** The text after the keyword, or `'unspecified'`. */
+      /** The text after the keyword, else the text before it, else `'unspecified'`. */
       readonly reason: string;
       /** The `message` event of the report. */
       readonly event: Message;
@@ -55,7 +55,7 @@ export type BoardioReport =
   | {
       /** `BOARDIO_ERROR`. */
       status: 'error';
-      /** The text after the keyword, or `'unspecified'`. */
+      /** The text after the keyword, else the text before it, else `'unspecified'`. */
       reason: string;
     }
   | {
@@ -63,29 +63,43 @@ export type BoardioReport =
       status: 'complete';
     };
 
-const READY = /^BOARDIO_READY(?![A-Za-z0-9_])\s*:?\s*/;
-const ERROR = /^BOARDIO_ERROR(?![A-Za-z0-9_])\s*:?\s*/;
+const WORD = '[A-Za-z0-9_]';
+const keyword = (name: string) => new RegExp(`(?<!${WORD})${name}(?!${WORD})\\s*:?\\s*`);
+const READY = keyword('BOARDIO_READY');
+const ERROR = keyword('BOARDIO_ERROR');
 const TRAILING = /[\s\p{P}]+$/u;
+
+/** The text before and after the keyword, trimmed; `undefined` when the keyword is absent. */
+function after(pattern: RegExp, text: string): { before: string; rest: string } | undefined {
+  const found = pattern.exec(text);
+  if (found === null) return undefined;
+  return {
+    before: text.slice(0, found.index).replace(TRAILING, '').trim(),
+    rest: text.slice(found.index + found[0].length).trim(),
+  };
+}
 
 /**
  * Reads the text of a `message` event as a boardio report, tolerantly.
  *
  * The vendor does not document the exact wording (PROTOCOL.md, open point 3), so the rules are
- * lenient about spacing and punctuation but strict about the keywords. On the trimmed text:
- * - starts with `BOARDIO_READY` (as a whole word, case-sensitive) → `ready`, `detail` being the
- *   rest after an optional `:` and whitespace, trimmed (often `''`);
- * - starts with `BOARDIO_ERROR` (likewise) → `error`, `reason` being the rest, or `'unspecified'`
- *   when empty;
- * - equals `Sequence complete`, ignoring case, runs of whitespace and trailing punctuation
- *   (`"sequence complete."` matches) → `complete`;
+ * lenient about where the keyword stands, spacing and punctuation, but strict about the keywords:
+ * - `BOARDIO_ERROR` anywhere in the text (as a whole word, case-sensitive) → `error`, `reason`
+ *   being the text after it (after an optional `:` and whitespace), or else the text before it,
+ *   or else `'unspecified'`. An error wins over a `BOARDIO_READY` in the same text: a text that
+ *   says both is never taken as a success;
+ * - `BOARDIO_READY` anywhere (likewise) → `ready`, `detail` being the text after it (often `''`);
+ * - the whole text is `Sequence complete`, ignoring case, runs of whitespace and trailing
+ *   punctuation (`"sequence complete."` matches) → `complete`;
  * - anything else → `undefined`.
  *
- * `BOARDIO_READYNESS` or `BOARDIO_ERROR_COUNT` are not reports: the keyword must be followed by the
- * end of the text or a character other than a letter, digit or `_`.
+ * `BOARDIO_READYNESS`, `MY_BOARDIO_READY` or `BOARDIO_ERROR_COUNT` are not reports: the keyword
+ * must stand between the ends of the text or characters other than a letter, digit or `_`.
  *
  * ## Example
  * ```ts
  * parseBoardioMessage('BOARDIO_ERROR: file not found'); // { status: 'error', reason: 'file not found' }
+ * parseBoardioMessage('boardio: BOARDIO_READY'); // { status: 'ready', detail: '' }
  * parseBoardioMessage('Sequence complete'); // { status: 'complete' }
  * parseBoardioMessage('hello'); // undefined
  * ```
@@ -94,10 +108,10 @@ const TRAILING = /[\s\p{P}]+$/u;
  */
 export function parseBoardioMessage(text: string): BoardioReport | undefined {
   const trimmed = text.trim();
-  const ready = READY.exec(trimmed);
-  if (ready) return { status: 'ready', detail: trimmed.slice(ready[0].length).trim() };
-  const error = ERROR.exec(trimmed);
-  if (error) return { status: 'error', reason: trimmed.slice(error[0].length).trim() || 'unspecified' };
+  const error = after(ERROR, trimmed);
+  if (error) return { status: 'error', reason: error.rest || error.before || 'unspecified' };
+  const ready = after(READY, trimmed);
+  if (ready) return { status: 'ready', detail: ready.rest };
   const words = trimmed.replace(TRAILING, '').replace(/\s+/g, ' ').toLowerCase();
   return words === 'sequence complete' ? { status: 'complete' } : undefined;
 }
@@ -105,10 +119,11 @@ export function parseBoardioMessage(text: string): BoardioReport | undefined {
 /**
  * Turns the boardio reports among a unit's events into {@link BoardioResult} values.
  *
- * Use it to learn how a sequence upload or run went: the `output` of `boardiocli uSeq && boardiocli
- * runSeq` only says the verbs were handed over; the outcome arrives later as `message` events.
+ * Use it to learn how a sequence upload or run went: the `output` of `boardiocli uSeq` only says
+ * the verb was handed over; the outcome arrives as `message` events, possibly before that output.
  * Every other event, and every message that is not a report (see {@link parseBoardioMessage}), is
- * skipped. Combine it with {@link fromNode} to follow one unit.
+ * skipped (`runSequence` reports those as `message` steps instead). Combine it with
+ * {@link fromNode} to follow one unit.
  *
  * ## Example
  * ```ts
