@@ -25,10 +25,13 @@ import { firstValueFrom } from 'rxjs';
 import { createCoordinator } from '../src/coordinator';
 import { intOption } from './lib/args';
 import { machineLine } from './lib/machine';
+import { figure, reportFigures } from './lib/summary';
 import { median, printTable, ratio, whole } from './lib/table';
 import { Fleet } from './scale/fleet';
 
 const TARGET = 1.1;
+/** CPU per command, coordinator / hand-written (issue 14). */
+const CPU_TARGET = 1.25;
 /** Time allowed for an output, both implementations. */
 const RAW_TIMEOUT_MS = 5_000;
 /** The simulated unit's address (127.0.99.0/24 is left to this benchmark). */
@@ -279,8 +282,22 @@ async function main(): Promise<void> {
           `${p50Ratio <= TARGET ? 'met' : 'NOT met'}), p99 ${ratio(a.p99 / b.p99)}x, mean ${ratio(a.mean / b.mean)}x; ` +
           `block by block (p50 of a block of a / of the adjacent block of b): median ${ratio(median(paired))}x, ` +
           `range ${ratio(paired[0]!)}-${ratio(paired[paired.length - 1]!)}x; commands/s ${ratio(a.rate / b.rate)}; ` +
-          `CPU per command ${ratio(a.cpu / b.cpu)}x`,
+          `CPU per command ${ratio(a.cpu / b.cpu)}x (target ≤ ${CPU_TARGET.toFixed(2)}x: ${a.cpu / b.cpu <= CPU_TARGET ? 'met' : 'NOT met'})`,
       );
+      reportFigures([
+        figure(
+          'round trip p50, coordinator / hand-written',
+          p50Ratio,
+          `${ratio(p50Ratio)}x (${whole(a.p50)} vs ${whole(b.p50)} µs; blocks: median ${ratio(median(paired))}x)`,
+          { op: '<=', limit: TARGET, text: `<= ${TARGET.toFixed(2)}x` },
+        ),
+        figure(
+          'CPU per command, coordinator / hand-written',
+          a.cpu / b.cpu,
+          `${ratio(a.cpu / b.cpu)}x (${whole(a.cpu)} vs ${whole(b.cpu)} µs)`,
+          { op: '<=', limit: CPU_TARGET, text: `<= ${CPU_TARGET.toFixed(2)}x` },
+        ),
+      ]);
     }
     for (const s of stats) {
       if (s.t.firstError !== undefined) console.log(`${s.c.label}: first error: ${s.t.firstError}`);

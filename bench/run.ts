@@ -3,14 +3,21 @@
  * do not colour the next), and prints their tables. Never passes or fails on time: the exit code
  * is non-zero only if a benchmark crashed.
  *
- *   npx tsx bench/run.ts             # all
+ *   npx tsx bench/run.ts             # all but the optional ones (npm run bench)
  *   npx tsx bench/run.ts decode      # some, by name
+ *   npx tsx bench/run.ts stress      # optional ones only run when named (npm run bench:stress)
  *
  * Settings go through the environment (BENCH_CONNECTIONS, BENCH_ROUNDS, ...: see each file).
+ * At the end it prints the headline figures every benchmark reported (bench/lib/summary.ts)
+ * against their targets, with the machine they ran on.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { machineLine } from './lib/machine';
+import { readFigures, SUMMARY_ENV } from './lib/summary';
+import { printTable } from './lib/table';
 
 interface Bench {
   readonly name: string;
@@ -18,6 +25,10 @@ interface Bench {
   readonly what: string;
   /** Extra node flags for its process. */
   readonly nodeFlags?: readonly string[];
+  /** Arguments for the script. */
+  readonly args?: readonly string[];
+  /** Runs only when named. */
+  readonly optional?: boolean;
 }
 
 /** Every benchmark, in the order they run. Add new ones here. */
@@ -36,8 +47,16 @@ const benches: readonly Bench[] = [
   {
     name: 'scale',
     file: 'scale.ts',
-    what: '1,000 simulated units: round time, memory per unit, open fds',
+    what: '1,000 simulated units, coordinator vs hand-written: round time, memory per unit, open fds',
     nodeFlags: ['--expose-gc'],
+  },
+  {
+    name: 'stress',
+    file: 'scale.ts',
+    what: '5,000 simulated units, coordinator vs hand-written',
+    nodeFlags: ['--expose-gc'],
+    args: ['--units=5000', '--rounds=10', '--max-s=1200'],
+    optional: true,
   },
 ];
 
@@ -48,19 +67,43 @@ function main(): void {
     console.error(`unknown bench: ${unknown.join(', ')} (known: ${benches.map((b) => b.name).join(', ')})`);
     process.exit(2);
   }
-  const chosen = benches.filter((b) => wanted.length === 0 || wanted.includes(b.name));
-  console.log(`# pycom-rx benchmarks (${new Date().toISOString()})`);
+  const chosen = benches.filter((b) => (wanted.length === 0 ? b.optional !== true : wanted.includes(b.name)));
+  const started = new Date();
+  console.log(`# pycom-rx benchmarks (${started.toISOString()})`);
   console.log(`machine: ${machineLine()}`);
   console.log(`running: ${chosen.map((b) => `${b.name} (${b.what})`).join('; ')}`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pycom-rx-bench-'));
+  const summary = path.join(dir, 'figures.jsonl');
   const failed: string[] = [];
   for (const bench of chosen) {
-    const args = [...(bench.nodeFlags ?? []), '--import', 'tsx', path.join(__dirname, bench.file)];
+    const args = [
+      ...(bench.nodeFlags ?? []),
+      '--import',
+      'tsx',
+      path.join(__dirname, bench.file),
+      ...(bench.args ?? []),
+    ];
     const result = spawnSync(process.execPath, args, {
       stdio: 'inherit',
-      timeout: 15 * 60_000,
+      timeout: 25 * 60_000,
+      env: { ...process.env, [SUMMARY_ENV]: summary },
     });
     if (result.status !== 0)
       failed.push(`${bench.name} (${result.error?.message ?? `exit ${result.status}`})`);
+  }
+  const figures = readFigures(summary);
+  rmSync(dir, { recursive: true, force: true });
+  if (figures.length > 0) {
+    console.log(`\n## summary: headline figures and targets (issue 14)`);
+    console.log(`machine: ${machineLine()}`);
+    console.log(
+      `run: ${started.toISOString()} to ${new Date().toISOString()}; ${os.loadavg()[0]!.toFixed(2)} load average (1 min) at the end. ` +
+        'Figures on a small shared machine are noisy: compare ratios, and rerun before trusting one.\n',
+    );
+    printTable(
+      ['figure', 'value', 'target', 'met'],
+      figures.map((f) => [f.figure, f.shown, f.target, f.met === undefined ? '' : f.met ? 'yes' : 'NO']),
+    );
   }
   if (failed.length > 0) {
     console.error(`\nfailed: ${failed.join(', ')}`);

@@ -1,35 +1,52 @@
 /**
- * scale: one coordinator, 1,000 simulated units in a separate process on 127.0.100.1 ..
- * 127.0.103.232, all on port 5000 as on a LAN.
+ * scale: one coordinator against 1,000 simulated units in a separate process on 127.0.100.1
+ * onwards, all on port 5000 as on a LAN; then the same work done by a hand-written fleet driver.
  *
  *   npx tsx bench/scale.ts [--units=1000] [--rounds=20] [--heartbeat-ms=5000] [--max-s=600]
+ *                          [--only=a|b] [--memory-at=5]
  *   (or BENCH_SCALE_UNITS, BENCH_SCALE_ROUNDS, BENCH_SCALE_HEARTBEAT_MS, BENCH_SCALE_MAX_S)
+ *   npx tsx bench/run.ts stress     # the same with 5,000 units (npm run bench:stress)
  *
- * The coordinator (in this process) heartbeats every unit (`connect(unit)` for each) and, once
- * all are connected, runs one command on every unit per round through `coordinator.run`, for 20
- * rounds. Each command echoes a unique token, which must come back in its own output. Prints the
- * time until every unit is connected, the round times, the coordinator's memory per unit (heap
- * and RSS growth over the baseline, after a forced collection, divided by the units), and its
- * open file descriptors before, during and after (no growth expected).
+ * (a) The coordinator (in this process) heartbeats every unit (`connect(unit)` for each) and,
+ * once all are connected, runs one command on every unit per round through `coordinator.run`.
+ * (b) Then, against the same units and from the same process, the hand-written driver of
+ * scale/handwritten.ts (raw `node:net`, its own server, heartbeats to every unit, positional
+ * matching) does the same rounds. Each command echoes a unique token, which must come back in its
+ * own output from its own unit. Prints, for both, the time until every unit is connected, the
+ * round times and CPU per command, and `scale a/b: median round R`; for the coordinator, its
+ * memory per unit (heap and RSS over the baseline, after a forced collection) once connected,
+ * after round 5 and after the last round (and the growth between those two), and its open file
+ * descriptors before, during and after (no growth expected).
  *
  * Bounded: the units' process exits by itself when this one goes away or after the overall cap,
  * every wait has a timeout, and the whole run gives up after `--max-s` seconds.
  */
 import { from, lastValueFrom, merge, toArray } from 'rxjs';
-import {
-  createCoordinator,
-  type CommandResult,
-  type CommandRequest,
-  type Presence,
-} from '../src/coordinator';
+import { createCoordinator, type CommandRequest, type Presence } from '../src/coordinator';
 import { intOption } from './lib/args';
 import { machineLine } from './lib/machine';
-import { median, printTable, whole } from './lib/table';
+import { figure, reportFigures } from './lib/summary';
+import { median, printTable, ratio, whole, type Cell } from './lib/table';
 import { Fleet } from './scale/fleet';
+import { HandWrittenFleet } from './scale/handwritten';
 import { fdLimits, forceGc, kib, listenOverflows, mib, openFds, settledMemory } from './scale/resources';
+import type { UnitAddress } from './scale/units';
 
-/** The first unit's address: 1,000 units end at 127.0.103.232. */
+/** The first unit's address: 1,000 units end at 127.0.103.232, 5,000 at 127.0.119.136. */
 const BASE = '127.0.100.1';
+/** Time allowed for each output, both drivers. */
+const COMMAND_TIMEOUT_MS = 10_000;
+/** Targets of issue 14 (reported, never asserted). */
+const ROUND_RATIO_TARGET = 1.25;
+const RSS_PER_UNIT_TARGET_KIB = 32;
+
+interface Settings {
+  readonly count: number;
+  readonly rounds: number;
+  readonly heartbeatIntervalMs: number;
+  /** After which round the intermediate memory reading is taken (1-based). */
+  readonly memoryAt: number;
+}
 
 interface Round {
   readonly ms: number;
@@ -38,6 +55,43 @@ interface Round {
   readonly wrong: number;
   readonly failed: Map<string, number>;
   readonly fds: number;
+}
+
+/** One way of running a round: one command per unit, each result sorted as `ok`, `wrong` or an error name. */
+interface Driver {
+  round(jobs: readonly Job[]): Promise<string[]>;
+}
+
+/** What every driver reports: connecting, then the rounds. */
+interface Phase {
+  readonly connectMs: number;
+  readonly connected: number;
+  readonly rounds: Round[];
+  /** Outputs that matched no command. */
+  unmatched: number;
+  /** Inbound payloads that were not events. */
+  rejected: number;
+  /** Units reported lost (coordinator) or heartbeats not delivered (hand-written). */
+  lost: number;
+}
+
+interface Memory {
+  readonly heapUsed: number;
+  readonly rss: number;
+}
+
+/** The coordinator alone, before the hand-written driver exists: memory and fds. */
+interface Solo {
+  readonly rounds: Round[];
+  readonly baseline: Memory;
+  readonly connectedMemory: Memory;
+  readonly midMemory: Memory | undefined;
+  readonly afterMemory: Memory;
+  readonly fdsBefore: number;
+  readonly fdsConnected: number;
+  readonly fdsAfter: number;
+  fdsClosed: number;
+  readonly overflows: number;
 }
 
 interface Job extends CommandRequest {
@@ -64,11 +118,299 @@ async function until(condition: () => boolean, ms: number): Promise<boolean> {
   return true;
 }
 
+let roundsRun = 0;
+
+/** One command per unit, each echoing a token unique to this round and unit. */
+function jobsOf(units: readonly UnitAddress[]): Job[] {
+  const r = (roundsRun += 1);
+  return units.map((u, i) => ({
+    unit: u.host,
+    command: `echo r${r}-u${i}`,
+    token: `r${r}-u${i}`,
+    id: u.id,
+  }));
+}
+
+/**
+ * Sorts one `coordinator.run` result: `ok`, `wrong` (an output, but not this command's), or the
+ * error's name. Accepts both result shapes (`kind: 'output' | 'failed'`, and the older `ok`).
+ */
+function classify(result: unknown): string {
+  const r = result as {
+    readonly ok?: boolean;
+    readonly kind?: string;
+    readonly request: Job;
+    readonly output?: { readonly output: string; readonly id: string };
+    readonly error?: { readonly name?: string };
+  };
+  const succeeded = r.kind === undefined ? r.ok === true : r.kind === 'output';
+  if (!succeeded || r.output === undefined) return r.error?.name ?? 'Error';
+  return r.output.output === `${r.request.token}\n` && r.output.id === r.request.id ? 'ok' : 'wrong';
+}
+
+async function timedRound(driver: Driver, units: readonly UnitAddress[]): Promise<Round> {
+  const jobs = jobsOf(units);
+  const startCpu = cpuMs();
+  const start = performance.now();
+  const kinds = await driver.round(jobs);
+  const ms = performance.now() - start;
+  const cpu = cpuMs() - startCpu;
+  const failed = new Map<string, number>();
+  let ok = 0;
+  let wrong = 0;
+  for (const kind of kinds) {
+    if (kind === 'ok') ok += 1;
+    else if (kind === 'wrong') wrong += 1;
+    else failed.set(kind, (failed.get(kind) ?? 0) + 1);
+  }
+  return { ms, cpuMs: cpu, ok, wrong, failed, fds: openFds() };
+}
+
+/** The coordinator, connected to every unit; `close()` unsubscribes everything and closes it. */
+async function startCoordinator(
+  units: readonly UnitAddress[],
+  s: Settings,
+): Promise<{ driver: Driver; phase: Phase; close: () => Promise<void> }> {
+  const coordinator = createCoordinator({
+    name: 'scale-bench',
+    listen: { host: '127.0.0.1', port: 0 },
+    heartbeatIntervalMs: s.heartbeatIntervalMs,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+  });
+  const states = new Map<string, Presence['state']>();
+  const start = performance.now();
+  let lost = 0;
+  const session = merge(...units.map((u) => coordinator.connect(u.host))).subscribe((p) => {
+    states.set(p.unit, p.state);
+    if (p.state === 'lost') lost += 1;
+  });
+  const connectedCount = () => [...states.values()].filter((st) => st === 'connected').length;
+  await until(() => connectedCount() === units.length, 120_000);
+  const phase: Phase = {
+    connectMs: performance.now() - start,
+    connected: connectedCount(),
+    rounds: [],
+    unmatched: 0,
+    rejected: 0,
+    lost: 0,
+  };
+  session.add(coordinator.rejected$.subscribe(() => (phase.rejected += 1)));
+  session.add(coordinator.unmatched$.subscribe(() => (phase.unmatched += 1)));
+  const driver: Driver = {
+    round: async (jobs) => (await lastValueFrom(coordinator.run(from(jobs)).pipe(toArray()))).map(classify),
+  };
+  const close = async () => {
+    phase.lost = lost;
+    session.unsubscribe();
+    const closeFn = (coordinator as { close?: () => Promise<void> }).close;
+    if (closeFn !== undefined) await closeFn.call(coordinator);
+  };
+  return { driver, phase, close };
+}
+
+/** The hand-written driver, connected to every unit. */
+async function startHandWritten(
+  units: readonly UnitAddress[],
+  s: Settings,
+): Promise<{ driver: Driver; phase: Phase; close: () => Promise<void> }> {
+  const start = performance.now();
+  const fleet = await HandWrittenFleet.start(units, {
+    heartbeatIntervalMs: s.heartbeatIntervalMs,
+    roundTimeoutMs: COMMAND_TIMEOUT_MS,
+  });
+  await until(() => fleet.connected === units.length, 120_000);
+  const phase: Phase = {
+    connectMs: performance.now() - start,
+    connected: fleet.connected,
+    rounds: [],
+    unmatched: 0,
+    rejected: 0,
+    lost: 0,
+  };
+  const hosts = units.map((u) => u.host);
+  const driver: Driver = {
+    round: async (jobs) => {
+      const done = await fleet.runRound(
+        hosts,
+        jobs.map((j) => j.command),
+      );
+      return done.map((d, i) =>
+        !d.ok ? d.error : d.output === `${jobs[i]!.token}\n` && d.id === jobs[i]!.id ? 'ok' : 'wrong',
+      );
+    },
+  };
+  const close = async () => {
+    phase.unmatched = fleet.stats.unmatched;
+    phase.rejected = fleet.stats.rejected;
+    phase.lost = fleet.stats.heartbeatsFailed;
+    await fleet.close();
+  };
+  return { driver, phase, close };
+}
+
+/** Round figures of a phase, for the side/** Round figures of some rounds, for the side-by-side table and the summary. */
+function roundFigures(rounds: readonly Round[]) {
+  const times = rounds.map((r) => r.ms);
+  const failures = new Map<string, number>();
+  for (const r of rounds) for (const [k, v] of r.failed) failures.set(k, (failures.get(k) ?? 0) + v);
+  const failed = [...failures.values()].reduce((a, b) => a + b, 0);
+  const ok = rounds.reduce((n, r) => n + r.ok, 0);
+  const wrong = rounds.reduce((n, r) => n + r.wrong, 0);
+  const total = ok + wrong + failed;
+  const cpuPerCommandUs = (rounds.reduce((n, r) => n + r.cpuMs, 0) * 1000) / Math.max(1, total);
+  return { times, failures, failed, ok, wrong, total, cpuPerCommandUs, medianMs: median(times) };
+}
+
+/** The side-by-side table: the coordinator alone, then (a) and (b) in alternating rounds. */
+function printRounds(
+  s: Settings,
+  columns: readonly { readonly label: string; readonly phase: Phase; readonly rounds: readonly Round[] }[],
+): void {
+  const f = columns.map((c) => roundFigures(c.rounds));
+  const row = (name: string, cell: (p: Phase, i: number) => Cell): Cell[] => [
+    name,
+    ...columns.map((c, i) => cell(c.phase, i)),
+  ];
+  printTable(
+    ['figure', ...columns.map((c) => c.label)],
+    [
+      row(
+        'connected / time to all connected',
+        (p) =>
+          `${whole(p.connected)} / ${whole(p.connectMs)} ms${p.connected === s.count ? '' : ' (not all)'}`,
+      ),
+      row('rounds', (_, i) => whole(f[i]!.times.length)),
+      row('round time min / median / max', (_, i) => {
+        const t = f[i]!.times;
+        return `${whole(Math.min(...t))} / ${whole(median(t))} / ${whole(Math.max(...t))} ms`;
+      }),
+      row('first round, last round', (_, i) => {
+        const t = f[i]!.times;
+        return `${whole(t[0] ?? NaN)} ms, ${whole(t[t.length - 1] ?? NaN)} ms`;
+      }),
+      row('commands per second (median round)', (_, i) => whole(s.count / (f[i]!.medianMs / 1000))),
+      row('CPU of this process per command', (_, i) => `${whole(f[i]!.cpuPerCommandUs)} µs`),
+      row(
+        'outputs matched / wrong / failed',
+        (_, i) => `${whole(f[i]!.ok)} / ${whole(f[i]!.wrong)} / ${whole(f[i]!.failed)}`,
+      ),
+      row('failures by type', (_, i) =>
+        f[i]!.failures.size === 0 ? 'none' : [...f[i]!.failures].map(([k, v]) => `${k} ${v}`).join(', '),
+      ),
+      row('presence lost (a) / heartbeats not delivered (b)', (p) => whole(p.lost)),
+      row('rejected inbound / unmatched outputs', (p) => `${whole(p.rejected)} / ${whole(p.unmatched)}`),
+    ],
+  );
+}
+
+function printMemory(s: Settings, a: Solo): { rssPerUnitKiB: number; growthPerUnit: number } {
+  const perUnit = (bytes: number) => `${kib(bytes / s.count)} KiB`;
+  const row = (label: string, m: Memory): Cell[] => [
+    label,
+    `${mib(m.heapUsed)} MiB`,
+    `${mib(m.rss)} MiB`,
+    perUnit(m.heapUsed - a.baseline.heapUsed),
+    perUnit(m.rss - a.baseline.rss),
+  ];
+  printTable(
+    ['coordinator memory (alone, after a forced GC)', 'heap', 'RSS', 'heap per unit', 'RSS per unit'],
+    [
+      [
+        'baseline (units started, no coordinator)',
+        `${mib(a.baseline.heapUsed)} MiB`,
+        `${mib(a.baseline.rss)} MiB`,
+        '',
+        '',
+      ],
+      row('all connected', a.connectedMemory),
+      ...(a.midMemory ? [row(`after round ${s.memoryAt}`, a.midMemory)] : []),
+      row(`after ${a.rounds.length} rounds`, a.afterMemory),
+    ],
+  );
+  const rssPerUnitKiB = (a.afterMemory.rss - a.baseline.rss) / s.count / 1024;
+  let growthPerUnit = NaN;
+  if (a.midMemory !== undefined) {
+    const heap = a.afterMemory.heapUsed - a.midMemory.heapUsed;
+    const rss = a.afterMemory.rss - a.midMemory.rss;
+    growthPerUnit = rss / s.count;
+    console.log(
+      `growth from round ${s.memoryAt} to round ${a.rounds.length}: heap ${heap >= 0 ? '+' : ''}${kib(heap)} KiB ` +
+        `(${whole(heap / s.count)} B per unit), RSS ${rss >= 0 ? '+' : ''}${kib(rss)} KiB (${whole(rss / s.count)} B per unit)`,
+    );
+  }
+  console.log(
+    `RSS per unit after ${a.rounds.length} rounds: ${rssPerUnitKiB.toFixed(1)} KiB ` +
+      `(target < ${RSS_PER_UNIT_TARGET_KIB} KiB at 1,000 units: ${rssPerUnitKiB < RSS_PER_UNIT_TARGET_KIB ? 'met' : 'NOT met'})`,
+  );
+  return { rssPerUnitKiB, growthPerUnit };
+}
+
+function printFds(a: Solo): void {
+  const roundFds = a.rounds.map((r) => r.fds);
+  printTable(
+    ['coordinator open fds', 'count'],
+    [
+      ['before (units started, no coordinator)', whole(a.fdsBefore)],
+      ['all connected', whole(a.fdsConnected)],
+      [
+        'end of each round (heartbeats in flight): min / max',
+        `${whole(Math.min(...roundFds))} / ${whole(Math.max(...roundFds))}`,
+      ],
+      [`after ${a.rounds.length} rounds (settled, up to 2 s)`, whole(a.fdsAfter)],
+      ['after unsubscribing everything (and close())', whole(a.fdsClosed)],
+    ],
+  );
+}
+
+/** The coordinator alone: connect, `rounds` rounds, memory after round `memoryAt` and at the end. */
+async function solo(
+  units: readonly UnitAddress[],
+  s: Settings,
+): Promise<{ coordinator: Awaited<ReturnType<typeof startCoordinator>>; solo: Solo }> {
+  const baseline = settledMemory();
+  const fdsBefore = openFds();
+  const overflowsBefore = listenOverflows();
+  const coordinator = await startCoordinator(units, s);
+  const connectedMemory = settledMemory();
+  const fdsConnected = openFds();
+  const rounds: Round[] = [];
+  let midMemory: Memory | undefined;
+  for (let r = 0; r < s.rounds; r += 1) {
+    rounds.push(await timedRound(coordinator.driver, units));
+    if (r + 1 === s.memoryAt && s.memoryAt < s.rounds) midMemory = settledMemory();
+  }
+  const afterMemory = settledMemory();
+  // heartbeats may be in flight at any moment: give them a little time to close, so that only
+  // a real leak shows as growth
+  await until(() => openFds() <= fdsConnected, 2_000);
+  return {
+    coordinator,
+    solo: {
+      rounds,
+      baseline,
+      connectedMemory,
+      midMemory,
+      afterMemory,
+      fdsBefore,
+      fdsConnected,
+      fdsAfter: openFds(),
+      fdsClosed: NaN,
+      overflows: listenOverflows() - overflowsBefore,
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  const count = intOption('units', 'BENCH_SCALE_UNITS', 1_000);
-  const rounds = intOption('rounds', 'BENCH_SCALE_ROUNDS', 20);
-  const heartbeatIntervalMs = intOption('heartbeat-ms', 'BENCH_SCALE_HEARTBEAT_MS', 5_000);
-  const maxS = intOption('max-s', 'BENCH_SCALE_MAX_S', 600);
+  const settings: Settings = {
+    count: intOption('units', 'BENCH_SCALE_UNITS', 1_000),
+    rounds: Math.max(1, intOption('rounds', 'BENCH_SCALE_ROUNDS', 20)),
+    heartbeatIntervalMs: intOption('heartbeat-ms', 'BENCH_SCALE_HEARTBEAT_MS', 5_000),
+    memoryAt: intOption('memory-at', 'BENCH_SCALE_MEMORY_AT', 5),
+  };
+  const { count, rounds, heartbeatIntervalMs } = settings;
+  const maxS = intOption('max-s', 'BENCH_SCALE_MAX_S', 900);
+  // one driver alone, e.g. under `node --cpu-prof`
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
   const cap = setTimeout(() => {
     console.error(`scale: gave up after ${maxS} s`);
     process.exit(1);
@@ -76,25 +418,27 @@ async function main(): Promise<void> {
   cap.unref();
 
   const limits = fdLimits();
-  // per unit: up to one heartbeat, one command and one inbound event connection at once
-  const fdsNeeded = count * 3 + 256;
+  // per unit and driver: up to one heartbeat, one command and one inbound event connection at once
+  const fdsNeeded = count * 3 * (only === undefined ? 2 : 1) + 256;
   // the units' process: a listener per unit, plus the request and event connections in flight
   const unitFds = count * 4 + 256;
   const gcFlag = typeof (globalThis as { gc?: unknown }).gc === 'function';
   const gc = forceGc();
-  console.log(`\n## scale: one coordinator, ${whole(count)} simulated units`);
+  console.log(`\n## scale: ${whole(count)} simulated units, coordinator vs hand-written`);
   console.log(`machine: ${machineLine()}`);
   console.log(
     `load: ${whole(count)} units (${BASE} onwards, port 5000) in a separate process, function executor ` +
-      `(echo, no delay); heartbeats every ${whole(heartbeatIntervalMs)} ms to each; ${rounds} rounds of one ` +
-      `command per unit through coordinator.run (no concurrency cap); ` +
+      `(echo, no delay); heartbeats every ${whole(heartbeatIntervalMs)} ms to each unit from each driver. ` +
+      `First the coordinator alone: ${rounds} rounds of one command per unit through coordinator.run (no ` +
+      `concurrency cap), memory and fds; then the hand-written node:net driver (positional matching) joins ` +
+      `and both run ${rounds} more rounds each, alternating (b a a b ...), same units, same process; ` +
       `${gc ? `forced GC before each memory reading (${gcFlag ? '--expose-gc' : 'exposed at run time'})` : 'no forced GC available'}`,
   );
   console.log(
     `open files: soft limit ${limits.soft}, hard ${limits.hard} (this process needs about ${fdsNeeded}` +
       `${limits.soft < fdsNeeded ? ': TOO LOW, raise it with `ulimit -n` before running' : ''}); the units' ` +
-      `process gets its soft limit raised to ${unitFds} if it is lower` +
-      `${unitFds > limits.hard ? ` (ABOVE the hard limit ${limits.hard}: expect EMFILE)` : ''}\n`,
+      `process gets its soft limit raised to ${Math.min(unitFds, limits.hard)} if it is lower` +
+      `${unitFds > limits.hard ? ` (capped by the hard limit; about ${unitFds} could be needed at the peak)` : ''}\n`,
   );
 
   const fleet = await Fleet.start({
@@ -107,158 +451,107 @@ async function main(): Promise<void> {
   const units = fleet.units;
   try {
     await sleep(50);
-    const baseline = settledMemory();
-    const fdsBefore = openFds();
-
-    const coordinator = createCoordinator({
-      name: 'scale-bench',
-      listen: { host: '127.0.0.1', port: 0 },
-      heartbeatIntervalMs,
-      commandTimeoutMs: 10_000,
-    });
-    const states = new Map<string, Presence['state']>();
-    const lostEvents: Presence[] = [];
-    let rejected = 0;
-    let unmatched = 0;
+    const first = only === 'b' ? undefined : await solo(units, settings);
+    const a = first?.coordinator;
+    const b = only === 'a' ? undefined : await startHandWritten(units, settings);
     const overflowsBefore = listenOverflows();
-    const start = performance.now();
-    const session = merge(...units.map((u) => coordinator.connect(u.host))).subscribe((p) => {
-      states.set(p.unit, p.state);
-      if (p.state === 'lost') lostEvents.push(p);
-    });
-    session.add(coordinator.rejected$.subscribe(() => (rejected += 1)));
-    session.add(coordinator.unmatched$.subscribe(() => (unmatched += 1)));
-    const connectedCount = () => [...states.values()].filter((s) => s === 'connected').length;
-    const allConnected = await until(() => connectedCount() === count, 120_000);
-    const connectMs = performance.now() - start;
-    if (!allConnected) console.log(`only ${connectedCount()} of ${count} units connected within 120 s`);
-    const connectedMemory = settledMemory();
-    const fdsConnected = openFds();
-
-    const results: Round[] = [];
-    for (let r = 0; r < rounds; r += 1) {
-      const jobs: Job[] = units.map((u, i) => ({
-        unit: u.host,
-        command: `echo r${r}-u${i}`,
-        token: `r${r}-u${i}`,
-        id: u.id,
-      }));
-      const roundCpu = cpuMs();
-      const roundStart = performance.now();
-      const done: CommandResult<Job>[] = await lastValueFrom(coordinator.run(from(jobs)).pipe(toArray()));
-      const ms = performance.now() - roundStart;
-      const failed = new Map<string, number>();
-      let ok = 0;
-      let wrong = 0;
-      for (const result of done) {
-        if (!result.ok) {
-          const name = result.error.name;
-          failed.set(name, (failed.get(name) ?? 0) + 1);
-        } else if (
-          result.output.output !== `${result.request.token}\n` ||
-          result.output.id !== result.request.id
-        ) {
-          wrong += 1;
-        } else ok += 1;
+    const pairedA: Round[] = [];
+    const pairedB: Round[] = [];
+    if (a !== undefined && b !== undefined) {
+      for (let r = 0; r < rounds; r += 1) {
+        // b a, a b, b a, ...: drift and busy neighbours hit both alike
+        if (r % 2 === 0) pairedB.push(await timedRound(b.driver, units));
+        pairedA.push(await timedRound(a.driver, units));
+        if (r % 2 === 1) pairedB.push(await timedRound(b.driver, units));
       }
-      results.push({ ms, cpuMs: cpuMs() - roundCpu, ok, wrong, failed, fds: openFds() });
+    } else if (b !== undefined) {
+      for (let r = 0; r < rounds; r += 1) pairedB.push(await timedRound(b.driver, units));
     }
-    const afterMemory = settledMemory();
-    // heartbeats may be in flight at any moment: give them a little time to close, so that only
-    // a real leak shows as growth
-    await until(() => openFds() <= fdsConnected, 2_000);
-    const fdsAfter = openFds();
-    const lostDuringRun = lostEvents.length;
     const overflows = listenOverflows() - overflowsBefore;
+    await b?.close();
+    if (first !== undefined) {
+      await first.coordinator.close();
+      // let the last heartbeat and event connections finish closing
+      await until(() => openFds() <= first.solo.fdsBefore, 5_000);
+      first.solo.fdsClosed = openFds();
+    }
     const unitsStats = await fleet.stats();
 
-    session.unsubscribe();
-    // let the last heartbeat and event connections finish closing
-    await until(() => openFds() <= fdsBefore, 5_000);
-    const fdsClosed = openFds();
+    const columns = [
+      ...(first
+        ? [{ label: '(a) coordinator alone', phase: first.coordinator.phase, rounds: first.solo.rounds }]
+        : []),
+      ...(first && b ? [{ label: '(a) alternating', phase: first.coordinator.phase, rounds: pairedA }] : []),
+      ...(b ? [{ label: '(b) hand-written', phase: b.phase, rounds: pairedB }] : []),
+    ];
+    printRounds(settings, columns);
+    console.log(
+      `listen queue overflows (system-wide): ${first ? `${whole(first.solo.overflows)} while the coordinator ran alone, ` : ''}` +
+        `${whole(overflows)} during the alternating rounds`,
+    );
+    const figures = [];
+    const soloFigures = first && roundFigures(first.solo.rounds);
+    if (first && b) {
+      const fa = roundFigures(pairedA);
+      const fb = roundFigures(pairedB);
+      const r = fa.medianMs / fb.medianMs;
+      console.log(
+        `\nscale a/b: median round ${ratio(r)} (${whole(fa.medianMs)} ms / ${whole(fb.medianMs)} ms, alternating rounds; ` +
+          `target ≤ ${ROUND_RATIO_TARGET.toFixed(2)}: ${r <= ROUND_RATIO_TARGET ? 'met' : 'NOT met'}), ` +
+          `CPU per command ${ratio(fa.cpuPerCommandUs / fb.cpuPerCommandUs)}x`,
+      );
+      figures.push(
+        figure(`${whole(count)}-unit round, coordinator / hand-written`, r, `${ratio(r)}x`, {
+          op: '<=',
+          limit: ROUND_RATIO_TARGET,
+          text: `<= ${ROUND_RATIO_TARGET.toFixed(2)}x`,
+        }),
+        figure(
+          `${whole(count)}-unit round, CPU per command, coordinator / hand-written`,
+          fa.cpuPerCommandUs / fb.cpuPerCommandUs,
+          `${ratio(fa.cpuPerCommandUs / fb.cpuPerCommandUs)}x (${whole(fa.cpuPerCommandUs)} vs ${whole(fb.cpuPerCommandUs)} µs)`,
+        ),
+      );
+    }
+    if (first && soloFigures) {
+      console.log('');
+      const { rssPerUnitKiB, growthPerUnit } = printMemory(settings, first.solo);
+      console.log('');
+      printFds(first.solo);
+      const all = roundFigures([...first.solo.rounds, ...pairedA]);
+      figures.push(
+        figure(
+          `${whole(count)} units (coordinator): connected, median round, outputs matched`,
+          all.ok / all.total,
+          `${whole(first.coordinator.phase.connected)}/${whole(count)}, ${whole(soloFigures.medianMs)} ms, ` +
+            `${whole(all.ok)}/${whole(all.total)}`,
+          { op: '>=', limit: 1, text: 'all matched' },
+        ),
+        figure(
+          `RSS per unit after ${first.solo.rounds.length} rounds, ${whole(count)} units`,
+          rssPerUnitKiB,
+          `${rssPerUnitKiB.toFixed(1)} KiB`,
+          { op: '<', limit: RSS_PER_UNIT_TARGET_KIB, text: `< ${RSS_PER_UNIT_TARGET_KIB} KiB` },
+        ),
+        figure(
+          `RSS growth round ${settings.memoryAt} to ${first.solo.rounds.length}, per unit`,
+          growthPerUnit,
+          `${whole(growthPerUnit)} B`,
+        ),
+      );
+    }
+    if (b) {
+      const fb = roundFigures(pairedB);
+      figures.push(
+        figure(
+          `${whole(count)} units (hand-written): connected, median round, outputs matched`,
+          fb.ok / fb.total,
+          `${whole(b.phase.connected)}/${whole(count)}, ${whole(fb.medianMs)} ms, ${whole(fb.ok)}/${whole(fb.total)}`,
+        ),
+      );
+    }
+    reportFigures(figures);
 
-    // figures
-    const times = results.map((r) => r.ms);
-    const failures = new Map<string, number>();
-    for (const r of results) for (const [k, v] of r.failed) failures.set(k, (failures.get(k) ?? 0) + v);
-    const totalCommands = results.reduce(
-      (n, r) => n + r.ok + r.wrong + [...r.failed.values()].reduce((a, b) => a + b, 0),
-      0,
-    );
-    const totalOk = results.reduce((n, r) => n + r.ok, 0);
-    const totalWrong = results.reduce((n, r) => n + r.wrong, 0);
-    const cpuPerCommandUs = (results.reduce((n, r) => n + r.cpuMs, 0) * 1000) / Math.max(1, totalCommands);
-
-    printTable(
-      ['figure', 'value'],
-      [
-        ['time to all connected', `${whole(connectMs)} ms${allConnected ? '' : ' (not all)'}`],
-        [
-          'round time min / median / max',
-          `${whole(Math.min(...times))} / ${whole(median(times))} / ${whole(Math.max(...times))} ms`,
-        ],
-        [
-          'first round, last round',
-          `${whole(times[0] ?? NaN)} ms, ${whole(times[times.length - 1] ?? NaN)} ms`,
-        ],
-        ['commands per second (median round)', whole(count / (median(times) / 1000))],
-        ['coordinator CPU per command', `${whole(cpuPerCommandUs)} µs`],
-        [
-          'commands ok / wrong output / failed',
-          `${whole(totalOk)} / ${whole(totalWrong)} / ${whole(totalCommands - totalOk - totalWrong)}`,
-        ],
-        [
-          'failures by type',
-          failures.size === 0 ? 'none' : [...failures].map(([k, v]) => `${k} ${v}`).join(', '),
-        ],
-        ['presence lost during the run', whole(lostDuringRun)],
-        ['rejected inbound / unmatched outputs', `${whole(rejected)} / ${whole(unmatched)}`],
-        ['listen queue overflows (system-wide)', whole(overflows)],
-      ],
-    );
-    console.log('');
-    const perUnit = (bytes: number) => `${kib(bytes / count)} KiB`;
-    printTable(
-      ['coordinator memory', 'heap', 'RSS', 'heap per unit', 'RSS per unit'],
-      [
-        [
-          'baseline (units started, no coordinator)',
-          `${mib(baseline.heapUsed)} MiB`,
-          `${mib(baseline.rss)} MiB`,
-          '',
-          '',
-        ],
-        [
-          'all connected',
-          `${mib(connectedMemory.heapUsed)} MiB`,
-          `${mib(connectedMemory.rss)} MiB`,
-          perUnit(connectedMemory.heapUsed - baseline.heapUsed),
-          perUnit(connectedMemory.rss - baseline.rss),
-        ],
-        [
-          `after ${rounds} rounds`,
-          `${mib(afterMemory.heapUsed)} MiB`,
-          `${mib(afterMemory.rss)} MiB`,
-          perUnit(afterMemory.heapUsed - baseline.heapUsed),
-          perUnit(afterMemory.rss - baseline.rss),
-        ],
-      ],
-    );
-    console.log('');
-    const roundFds = results.map((r) => r.fds);
-    printTable(
-      ['coordinator open fds', 'count'],
-      [
-        ['before (units started, no coordinator)', whole(fdsBefore)],
-        ['all connected', whole(fdsConnected)],
-        [
-          'end of each round (heartbeats in flight): min / max',
-          `${whole(Math.min(...roundFds))} / ${whole(Math.max(...roundFds))}`,
-        ],
-        [`after ${rounds} rounds (settled, up to 2 s)`, whole(fdsAfter)],
-        ['after unsubscribing everything', whole(fdsClosed)],
-      ],
-    );
     console.log(
       `\nunits process: ${whole(unitsStats.commands)} commands, RSS ${mib(unitsStats.rss)} MiB, ` +
         `heap ${mib(unitsStats.heapUsed)} MiB, ${whole(unitsStats.fds)} open fds (soft limit ${whole(fleet.fdLimit)}), ` +
@@ -272,10 +565,12 @@ async function main(): Promise<void> {
             .join('; ');
     console.log(`units: events not delivered: ${tally(unitsStats.deliveryFailures)}`);
     console.log(`units: requests rejected: ${tally(unitsStats.requestsRejected)}`);
-    console.log(
-      `round times (ms): ${times.map((t) => whole(t)).join(', ')}` +
-        `\nround CPU (ms): ${results.map((r) => whole(r.cpuMs)).join(', ')}`,
-    );
+    for (const c of columns) {
+      console.log(
+        `${c.label} round times (ms): ${c.rounds.map((r) => whole(r.ms)).join(', ')}` +
+          `\n${c.label} round CPU (ms): ${c.rounds.map((r) => whole(r.cpuMs)).join(', ')}`,
+      );
+    }
   } finally {
     await fleet.stop();
   }

@@ -19,8 +19,17 @@ export class LoadGenerator {
     });
   }
 
-  /** Opens `connections` connections to 127.0.0.1:port, each sending `payload` then ending. */
-  run(port: number, connections: number, concurrency: number, payload: Buffer): Promise<RunResult> {
+  /**
+   * Opens `connections` connections to 127.0.0.1:port, each sending `payload` then ending; with
+   * `stall`, first `stall.senders` extra connections that stall mid-payload for `stall.ms`.
+   */
+  run(
+    port: number,
+    connections: number,
+    concurrency: number,
+    payload: Buffer,
+    stall?: { readonly senders: number; readonly ms: number },
+  ): Promise<RunResult> {
     const request: RunRequest = {
       type: 'run',
       host: '127.0.0.1',
@@ -28,6 +37,7 @@ export class LoadGenerator {
       connections,
       concurrency,
       payload: payload.toString('base64'),
+      ...(stall === undefined ? {} : { stalled: stall.senders, stallMs: stall.ms }),
     };
     return new Promise((resolve) => {
       this.child.once('message', (result: RunResult) => resolve(result));
