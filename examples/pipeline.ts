@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   // 4. A multi-unit run: one command at a time per unit, units in parallel, failures as values.
   const jobs = units.flatMap((unit) => [1, 2, 3].map((n) => ({ unit, command: `echo shot-${n}` })));
   const results = await lastValueFrom(coordinator.run(from(jobs)).pipe(toArray()));
-  for (const r of results) console.log(`${r.unit}: ${r.ok ? r.output.output.trim() : r.error.message}`);
+  for (const r of results)
+    console.log(`${r.unit}: ${r.kind === 'output' ? r.output.output.trim() : r.error.message}`);
 
   // 5. A lighting sequence on every unit: uploaded, loaded (BOARDIO_READY), completed.
   const sequence = preset({ mode: 'ALL+PALL', camera: 'canon', power: 80, fans: true });

@@ -89,7 +89,7 @@ describe('coordinator commands', () => {
     const coordinator = coordinatorAt();
     const keep = coordinator.events$.subscribe();
     const error = await firstValueFrom(
-      coordinator.command('127.0.10.5', 'echo lost', { timeoutMs: 300 }),
+      coordinator.command('127.0.10.5', 'echo lost', { outputTimeoutMs: 300 }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputTimeoutError);
     expect(error).toMatchObject({ unit: '127.0.10.5', timeoutMs: 300 });
@@ -163,8 +163,8 @@ describe('coordinator.run', () => {
       const results = await lastValueFrom(coordinator.run(from(jobs)).pipe(toArray()));
       expect(results).toHaveLength(2000);
       for (const r of results) {
-        expect(r.ok).toBe(true);
-        if (r.ok) {
+        expect(r.kind).toBe('output');
+        if (r.kind === 'output') {
           expect(r.output.output).toBe(`${r.request.command.slice(5)}\n`);
           expect(r.output.ip).toBe(r.unit);
         }
@@ -198,14 +198,14 @@ describe('coordinator.run', () => {
         ),
       );
       const byUnit = (host: string) => results.filter((r) => r.unit === host);
-      expect(byUnit(sim.units[0]!.host).every((r) => r.ok)).toBe(true);
-      expect(byUnit(sim.units[2]!.host).every((r) => r.ok)).toBe(true);
+      expect(byUnit(sim.units[0]!.host).every((r) => r.kind === 'output')).toBe(true);
+      expect(byUnit(sim.units[2]!.host).every((r) => r.kind === 'output')).toBe(true);
       expect(byUnit(sim.units[0]!.host)).toHaveLength(30);
-      const failed = byUnit(dying.host).filter((r) => !r.ok);
+      const failed = byUnit(dying.host).filter((r) => r.kind === 'failed');
       expect(byUnit(dying.host)).toHaveLength(30);
       expect(failed.length).toBeGreaterThanOrEqual(19);
       for (const f of failed) {
-        if (!f.ok)
+        if (f.kind === 'failed')
           expect(f.error).toEqual(
             expect.objectContaining({ name: expect.stringMatching(/SendError|OutputTimeoutError/) }),
           );

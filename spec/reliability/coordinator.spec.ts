@@ -170,7 +170,7 @@ class PresenceLog {
 
 /** What became of one command, in a word: `ok` only when its output carries its own token and comes from its own unit. */
 function outcome(result: CommandResult<Job>, idOf: (host: string) => string): string {
-  if (result.ok) {
+  if (result.kind === 'output') {
     const own =
       result.output.output === `${result.request.token}\n` && result.output.id === idOf(result.unit);
     return own ? 'ok' : `wrong output ${JSON.stringify(result.output.output)} from ${result.output.id}`;
@@ -333,9 +333,9 @@ describe('coordinator.run with dead and flapping units', () => {
       }
 
       // the typed errors carry the unit and the time allowed
-      const failures = run.results.filter((r) => !r.ok);
+      const failures = run.results.filter((r) => r.kind === 'failed');
       for (const f of failures) {
-        if (f.ok) continue;
+        if (f.kind === 'output') continue;
         if (f.error instanceof OutputTimeoutError)
           expect(f.error).toMatchObject({ unit: f.unit, timeoutMs: SHORT_MS });
         else

@@ -18,6 +18,8 @@ export const EXIT = {
   timeout: 6,
   /** A unit reported a failure: BOARDIO_ERROR while loading or running a sequence. */
   unitError: 7,
+  /** `send`: the command ran on the unit and exited with a non-zero status (printed on stderr). */
+  commandFailed: 8,
   /** Stopped by Ctrl-C before it was done (commands that run until Ctrl-C exit 0). */
   interrupted: 130,
 } as const;
@@ -36,4 +38,5 @@ Exit codes:
   5    invalid sequence (the CSV line number is printed) or preset value out of range
   6    timeout: the unit took the request but sent no answer within --timeout
   7    the unit reported a failure (BOARDIO_ERROR)
+  8    send: the command ran and exited non-zero (its exit status is printed on stderr)
   130  interrupted by Ctrl-C (listen, heartbeat and simulate exit 0 on Ctrl-C)`;

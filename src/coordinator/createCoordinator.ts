@@ -1,44 +1,54 @@
 import type { AddressInfo } from 'node:net';
 import {
+  asyncScheduler,
   BehaviorSubject,
   catchError,
   defer,
+  EMPTY,
   filter,
   finalize,
-  ignoreElements,
   map,
+  mergeMap,
   Observable,
   of,
+  type OperatorFunction,
   share,
   startWith,
   Subject,
-  Subscription,
   take,
+  takeUntil,
   tap,
+  timer,
 } from 'rxjs';
-import type { Command, Heartbeat, Identity, Output, PycomEvent, UnitInfo } from '../protocol';
+import type { Command, Identity, Output, PycomEvent, UnitInfo } from '../protocol';
+import { tcpTransport, type Inbound, type LocalAddress, type Rejected, type Target } from '../transport';
+import { ofType, OutputTimeoutError } from '../operators';
+import type { Sequence } from '../sequence/registers';
 import {
-  listen,
-  resolveTarget,
-  send,
-  type Inbound,
-  type LocalAddress,
-  type Rejected,
-  type Target,
-} from '../transport';
-import { awaitOutput, ofType, queueByUnit, type PendingCommand } from '../operators';
+  runSequence as runSequenceSteps,
+  type RunSequenceOptions,
+  type SequenceProgress,
+} from './runSequence';
+import { CommandBook, type Waiting } from './commands';
+import { CoordinatorClosedError } from './errors';
+import { Heartbeats } from './heartbeats';
 import { LIBRARY_VERSION, randomId } from './identity';
-import { UnitLanes } from './lanes';
+import { checkCoordinatorOptions } from './options';
 import { presence } from './presence';
+import { UnitQueue } from './queue';
+import { StatsCounter } from './stats';
+import { readTrailer, tagCommand } from './tagged';
 import type {
-  CommandError,
   CommandOptions,
+  CommandOutput,
   CommandRequest,
   CommandResult,
   Coordinator,
   CoordinatorOptions,
-  RunOptions,
+  LateOutput,
+  Presence,
 } from './types';
+import { UnitDirectory, type Unit } from './units';
 
 /** The defaults of {@link CoordinatorOptions}. */
 export const COORDINATOR_DEFAULTS = {
@@ -46,76 +56,98 @@ export const COORDINATOR_DEFAULTS = {
   heartbeatIntervalMs: 5_000,
   lostAfterMs: 15_000,
   commandTimeoutMs: 10_000,
+  tagged: true,
+  concurrency: Infinity,
+  minGapMs: 0,
 } as const;
 
-interface InFlight extends PendingCommand {
-  readonly unit: string;
-  readonly timeoutMs: number;
-}
+/** Longest delay a timer can have (setTimeout's limit); beyond it a command waits forever. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Creates a {@link Coordinator}: the composed client of pycom.
  *
  * - One inbound listener (default `0.0.0.0:5000`), bound by the first subscriber of any stream
- *   that needs it, shared, and released after the last one.
+ *   that needs it, shared, released after the last one or by `close()`.
  * - Identity: a random 8-hex id, `coordinator: true`, the listener's bound port, and as `ip` the
  *   local address of the connection that reaches the unit (unless given).
- * - Commands go through one lane per unit: at most one in flight per unit, in order; each
- *   `output` from a unit answers its oldest waiting command (pycom sends no request id).
- * - A unit is recognised in events by its id once known, else by its address: the connection's
- *   source address or the event's `ip` field.
+ * - A unit is its address: an event belongs to the unit whose address is the connection's source
+ *   address (then, when units share an address, the one with its `id`); the `ip` field is only
+ *   trusted with `trustIpField`.
+ * - One queue per unit for commands and sequences: at most one in flight per unit, in order.
+ *   Commands are tagged by default: the output carries a nonce and the exit status, so a late,
+ *   duplicate or spoofed output never answers another command.
+ * - A unit is heartbeated while anything waits for it (`connect`, `unitInfo`, a command, a
+ *   sequence), so pycom never forgets this coordinator mid-operation.
+ *
+ * Options are checked at once: a bad value throws a RangeError naming the option.
  *
  * ## Example
  * ```ts
  * const coordinator = createCoordinator({ listen: { port: 5000 } });
  * coordinator.connect('192.168.0.23').subscribe((p) => console.log('presence', p.state));
- * coordinator.unitInfo('192.168.0.23').subscribe((info) => console.log(info.firmware_version));
- * coordinator.command('192.168.0.23', 'uptime').subscribe((out) => console.log(out.output));
+ * coordinator.command('192.168.0.23', 'uptime').subscribe((r) => console.log(r.exitCode, r.output));
+ * // ...
+ * await coordinator.close();
  * ```
- * @param options Identity, listener, timers.
+ * @param options Identity, listener, timers, matching, scheduler and transport.
  */
 export function createCoordinator(options: CoordinatorOptions = {}): Coordinator {
+  const settings = checkCoordinatorOptions({ ...COORDINATOR_DEFAULTS, ...stripUndefined(options) });
   const id = options.id ?? randomId();
   const name = options.name ?? COORDINATOR_DEFAULTS.name;
   const version = options.version ?? LIBRARY_VERSION;
-  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? COORDINATOR_DEFAULTS.heartbeatIntervalMs;
-  const lostAfterMs = options.lostAfterMs ?? COORDINATOR_DEFAULTS.lostAfterMs;
-  const commandTimeoutMs = options.commandTimeoutMs ?? COORDINATOR_DEFAULTS.commandTimeoutMs;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const transport = options.transport ?? tcpTransport;
 
-  /** address (connection source or `ip` field) -> unit id, learnt from events */
-  const aliases = new Map<string, string>();
-  /** unit id -> its last unit_info */
-  const infos = new Map<string, UnitInfo>();
+  const units = new UnitDirectory(options.trustIpField ?? false);
+  const book = new CommandBook(units);
+  const stats = new StatsCounter();
+  const queue = new UnitQueue({ concurrency: settings.concurrency, minGapMs: settings.minGapMs, scheduler });
   const bound$ = new BehaviorSubject<AddressInfo | undefined>(undefined);
-  const lanes = new UnitLanes();
+  const late$ = new Subject<LateOutput>();
+  const unmatched$ = new Subject<Output>();
+  const closed$ = new Subject<void>();
+  let closed = false;
 
-  /** unit id -> every address that aliases to it (the reverse of `aliases`) */
-  const addressesOf = new Map<string, Set<string>>();
-  const learn = (address: string, unitId: string) => {
-    const old = aliases.get(address);
-    if (old === unitId) return;
-    if (old !== undefined) addressesOf.get(old)?.delete(address);
-    aliases.set(address, unitId);
-    let set = addressesOf.get(unitId);
-    if (set === undefined) addressesOf.set(unitId, (set = new Set()));
-    set.add(address);
+  /** nonce of each output event that carried a trailer (the event itself has it removed) */
+  const nonces = new WeakMap<Output, string>();
+  /** Removes the trailer of tagged outputs before anyone sees them. */
+  const untag = (item: Inbound): Inbound => {
+    if (item.kind !== 'event' || item.event.type_ !== 'output') return item;
+    const trailer = readTrailer(item.event.output);
+    if (trailer === undefined) return item;
+    const event = { ...item.event, output: trailer.output, exitCode: trailer.exitCode };
+    nonces.set(event, trailer.nonce);
+    return { ...item, event };
   };
-  const remember = (item: Inbound) => {
+  /** Answers commands, caches unit_info, hands each event to its unit's streams: once per item. */
+  const dispatch = (item: Inbound) => {
+    stats.inbound(item);
     if (item.kind !== 'event') return;
     const { event, remote } = item;
-    learn(remote.address, event.id);
-    learn(event.ip, event.id);
-    if (event.type_ === 'unit_info') infos.set(event.id, event);
-  };
-  /** Every name under which `isFromUnit(name, event)` holds: its id, its ip field, and their aliases. */
-  const namesOf = (event: Identity): Set<string> => {
-    const names = new Set<string>([event.id, event.ip]);
-    for (const address of addressesOf.get(event.id) ?? []) names.add(address);
-    return names;
+    if (event.type_ === 'output') {
+      const matched = book.match(event, remote, nonces.get(event));
+      if (matched.kind === 'late') {
+        stats.commands.late++;
+        late$.next(matched.late);
+      } else if (matched.kind === 'unmatched') {
+        stats.commands.unmatched++;
+        unmatched$.next(event);
+      }
+    }
+    const unit = units.route(event, remote);
+    if (unit === undefined) return;
+    if (event.type_ === 'unit_info' && unit.heartbeated) unit.info = event;
+    for (const listener of unit.listeners) listener(event);
   };
 
-  const inbound$ = defer(() => listen({ ...options.listen, onListening: (a) => bound$.next(a) })).pipe(
-    tap(remember),
+  const inbound$ = defer(() =>
+    closed ? EMPTY : transport.listen({ ...options.listen, onListening: (a) => bound$.next(a) }),
+  ).pipe(
+    map(untag),
+    tap(dispatch),
+    takeUntil(closed$),
     finalize(() => bound$.next(undefined)),
     share(),
   );
@@ -125,39 +157,34 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   );
   const rejected$ = inbound$.pipe(filter((i): i is Rejected => i.kind === 'rejected'));
   const listening$ = new Observable<AddressInfo>((subscriber) => {
-    const keep = inbound$.subscribe({ error: (e: unknown) => subscriber.error(e) });
+    const keep = inbound$.subscribe({
+      error: (e: unknown) => subscriber.error(e),
+      complete: () => subscriber.complete(),
+    });
     keep.add(bound$.pipe(filter((a): a is AddressInfo => a !== undefined)).subscribe(subscriber));
     return keep;
   });
   const ready$ = listening$.pipe(take(1));
-
-  const isFromUnit = (unit: string, event: Identity): boolean =>
-    event.id === unit || event.ip === unit || aliases.get(unit) === event.id;
-
-  /** name given by the caller (address or id) -> the handlers of its per-unit streams */
-  const unitHandlers = new Map<string, Set<(event: PycomEvent) => void>>();
-  /** Holds the listener and hands each event to the handlers of its unit only: O(1) per event. */
-  const demux$ = events$.pipe(
-    tap((event) => {
-      for (const name of namesOf(event)) unitHandlers.get(name)?.forEach((handle) => handle(event));
-    }),
-    ignoreElements(),
-    share(),
-  );
-  /** The events of one unit, without a subscriber per unit on the shared stream. */
-  const unitEvents$ = (unit: string) =>
-    new Observable<PycomEvent>((subscriber) => {
-      const handle = (event: PycomEvent) => subscriber.next(event);
-      let set = unitHandlers.get(unit);
-      if (set === undefined) unitHandlers.set(unit, (set = new Set()));
-      set.add(handle);
-      const keep = demux$.subscribe({ error: (e: unknown) => subscriber.error(e) });
-      return () => {
-        keep.unsubscribe();
-        set.delete(handle);
-        if (set.size === 0) unitHandlers.delete(unit);
-      };
+  /** A stream of the coordinator's that keeps the listener bound while subscribed. */
+  const withListener = <T>(source: Observable<T>): Observable<T> =>
+    new Observable<T>((subscriber) => {
+      const keep = inbound$.subscribe({
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      });
+      keep.add(source.subscribe(subscriber));
+      return keep;
     });
+  /** Errors with a CoordinatorClosedError when the coordinator is (or gets) closed. */
+  const untilClosed =
+    <T>(what: string): OperatorFunction<T, T> =>
+    (source) =>
+      new Observable<T>((subscriber) => {
+        if (closed) return subscriber.error(new CoordinatorClosedError(what));
+        const keep = closed$.subscribe(() => subscriber.error(new CoordinatorClosedError(what)));
+        keep.add(source.subscribe(subscriber));
+        return keep;
+      });
 
   const identity = (localAddress?: string): Identity => ({
     id,
@@ -167,140 +194,201 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     version,
     coordinator: true,
   });
-  const heartbeat = (local: LocalAddress): Heartbeat => identity(local.address);
-  const commandRequest =
-    (shellCommand: string) =>
-    (local: LocalAddress): Command => ({ ...identity(local.address), type_: 'cmd', command: shellCommand });
+  const heartbeats = new Heartbeats({
+    send: (unit) => transport.send(unit, (local: LocalAddress) => identity(local.address), options.send),
+    ready$,
+    intervalMs: settings.heartbeatIntervalMs,
+    scheduler,
+  });
+  /** Keeps the listener bound and the unit heartbeated while subscribed. */
+  const hold = (unit: Unit) => withListener(new Observable<never>(() => heartbeats.hold(unit)));
 
-  const requests$ = new Subject<InFlight>();
-  const cancels$ = new Subject<InFlight>();
-  const results$ = events$.pipe(
-    awaitOutput(requests$, { isFrom: isFromUnit, cancel$: cancels$, candidates: namesOf }),
-    share(),
-  );
-  /** request -> what to do with its result: one subscription for every command in flight */
-  const answers = new Map<
-    InFlight,
-    (r: { kind: 'output'; output: Output } | { kind: 'timeout'; error: Error }) => void
-  >();
-  const answered$ = results$.pipe(
-    tap((r) => {
-      if (r.kind !== 'unmatched') answers.get(r.request)?.(r);
-    }),
-    ignoreElements(),
-    share(),
-  );
-  const unmatched$ = results$.pipe(
-    filter((r): r is Extract<typeof r, { kind: 'unmatched' }> => r.kind === 'unmatched'),
-    map((r) => r.output),
-  );
-
-  /** Registers the command, then sends it; emits its output or errors (SendError, ListenError, timeout). */
-  const sendCommand = (target: Target, shellCommand: string, timeoutMs: number): Observable<Output> =>
-    new Observable<Output>((subscriber) => {
-      const { host } = resolveTarget(target);
-      const pending: InFlight = { unit: host, timeoutMs };
-      const subscription = new Subscription();
-      answers.set(pending, (r) => {
-        answers.delete(pending);
-        if (r.kind === 'output') {
-          subscriber.next(r.output);
-          subscriber.complete();
-        } else subscriber.error(r.error);
-      });
-      subscription.add(() => answers.delete(pending));
-      subscription.add(answered$.subscribe({ error: (e: unknown) => subscriber.error(e) }));
-      subscription.add(
+  /** Sends one command now (no queue) and emits its output. */
+  const exec = (target: Target, shellCommand: string, commandOptions: CommandOptions = {}) =>
+    new Observable<CommandOutput>((subscriber) => {
+      const unit = units.unit(target);
+      const tag = (commandOptions.tagged ?? settings.tagged) ? tagCommand(shellCommand) : undefined;
+      const timeoutMs = commandOptions.outputTimeoutMs ?? settings.commandTimeoutMs;
+      let waiting: Waiting | undefined;
+      const stop = (reason: LateOutput['reason'], error: unknown) => {
+        if (waiting !== undefined) book.drop(waiting, reason);
+        waiting = undefined;
+        stats.commands[reason]++;
+        subscriber.error(error);
+      };
+      const keep = hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) });
+      keep.add(
         ready$.subscribe(() => {
-          requests$.next(pending);
-          subscription.add(
-            send(target, commandRequest(shellCommand), options.send).subscribe({
-              error: (e: unknown) => {
-                cancels$.next(pending);
-                subscriber.error(e);
-              },
-            }),
+          const startedAt = scheduler.now();
+          waiting = {
+            unit,
+            command: shellCommand,
+            nonce: tag?.nonce,
+            answer: (output) => {
+              waiting = undefined;
+              stats.commands.output++;
+              stats.roundTrip(unit.host, scheduler.now() - startedAt);
+              subscriber.next(output);
+              subscriber.complete();
+            },
+          };
+          book.add(waiting);
+          stats.commands.sent++;
+          if (Number.isFinite(timeoutMs) && timeoutMs <= MAX_TIMER_MS)
+            keep.add(
+              timer(timeoutMs, scheduler).subscribe(() =>
+                stop('timeout', new OutputTimeoutError(unit.host, timeoutMs, shellCommand)),
+              ),
+            );
+          const request = (local: LocalAddress): Command => ({
+            ...identity(local.address),
+            type_: 'cmd',
+            command: tag?.text ?? shellCommand,
+          });
+          keep.add(
+            transport
+              .send(target, request, options.send)
+              .subscribe({ error: (e: unknown) => stop('failed', e) }),
           );
         }),
       );
-      return subscription;
+      return () => {
+        if (waiting !== undefined) {
+          stats.commands.cancelled++;
+          book.drop(waiting, 'cancelled');
+          waiting = undefined;
+        }
+        keep.unsubscribe();
+      };
     });
 
-  const command = (
-    unit: Target,
-    shellCommand: string,
-    commandOptions: CommandOptions = {},
-  ): Observable<Output> =>
-    lanes.run(resolveTarget(unit).host, () =>
-      sendCommand(unit, shellCommand, commandOptions.timeoutMs ?? commandTimeoutMs),
+  const describe = (target: Target, what: string) =>
+    `${what} to ${typeof target === 'string' ? target : target.host}`;
+
+  const command = (target: Target, shellCommand: string, commandOptions?: CommandOptions) =>
+    defer(() => queue.run(units.unit(target).key, () => exec(target, shellCommand, commandOptions))).pipe(
+      untilClosed<CommandOutput>(describe(target, `command ${JSON.stringify(shellCommand)}`)),
     );
 
-  const run = <R extends CommandRequest>(
-    commands$: Observable<R>,
-    runOptions: RunOptions = {},
-  ): Observable<CommandResult<R>> =>
-    new Observable<CommandResult<R>>((subscriber) => {
-      // keep the listener bound for the whole run, not just while a command is in flight
-      const keep = inbound$.subscribe({ error: () => undefined });
-      keep.add(
-        commands$
-          .pipe(
-            queueByUnit(
-              (request) => resolveTarget(request.unit).host,
-              (request) => {
-                const unit = resolveTarget(request.unit).host;
-                return command(request.unit, request.command, { timeoutMs: request.timeoutMs }).pipe(
-                  map((output): CommandResult<R> => ({ ok: true, unit, request, output })),
-                  catchError((error: unknown) =>
-                    of<CommandResult<R>>({ ok: false, unit, request, error: error as CommandError }),
-                  ),
-                );
-              },
-              runOptions,
+  const run = <R extends CommandRequest>(commands$: Observable<R>): Observable<CommandResult<R>> =>
+    withListener(
+      commands$.pipe(
+        mergeMap((request) => {
+          const unit = typeof request.unit === 'string' ? request.unit : request.unit.host;
+          return command(request.unit, request.command, { outputTimeoutMs: request.outputTimeoutMs }).pipe(
+            map((output): CommandResult<R> => ({ kind: 'output', unit, request, output })),
+            catchError((error: unknown) =>
+              of<CommandResult<R>>({ kind: 'failed', unit, request, error: error as never }),
             ),
-          )
-          .subscribe(subscriber),
+          );
+        }),
+        takeUntil(closed$),
+      ),
+    );
+
+  const eventsFrom = (target: Target): Observable<PycomEvent> =>
+    withListener(
+      new Observable<PycomEvent>((subscriber) => {
+        const unit = units.unit(target);
+        const listener = (event: PycomEvent) => subscriber.next(event);
+        unit.listeners.add(listener);
+        return () => unit.listeners.delete(listener);
+      }),
+    );
+
+  const unitInfo = (target: Target): Observable<UnitInfo> =>
+    defer(() => {
+      const unit = units.unit(target);
+      const updates$ = eventsFrom(target).pipe(
+        ofType('unit_info'),
+        filter(() => unit.heartbeated),
       );
+      const keep$ = hold(unit);
+      const info$ = unit.info === undefined ? updates$ : updates$.pipe(startWith(unit.info));
+      return new Observable<UnitInfo>((subscriber) => {
+        const keep = info$.subscribe(subscriber);
+        keep.add(keep$.subscribe({ error: (e: unknown) => subscriber.error(e) }));
+        return keep;
+      });
+    });
+
+  const connect = (target: Target): Observable<Presence> =>
+    defer(() => presenceOf(units.unit(target), target)).pipe(takeUntil(closed$));
+  const presenceOf = (unit: Unit, target: Target) =>
+    new Observable<Presence>((subscriber) => {
+      // watch first, then hold: the first heartbeat's outcome is never missed
+      const keep = presence({
+        unit: unit.host,
+        outcomes$: heartbeats.outcomes(unit),
+        events$: eventsFrom(target),
+        intervalMs: settings.heartbeatIntervalMs,
+        lostAfterMs: settings.lostAfterMs,
+        scheduler,
+      }).subscribe(subscriber);
+      keep.add(hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) }));
       return keep;
     });
 
-  const unitInfo = (unit: string): Observable<UnitInfo> =>
+  const runSequence = (target: Target, sequence: Sequence, sequenceOptions: RunSequenceOptions = {}) =>
     defer(() => {
-      const known = infos.get(unit) ?? infos.get(aliases.get(unit) ?? '');
-      const updates$ = unitEvents$(unit).pipe(ofType('unit_info'));
-      return known === undefined ? updates$ : updates$.pipe(startWith(known));
-    });
+      const unit = units.unit(target);
+      return queue.run(unit.key, () =>
+        withListener(
+          new Observable<SequenceProgress>((subscriber) => {
+            const keep = runSequenceSteps(
+              {
+                command: (t, c, o) => exec(t, c, { outputTimeoutMs: o.timeoutMs }),
+                eventsFrom,
+              },
+              target,
+              sequence,
+              { scheduler, ...sequenceOptions },
+            ).subscribe(subscriber);
+            keep.add(hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) }));
+            return keep;
+          }),
+        ),
+      );
+    }).pipe(untilClosed(describe(target, 'sequence')));
 
-  const eventsFrom = (target: Target): Observable<PycomEvent> => {
-    const unit = typeof target === 'string' ? target : target.host;
-    return unitEvents$(unit);
-  };
+  const stats$ = defer(() => timer(0, 1000, scheduler)).pipe(
+    map(() => stats.snapshot(scheduler.now())),
+    takeUntil(closed$),
+  );
 
-  const connect = (target: Target) => {
-    const { host } = resolveTarget(target);
-    return presence({
-      unit: host,
-      events$: unitEvents$(host),
-      ready$,
-      heartbeat: () => send(target, heartbeat, options.send),
-      isFromUnit: (event: PycomEvent) => isFromUnit(host, event),
-      intervalMs: heartbeatIntervalMs,
-      lostAfterMs,
-    });
-  };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      closed = true;
+      closed$.next();
+      closed$.complete();
+      heartbeats.stopAll();
+      late$.complete();
+      unmatched$.complete();
+      // let the listener's handle finish closing, so the port is free when this resolves
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    })());
 
   return {
     id,
     inbound$,
     events$,
     rejected$,
-    unmatched$,
+    unmatched$: withListener(unmatched$),
+    late$: withListener(late$),
     listening$,
+    stats$,
     identity,
     eventsFrom,
     connect,
     unitInfo,
     command,
     run,
+    runSequence,
+    close,
   };
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

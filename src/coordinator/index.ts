@@ -1,5 +1,6 @@
 export * from './types';
 export * from './createCoordinator';
-export * from './identity';
-export * from './lanes';
-export * from './presence';
+export * from './errors';
+export * from './tagged';
+export { LIBRARY_VERSION } from './identity';
+export * from './runSequence';

@@ -1,61 +1,50 @@
-import {
-  catchError,
-  endWith,
-  exhaustMap,
-  ignoreElements,
-  Observable,
-  of,
-  take,
-  timer,
-  type Observable as Obs,
-} from 'rxjs';
+import { Observable, type SchedulerLike, timer } from 'rxjs';
 import type { PycomEvent } from '../protocol';
+import type { HeartbeatOutcome } from './heartbeats';
 import type { Presence, PresenceState } from './types';
 
 /**
- * What {@link presence} needs from the coordinator.
+ * What {@link presence} watches.
  *
- * ## Example
- * ```ts
- * presence({ unit: '127.0.0.2', events$, ready$, heartbeat: () => send(...), isFromUnit, intervalMs: 5000, lostAfterMs: 15000 });
- * ```
+ * @internal
  */
 export interface PresenceInputs {
-  /** The unit as the caller named it. */
+  /** The unit's host. */
   readonly unit: string;
-  /** Every event received (subscribing keeps the listener bound). */
-  readonly events$: Obs<PycomEvent>;
-  /** Emits once the listener is bound (heartbeats carry its port). */
-  readonly ready$: Obs<unknown>;
-  /** Sends one heartbeat; completes when delivered, errors otherwise. */
-  readonly heartbeat: () => Obs<unknown>;
-  /** Whether an event comes from this unit. */
-  readonly isFromUnit: (event: PycomEvent) => boolean;
-  /** Time between heartbeats. */
+  /** The outcome of each heartbeat sent to the unit. */
+  readonly outcomes$: Observable<HeartbeatOutcome>;
+  /** The unit's events. */
+  readonly events$: Observable<PycomEvent>;
+  /** How often the lost check runs. */
   readonly intervalMs: number;
-  /** Lost after this long without a delivered heartbeat. */
+  /** Lost after this long without a delivered heartbeat or an event. */
   readonly lostAfterMs: number;
+  /** Where time comes from. */
+  readonly scheduler: SchedulerLike;
 }
 
+const isRefused = (error: unknown): boolean => {
+  const e = error as { reason?: unknown; cause?: unknown } | undefined;
+  return e?.reason === 'refused' || e?.cause === 'refused';
+};
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /**
- * Sends heartbeats to one unit while subscribed and reports its presence: `pending` at once,
- * `connected` when the unit speaks (any event from it), `lost` when no heartbeat was delivered
- * for `lostAfterMs`, and `connected` again when a heartbeat is delivered after that (or
- * `pending`, if the unit never spoke). Only changes are emitted.
+ * A unit's presence from what the network says: `pending` at once; `connected` when a heartbeat
+ * was delivered (the unit accepted it and closed) or an event came from the unit; `lost` at once
+ * when a heartbeat is refused (reason `refused: …`), or when nothing got through for
+ * `lostAfterMs` (reason: the last heartbeat error); `connected` again when something gets
+ * through. Only changes are emitted.
  *
- * ## Example
- * ```ts
- * presence(inputs).subscribe((p) => console.log(p.state));
- * ```
- * @param inputs The unit, the coordinator's streams and the timers.
+ * @internal
  */
 export function presence(inputs: PresenceInputs): Observable<Presence> {
-  const { unit, intervalMs, lostAfterMs } = inputs;
+  const { unit, scheduler, lostAfterMs } = inputs;
   return new Observable<Presence>((subscriber) => {
     let state: PresenceState | undefined;
-    let spoke = false;
     let id: string | undefined;
-    let lastDelivered = Date.now();
+    let lastHeard = scheduler.now();
     let lastError: string | undefined;
 
     const become = (next: PresenceState, reason?: string) => {
@@ -64,54 +53,40 @@ export function presence(inputs: PresenceInputs): Observable<Presence> {
       subscriber.next({
         unit,
         state,
-        at: Date.now(),
+        at: scheduler.now(),
         ...(id === undefined ? {} : { id }),
-        ...(reason ? { reason } : {}),
+        ...(reason === undefined ? {} : { reason }),
       });
     };
-    const checkLost = () => {
-      if (Date.now() - lastDelivered >= lostAfterMs) {
-        become('lost', lastError ?? `no heartbeat delivered for ${lostAfterMs} ms`);
-      }
+    const heard = () => {
+      lastHeard = scheduler.now();
+      lastError = undefined;
+      become('connected');
     };
 
     become('pending');
     subscriber.add(
       inputs.events$.subscribe({
         next: (event) => {
-          if (!inputs.isFromUnit(event)) return;
-          spoke = true;
           id = event.id;
-          lastDelivered = Date.now();
-          become('connected');
+          heard();
         },
         error: (e: unknown) => subscriber.error(e),
       }),
     );
     subscriber.add(
-      inputs.ready$
-        .pipe(
-          take(1),
-          exhaustMap(() => timer(0, intervalMs)),
-          exhaustMap(() =>
-            inputs.heartbeat().pipe(
-              ignoreElements(),
-              endWith(undefined),
-              catchError((e: unknown) => of(e instanceof Error ? e.message : String(e))),
-            ),
-          ),
-        )
-        .subscribe((failure) => {
-          if (failure === undefined) {
-            lastDelivered = Date.now();
-            lastError = undefined;
-            if (state === 'lost') become(spoke ? 'connected' : 'pending');
-          } else {
-            lastError = failure;
-          }
-          checkLost();
-        }),
+      inputs.outcomes$.subscribe((outcome) => {
+        if (outcome.kind === 'delivered') return heard();
+        lastError = describe(outcome.error);
+        if (isRefused(outcome.error)) become('lost', `refused: ${lastError}`);
+      }),
     );
-    subscriber.add(timer(lostAfterMs, Math.max(1, Math.min(intervalMs, lostAfterMs))).subscribe(checkLost));
+    const every = Math.max(1, Math.min(inputs.intervalMs, lostAfterMs));
+    subscriber.add(
+      timer(lostAfterMs, every, scheduler).subscribe(() => {
+        if (scheduler.now() - lastHeard >= lostAfterMs)
+          become('lost', lastError ?? `nothing heard for ${lostAfterMs} ms`);
+      }),
+    );
   });
 }

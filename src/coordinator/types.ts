@@ -1,9 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import type { Observable } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { Identity, Output, PycomEvent, UnitInfo } from '../protocol';
-import type { Inbound, ListenOptions, Rejected, SendOptions, Target } from '../transport';
+import type { Inbound, ListenOptions, Rejected, SendOptions, Target, Transport } from '../transport';
 import type { OutputTimeoutError } from '../operators';
 import type { ListenError, SendError } from '../transport';
+import type { Sequence } from '../sequence/registers';
+import type { CoordinatorClosedError } from './errors';
+import type { RunSequenceOptions, SequenceProgress } from './runSequence';
 
 /**
  * Options of {@link createCoordinator}. Every field is optional.
@@ -27,21 +30,43 @@ export interface CoordinatorOptions {
   readonly ip?: string;
   /** Where the inbound listener binds, and its limits. Default `0.0.0.0:5000`. */
   readonly listen?: ListenOptions;
-  /** Connect and hand-over timeouts of outgoing requests. */
+  /** Connect and hand-over limits of outgoing requests. */
   readonly send?: SendOptions;
-  /** Time between heartbeats of {@link Coordinator.connect}. Default 5 000 ms (pycom's rule). */
+  /** Time between heartbeats to a unit. Default 5 000 ms (pycom's rule). */
   readonly heartbeatIntervalMs?: number;
-  /** A unit with no successful heartbeat for this long is `lost`. Default 15 000 ms. */
+  /** A unit with no delivered heartbeat and no event for this long is `lost`. Default 15 000 ms. */
   readonly lostAfterMs?: number;
-  /** Time allowed for a command's output. Default 10 000 ms. */
+  /** Time allowed for a command's output, from the moment it is sent. Default 10 000 ms. */
   readonly commandTimeoutMs?: number;
+  /**
+   * Send commands tagged (default `true`): each runs wrapped so that its output carries a
+   * per-command nonce and the exit status, and is matched by the nonce (see `docs/protocol.md`).
+   * `false` sends them as given, with pycom's own semantics (stdout, or stderr on failure; no exit
+   * status) and positional matching: the next output of the unit answers its oldest command.
+   */
+  readonly tagged?: boolean;
+  /**
+   * Trust the `ip` field of events to say which unit sent them, when source addresses are
+   * translated between the units and this coordinator (NAT, a proxy). Default `false`: an event
+   * belongs to the unit whose address is the connection's source address (then by `id`).
+   */
+  readonly trustIpField?: boolean;
+  /** At most this many commands in flight over all units. Default: no cap. */
+  readonly concurrency?: number;
+  /** Least time between the end of one command (or sequence) and the start of the next on the same unit. Default 0. */
+  readonly minGapMs?: number;
+  /** Where time comes from: timers, timeouts, `at` fields. Default: RxJS's `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** How the coordinator reaches the network. Default {@link tcpTransport}. */
+  readonly transport?: Transport;
 }
 
 /**
  * The presence of a unit, as {@link Coordinator.connect} reports it:
- * - `pending`: heartbeats are going out, nothing heard from the unit yet;
- * - `connected`: the unit has spoken to this coordinator and takes its heartbeats;
- * - `lost`: no heartbeat reached the unit for `lostAfterMs`.
+ * - `pending`: heartbeats are going out, no answer from the network yet;
+ * - `connected`: the unit took a heartbeat (it accepted the connection and closed it) or sent an
+ *   event within `lostAfterMs`;
+ * - `lost`: a heartbeat was refused (at once), or nothing got through for `lostAfterMs`.
  */
 export type PresenceState = 'pending' | 'connected' | 'lost';
 
@@ -50,19 +75,19 @@ export type PresenceState = 'pending' | 'connected' | 'lost';
  *
  * ## Example
  * ```ts
- * coordinator.connect('127.0.0.2').subscribe((p: Presence) => console.log(p.unit, p.state));
+ * coordinator.connect('127.0.0.2').subscribe((p: Presence) => console.log(p.unit, p.state, p.reason));
  * ```
  */
 export interface Presence {
-  /** The unit as given to `connect`. */
+  /** The unit's host. */
   readonly unit: string;
   /** The new state. */
   readonly state: PresenceState;
   /** The unit's id, once it has spoken. */
   readonly id?: string;
-  /** When the state changed (ms since the epoch). */
+  /** When the state changed (ms since the epoch, from the coordinator's scheduler). */
   readonly at: number;
-  /** Why: the last heartbeat error when `lost`. */
+  /** Why, when `lost`: `refused` (the unit refused a heartbeat) or the last heartbeat error. */
   readonly reason?: string;
 }
 
@@ -71,12 +96,48 @@ export interface Presence {
  *
  * ## Example
  * ```ts
- * coordinator.command('127.0.0.2', 'uptime', { timeoutMs: 2000 });
+ * coordinator.command('127.0.0.2', 'uptime', { outputTimeoutMs: 2000 });
  * ```
  */
 export interface CommandOptions {
-  /** Time allowed for the output, from the moment the command is sent. Default: the coordinator's. */
-  readonly timeoutMs?: number;
+  /** Time allowed for the output, from the moment the command is sent. Default: the coordinator's `commandTimeoutMs`. */
+  readonly outputTimeoutMs?: number;
+  /** Send this command tagged or not. Default: the coordinator's `tagged`. */
+  readonly tagged?: boolean;
+}
+
+/**
+ * What a command emits: the unit's `output` event, with the output text exactly as the command
+ * printed it and, for a tagged command, its exit status.
+ *
+ * ## Example
+ * ```ts
+ * coordinator.command(unit, 'echo x >&2; exit 3').subscribe((r: CommandOutput) => console.log(r.exitCode, r.output)); // 3 'x\n'
+ * ```
+ */
+export type CommandOutput = Output & {
+  /** The command's exit status; present for tagged commands only. */
+  readonly exitCode?: number;
+};
+
+/**
+ * An output that came after its command had stopped waiting (it timed out, was cancelled, or
+ * could not be confirmed as sent): recognised by its nonce, it answered nothing.
+ *
+ * ## Example
+ * ```ts
+ * coordinator.late$.subscribe((l: LateOutput) => console.warn(l.unit, l.command, 'answered late:', l.output.output));
+ * ```
+ */
+export interface LateOutput {
+  /** The unit's host. */
+  readonly unit: string;
+  /** The command it answers, as the caller gave it. */
+  readonly command: string;
+  /** Why the command no longer waited. */
+  readonly reason: 'timeout' | 'cancelled' | 'failed';
+  /** The output, trailer removed, with the exit status. */
+  readonly output: CommandOutput;
 }
 
 /**
@@ -93,14 +154,15 @@ export interface CommandRequest {
   /** The shell command. */
   readonly command: string;
   /** Time allowed for the output. Default: the coordinator's. */
-  readonly timeoutMs?: number;
+  readonly outputTimeoutMs?: number;
 }
 
 /**
  * Why a command got no output: it could not be sent ({@link SendError}), the listener could not
- * bind ({@link ListenError}), or no output came in time ({@link OutputTimeoutError}).
+ * bind ({@link ListenError}), no output came in time ({@link OutputTimeoutError}), or the
+ * coordinator was closed ({@link CoordinatorClosedError}).
  */
-export type CommandError = SendError | ListenError | OutputTimeoutError;
+export type CommandError = SendError | ListenError | OutputTimeoutError | CoordinatorClosedError;
 
 /**
  * The result of one command of {@link Coordinator.run}, tagged with its unit and request.
@@ -108,24 +170,24 @@ export type CommandError = SendError | ListenError | OutputTimeoutError;
  * ## Example
  * ```ts
  * coordinator.run(jobs$).subscribe((r: CommandResult) =>
- *   r.ok ? console.log(r.unit, r.output.output) : console.error(r.unit, r.error.message),
+ *   r.kind === 'output' ? console.log(r.unit, r.output.exitCode, r.output.output) : console.error(r.unit, r.error.message),
  * );
  * ```
  */
 export type CommandResult<R extends CommandRequest = CommandRequest> =
   | {
       /** The command got its output. */
-      readonly ok: true;
+      readonly kind: 'output';
       /** The unit's host. */
       readonly unit: string;
       /** The request as given. */
       readonly request: R;
-      /** The output event. */
-      readonly output: Output;
+      /** The output (see {@link CommandOutput}). */
+      readonly output: CommandOutput;
     }
   | {
       /** The command failed. */
-      readonly ok: false;
+      readonly kind: 'failed';
       /** The unit's host. */
       readonly unit: string;
       /** The request as given. */
@@ -135,52 +197,148 @@ export type CommandResult<R extends CommandRequest = CommandRequest> =
     };
 
 /**
- * Options of {@link Coordinator.run}.
+ * Counters of a coordinator since it was created, as {@link Coordinator.stats$} emits them.
  *
  * ## Example
  * ```ts
- * coordinator.run(jobs$, { concurrency: 8, minGapMs: 100 });
+ * coordinator.stats$.subscribe((s: CoordinatorStats) => console.log(s.events, s.commands.output));
  * ```
  */
-export interface RunOptions {
-  /** At most this many commands in flight over all units. Default: no cap. */
-  readonly concurrency?: number;
-  /** Minimum time between the end of a command and the start of the next on the same unit. */
-  readonly minGapMs?: number;
+export interface CoordinatorStats {
+  /** When the snapshot was taken (ms since the epoch, from the coordinator's scheduler). */
+  readonly at: number;
+  /** Valid events received. */
+  readonly events: number;
+  /** Rejected inbound payloads, by reason. */
+  readonly rejected: Readonly<Record<string, number>>;
+  /** Commands by outcome, and outputs that answered nothing. */
+  readonly commands: {
+    readonly sent: number;
+    readonly output: number;
+    readonly failed: number;
+    readonly timeout: number;
+    readonly cancelled: number;
+    readonly late: number;
+    readonly unmatched: number;
+  };
+  /** Command round trips per unit host: last, mean and largest, in ms. */
+  readonly latency: Readonly<
+    Record<
+      string,
+      { readonly count: number; readonly lastMs: number; readonly meanMs: number; readonly maxMs: number }
+    >
+  >;
 }
 
 /**
  * A coordinator: one shared inbound listener, an identity, heartbeats and presence, the
- * `unit_info` cache, and commands sequenced per unit. Made by {@link createCoordinator}.
+ * `unit_info` cache, and one queue per unit for commands and sequences. Made by
+ * {@link createCoordinator}.
  *
- * Everything is lazy: the listener binds when the first stream that needs it is subscribed and
- * is released when the last one is unsubscribed. Keep one subscription (for example to
- * `events$` or `connect(unit)`) open for the whole session, so the port stays bound between
- * commands.
+ * The listener binds when the first stream that needs it is subscribed and is released when the
+ * last one is unsubscribed, or at once by {@link Coordinator.close}.
  */
 export interface Coordinator {
   /** This coordinator's id, as sent to units. */
   readonly id: string;
   /** Every inbound item, events and rejected payloads alike (shared listener). */
   readonly inbound$: Observable<Inbound>;
-  /** The valid events of every unit (shared listener). */
+  /** The valid events of every sender (shared listener). */
   readonly events$: Observable<PycomEvent>;
   /** The inbound payloads that were rejected, with their reasons (shared listener). */
   readonly rejected$: Observable<Rejected>;
-  /** The outputs that no command was waiting for (late answers, or commands sent by others). */
+  /**
+   * Outputs that answered no command: untagged outputs nobody waited for, tagged outputs with an
+   * unknown nonce, or with a known nonce from the wrong source address. Subscribing binds the listener.
+   */
   readonly unmatched$: Observable<Output>;
+  /** Tagged outputs that came after their command stopped waiting. Subscribing binds the listener. */
+  readonly late$: Observable<LateOutput>;
   /** The listener's bound address, while it is bound (subscribing binds it). */
   readonly listening$: Observable<AddressInfo>;
+  /** A snapshot of the counters at once, then every second (does not bind the listener). */
+  readonly stats$: Observable<CoordinatorStats>;
   /** The identity sent with every request, for a connection from `localAddress`. */
   identity(localAddress?: string): Identity;
-  /** The events of one unit (by address or id), recognised by id, `ip` field or connection source. */
+  /**
+   * The events of one unit: those whose connection came from its address (and, when several
+   * units share an address, whose `id` is its id).
+   *
+   * ## Example
+   * ```ts
+   * coordinator.eventsFrom('127.0.0.2').pipe(ofType('message')).subscribe((m) => console.log(m.message));
+   * ```
+   */
   eventsFrom(unit: Target): Observable<PycomEvent>;
-  /** Heartbeats to a unit while subscribed, and its presence changes. */
+  /**
+   * Heartbeats a unit while subscribed and reports its presence changes: `pending` at once, then
+   * `connected` / `lost` (see {@link PresenceState}). Completes when the coordinator is closed.
+   *
+   * ## Example
+   * ```ts
+   * coordinator.connect('192.168.0.23').subscribe((p) => console.log(p.state, p.reason ?? ''));
+   * ```
+   */
   connect(unit: Target): Observable<Presence>;
-  /** A unit's `unit_info` (by address or id): the last one received, then any new one. */
-  unitInfo(unit: string): Observable<UnitInfo>;
-  /** Sends one shell command (after the previous one to the same unit) and emits its output. */
-  command(unit: Target, shellCommand: string, options?: CommandOptions): Observable<Output>;
-  /** Runs many commands: one at a time per unit, units in parallel, failures as values. */
-  run<R extends CommandRequest>(commands$: Observable<R>, options?: RunOptions): Observable<CommandResult<R>>;
+  /**
+   * A unit's `unit_info`: the cached one at once, if any, then any new one. Only a unit this
+   * coordinator heartbeats (through `connect`, a command or a sequence), at its own source
+   * address, can set it.
+   *
+   * ## Example
+   * ```ts
+   * coordinator.unitInfo('192.168.0.23').pipe(take(1)).subscribe((info) => console.log(info.firmware_version));
+   * ```
+   */
+  unitInfo(unit: Target): Observable<UnitInfo>;
+  /**
+   * Sends one shell command, after the unit's earlier commands and sequences, and emits its
+   * output, then completes. The unit is heartbeated while the command waits.
+   *
+   * Errors with a {@link SendError} (the unit could not be reached), a {@link ListenError} (the
+   * listener could not bind), an {@link OutputTimeoutError} (no output in time; a later output
+   * goes to `late$`), a {@link CoordinatorClosedError}, or a RangeError for a command containing
+   * a NUL character. Unsubscribing withdraws a queued command, or stops waiting for an in-flight one.
+   *
+   * ## Example
+   * ```ts
+   * coordinator.command('192.168.0.23', 'uptime').subscribe({
+   *   next: (r) => console.log(r.exitCode, r.output),
+   *   error: (e) => console.error(e.message),
+   * });
+   * ```
+   */
+  command(unit: Target, shellCommand: string, options?: CommandOptions): Observable<CommandOutput>;
+  /**
+   * Runs many commands through the units' queues: one at a time per unit, units in parallel,
+   * failures as values. Keeps the listener bound until `commands$` completes and every result is out.
+   *
+   * ## Example
+   * ```ts
+   * coordinator.run(from(units.map((unit) => ({ unit, command: 'uptime' })))).subscribe((r) => console.log(r.unit, r.kind));
+   * ```
+   */
+  run<R extends CommandRequest>(commands$: Observable<R>): Observable<CommandResult<R>>;
+  /**
+   * Uploads a sequence, loads it, and only once boardio confirmed the load, runs it; reports each
+   * step (see {@link SequenceProgress}). Queued with the unit's commands; the unit is heartbeated
+   * throughout. Never errors except with a {@link CoordinatorClosedError}.
+   *
+   * ## Example
+   * ```ts
+   * coordinator.runSequence('192.168.0.23', preset({ mode: 'ALL', camera: 'nikon', power: 80 })).subscribe((p) => console.log(p.step));
+   * ```
+   */
+  runSequence(unit: Target, sequence: Sequence, options?: RunSequenceOptions): Observable<SequenceProgress>;
+  /**
+   * Stops everything: heartbeats stop, queued and in-flight commands fail with a
+   * {@link CoordinatorClosedError}, every stream of this coordinator completes, and the listener
+   * releases its port, whoever is still subscribed. Resolves once the port is released. Idempotent.
+   *
+   * ## Example
+   * ```ts
+   * await coordinator.close();
+   * ```
+   */
+  close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { Faults } from './faults';
 import { defaultUnitInfo, randomUnitId, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from './identity';
 import { assertBindable } from './loopback';
 import { UnitSession } from './session';
+import { answerTagged } from './untag';
 import { createShellExecutor } from './shellExecutor';
 import type {
   ActivityInput,
@@ -149,7 +150,7 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
       ? createShellExecutor(workspace, { maxOutputBytes: timing.maxOutputBytes })
       : undefined;
   const executor =
-    shell?.run ?? (options.executor as Exclude<SimulateUnitOptions['executor'], 'shell' | undefined>);
+    shell?.run ?? answerTagged(options.executor as Exclude<SimulateUnitOptions['executor'], 'shell' | undefined>);
   const faults = new Faults();
   const events = new Subject<UnitActivity>();
 

@@ -18,13 +18,16 @@ export interface SendCommandOptions extends GlobalOptions {
   readonly unit: string;
   /** The shell command. */
   readonly cmd: string;
-  /** Print `{"unit","id","output"}` instead of the raw output. */
+  /** Print `{"unit","id","output","exitCode"}` instead of the raw output. */
   readonly json: boolean;
+  /** Send the command as given (pycom's semantics: stdout, or stderr on failure; no exit status). */
+  readonly untagged?: boolean;
 }
 
 /**
- * `pycom-rx send`: sends one shell command and prints its output (stdout, or stderr when it
- * failed: pycom sends no exit status).
+ * `pycom-rx send`: sends one shell command and prints its output (stdout and stderr merged) and,
+ * when it failed, its exit status on stderr. With `untagged`, the command goes as given and the
+ * output is pycom's own: stdout, or stderr when it failed, with no exit status.
  *
  * ## Example
  * ```ts
@@ -32,7 +35,7 @@ export interface SendCommandOptions extends GlobalOptions {
  * ```
  * @param options The unit, the command, the listener and the timeout.
  * @param io Streams and the interrupt signal.
- * @return 0 when the output arrived; rejects with a `SendError` (unreachable), a `ListenError`,
+ * @return 0 when the command succeeded, 8 when it exited non-zero; rejects with a `SendError` (unreachable), a `ListenError`,
  *   an `OutputTimeoutError`, or a `CliError` on Ctrl-C.
  */
 export async function runSend(options: SendCommandOptions, io: CliIO): Promise<number> {
@@ -42,19 +45,31 @@ export async function runSend(options: SendCommandOptions, io: CliIO): Promise<n
   try {
     const output = await interruptible(
       io.signal,
-      firstValueFrom(session.coordinator.command(target, options.cmd, { timeoutMs: timeout })),
+      firstValueFrom(
+        session.coordinator.command(target, options.cmd, {
+          outputTimeoutMs: timeout,
+          tagged: options.untagged !== true,
+        }),
+      ),
       interrupted,
     );
     if (options.json)
       writeLine(
         io.stdout,
-        JSON.stringify({ unit: showTarget(target), id: output.id, output: output.output }),
+        JSON.stringify({
+          unit: showTarget(target),
+          id: output.id,
+          output: output.output,
+          ...(output.exitCode === undefined ? {} : { exitCode: output.exitCode }),
+        }),
       );
     else
       io.stdout.write(
         output.output === '' || output.output.endsWith('\n') ? output.output : `${output.output}\n`,
       );
-    return EXIT.ok;
+    if (output.exitCode === undefined || output.exitCode === 0) return EXIT.ok;
+    if (!options.json) writeLine(io.stderr, `exit status ${output.exitCode}`);
+    return EXIT.commandFailed;
   } finally {
     session.close();
   }
@@ -72,7 +87,12 @@ export function defineSend(program: Command, ctx: CommandContext): void {
     .description('send a shell command to a unit and print its output (stdout, or stderr if it failed)')
     .argument('<unit>', 'the unit: address[:port], port 5000 by default')
     .requiredOption('-c, --cmd <command>', 'the shell command the unit runs')
-    .option('--json', 'print {"unit","id","output"} as one JSON line', false)
+    .option('--json', 'print {"unit","id","output","exitCode"} as one JSON line', false)
+    .option(
+      '--untagged',
+      "send the command as given: pycom's output (stdout, or stderr if it failed), no exit status",
+      false,
+    )
     .addHelpText(
       'after',
       examples([
@@ -82,9 +102,16 @@ export function defineSend(program: Command, ctx: CommandContext): void {
       ]) +
         '\nThe output arrives on a new connection from the unit to --host:--port, so that port must be\n' +
         'free here and reachable from the unit. Exit 3: unreachable; 6: no output within --timeout\n' +
-        `(default ${SEND_TIMEOUT_MS} ms).\n`,
+        `(default ${SEND_TIMEOUT_MS} ms); 8: the command exited non-zero (status printed on stderr).\n`,
     )
-    .action(async (unit: string, options: { cmd: string; json: boolean }, command: Command) => {
-      ctx.exit(await runSend({ ...globalsOf(command), unit, cmd: options.cmd, json: options.json }, ctx.io));
-    });
+    .action(
+      async (unit: string, options: { cmd: string; json: boolean; untagged: boolean }, command: Command) => {
+        ctx.exit(
+          await runSend(
+            { ...globalsOf(command), unit, cmd: options.cmd, json: options.json, untagged: options.untagged },
+            ctx.io,
+          ),
+        );
+      },
+    );
 }

@@ -38,13 +38,13 @@ export async function runShellCommands(
   for (const host of hosts)
     for (const r of results.filter((x) => x.unit === host)) {
       writeLine(io.stdout, `${unitColumn(host)}  $ ${r.request.command}`);
-      if (r.ok) writeLine(io.stdout, indent(r.output.output, '    '));
+      if (r.kind === 'output') writeLine(io.stdout, indent(r.output.output, '    '));
       else {
         writeLine(io.stdout, `    FAILED: ${r.error.message}`);
         if (code === EXIT.ok) code = exitCodeOf(r.error);
       }
     }
-  const echoed = results.filter((r) => r.ok && r.output.output.trim() === token).length;
+  const echoed = results.filter((r) => r.kind === 'output' && r.output.output.trim() === token).length;
   writeLine(io.stdout, `echo token came back from ${echoed} of ${hosts.length} units`);
   return code === EXIT.ok && echoed !== hosts.length ? EXIT.failure : code;
 }

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { shellQuote } from '../sequence/shell';
+
+/**
+ * The mark that opens and closes a tagged command's trailer: the ASCII record separator (0x1E),
+ * which no ordinary command prints, written by `printf` as `\036`.
+ */
+const MARK = '\x1e';
+/** What the trailer says before the nonce. */
+const LABEL = 'pycom-rx';
+/** The trailer at the very end of an output: mark, label, 32-hex nonce, exit status, mark. */
+// eslint-disable-next-line no-control-regex -- the trailer is marked by the record separator on purpose
+const TRAILER = /\x1epycom-rx ([0-9a-f]{32}) (\d{1,3})\x1e[\r\n]*$/;
+
+/**
+ * A command as the coordinator sends it when tagged: the shell text to send, and the nonce its
+ * output must end with.
+ *
+ * ## Example
+ * ```ts
+ * const { text, nonce } = tagCommand('uptime');
+ * ```
+ */
+export interface TaggedCommand {
+  /** The wrapped shell command, to send as the `command` field of a `cmd` request. */
+  readonly text: string;
+  /** 128 random bits as 32 hex characters, new for every command. */
+  readonly nonce: string;
+}
+
+/**
+ * What {@link readTrailer} finds at the end of an output.
+ *
+ * ## Example
+ * ```ts
+ * const t = readTrailer(event.output);
+ * if (t !== undefined) console.log(t.nonce, t.exitCode, JSON.stringify(t.output));
+ * ```
+ */
+export interface Trailer {
+  /** The nonce of the command that printed it. */
+  readonly nonce: string;
+  /** The command's exit status (`128 + n` when it was killed by signal `n`). */
+  readonly exitCode: number;
+  /** The output as the command printed it (stdout and stderr merged), the trailer removed. */
+  readonly output: string;
+}
+
+/**
+ * Wraps a shell command so that its output can be matched to it and carries its exit status.
+ *
+ * The command runs in a child shell, handed over as one single-quoted word (so any syntax in it,
+ * heredocs, unbalanced parentheses, comments, `exit`, `set -e`, is the child's business alone),
+ * with stderr merged into stdout; then the parent prints a trailer with the nonce and `$?`:
+ *
+ * ```sh
+ * sh -c '<command>' 2>&1; printf '\036pycom-rx %s%s %d\036' '<nonce, first half>' '<second half>' "$?"
+ * ```
+ *
+ * The parent always exits 0, so pycom sends stdout (never "stderr on failure"), and nothing is
+ * added to what the command printed except the trailer at the very end, which
+ * {@link readTrailer} removes. The nonce is split in two arguments, so even a command that prints
+ * its own command line (`ps`) cannot print the whole nonce.
+ *
+ * ## Example
+ * ```ts
+ * const { text, nonce } = tagCommand("echo x >&2; exit 3");
+ * // text: sh -c 'echo x >&2; exit 3' 2>&1; printf '\036pycom-rx %s%s %d\036' '1f2e…' '…9a' "$?"
+ * ```
+ * @param command Any shell command without NUL characters.
+ * @param nonce The nonce to use; default 128 random bits (only tests pass one).
+ * @throws RangeError when the command contains a NUL character.
+ */
+export function tagCommand(command: string, nonce: string = randomBytes(16).toString('hex')): TaggedCommand {
+  const half = nonce.length >> 1;
+  const text =
+    `sh -c ${shellQuote(command)} 2>&1; ` +
+    `printf '\\036${LABEL} %s%s %d\\036' '${nonce.slice(0, half)}' '${nonce.slice(half)}' "$?"`;
+  return { text, nonce };
+}
+
+/**
+ * Reads the trailer of a tagged command's output: its nonce, exit status and the output without
+ * the trailer. Returns `undefined` when the output does not end with a trailer (an untagged
+ * command, a command someone else sent, or an output cut short).
+ *
+ * ## Example
+ * ```ts
+ * readTrailer('ok\n\x1epycom-rx 0123456789abcdef0123456789abcdef 0\x1e');
+ * // { nonce: '0123456789abcdef0123456789abcdef', exitCode: 0, output: 'ok\n' }
+ * ```
+ * @param output The `output` field of an `output` event.
+ */
+export function readTrailer(output: string): Trailer | undefined {
+  const start = output.lastIndexOf(`${MARK}${LABEL} `);
+  if (start < 0) return undefined;
+  const match = TRAILER.exec(output.slice(start));
+  if (match === null) return undefined;
+  return { nonce: match[1]!, exitCode: Number(match[2]), output: output.slice(0, start) };
+}
+
+/** A whole tagged command, as {@link tagCommand} writes it. */
+const TAGGED =
+  /^sh -c '((?:[^']|'\\'')*)' 2>&1; printf '\\036pycom-rx %s%s %d\\036' '([0-9a-f]+)' '([0-9a-f]+)' "\$\?"$/s;
+
+/**
+ * Reads a command written by {@link tagCommand} back into the user's command and the nonce: for
+ * simulated units whose commands are answered by a function rather than a real shell (the
+ * simulator's function executors, `pycom-rx/testing`). Returns `undefined` for any other text.
+ *
+ * ## Example
+ * ```ts
+ * const tagged = untagCommand(tagCommand('uptime').text); // { command: 'uptime', nonce: '…' }
+ * ```
+ * @param text The `command` field of a `cmd` request.
+ */
+export function untagCommand(text: string): { readonly command: string; readonly nonce: string } | undefined {
+  const match = TAGGED.exec(text);
+  if (match === null) return undefined;
+  return { command: match[1]!.replace(/'\\''/g, "'"), nonce: match[2]! + match[3]! };
+}
+
+/**
+ * What a real shell prints for a tagged command: the command's stdout and stderr merged, then
+ * the trailer. The companion of {@link untagCommand}.
+ *
+ * ## Example
+ * ```ts
+ * taggedOutput(nonce, 'x\n', 3); // 'x\n\x1epycom-rx <nonce> 3\x1e'
+ * ```
+ * @param nonce The command's nonce.
+ * @param output What the command printed.
+ * @param exitCode Its exit status.
+ */
+export function taggedOutput(nonce: string, output: string, exitCode: number): string {
+  return `${output}${MARK}${LABEL} ${nonce} ${exitCode}${MARK}`;
+}

@@ -1,0 +1,97 @@
+import type { Identity, PycomEvent, UnitInfo } from '../protocol';
+import type { Remote } from '../transport';
+import { resolveTarget, type Target } from '../transport/send';
+
+/**
+ * A unit the coordinator talks to: where it is, what it said about itself, who listens to it.
+ *
+ * @internal
+ */
+export interface Unit {
+  /** `host:port`: the key of its queue. */
+  readonly key: string;
+  /** Its address: events from this source address are its own. */
+  readonly host: string;
+  /** Its pycom port. */
+  readonly port: number;
+  /** Its id, once an event of it was seen. */
+  id?: string;
+  /** Its last `unit_info`, accepted only while it is heartbeated. */
+  info?: UnitInfo;
+  /** Whether this coordinator has heartbeated it (only then may it set `info`). */
+  heartbeated: boolean;
+  /** Handlers of the streams of its events. */
+  readonly listeners: Set<(event: PycomEvent) => void>;
+}
+
+/**
+ * The units this coordinator talks to, and which of them an inbound event belongs to: by the
+ * connection's source address (or, when trusted, the `ip` field), then by `id` when several
+ * units share an address. Only units named by the application are kept, so a flood of events
+ * from unknown senders leaves nothing behind.
+ *
+ * @internal
+ */
+export class UnitDirectory {
+  private readonly byKey = new Map<string, Unit>();
+  private readonly byHost = new Map<string, Unit[]>();
+
+  /** @param trustIpField Whether the `ip` field of events may name their unit. */
+  constructor(private readonly trustIpField: boolean) {}
+
+  /**
+   * The unit at a target, created on first use.
+   * @param target Its address, or address and port.
+   */
+  unit(target: Target): Unit {
+    const { host, port } = resolveTarget(target);
+    const key = `${host}:${port}`;
+    let unit = this.byKey.get(key);
+    if (unit === undefined) {
+      unit = { key, host, port, heartbeated: false, listeners: new Set() };
+      this.byKey.set(key, unit);
+      const list = this.byHost.get(host);
+      if (list === undefined) this.byHost.set(host, [unit]);
+      else list.push(unit);
+    }
+    return unit;
+  }
+
+  /**
+   * Whether an event from `remote` may be the unit's: it came from the unit's address (or, when
+   * trusted, names it in its `ip` field).
+   * @param unit The unit.
+   * @param event The event.
+   * @param remote The connection's source.
+   */
+  isAt(unit: Unit, event: Identity, remote: Remote): boolean {
+    return remote.address === unit.host || (this.trustIpField && event.ip === unit.host);
+  }
+
+  /**
+   * The unit an event belongs to, if any; learns the unit's id on the way.
+   * @param event The event.
+   * @param remote The connection's source.
+   */
+  route(event: Identity, remote: Remote): Unit | undefined {
+    const list =
+      (this.trustIpField ? this.byHost.get(event.ip) : undefined) ?? this.byHost.get(remote.address);
+    if (list === undefined) return undefined;
+    let unit: Unit | undefined;
+    if (list.length === 1) unit = list[0];
+    else {
+      unit = list.find((u) => u.id === event.id);
+      if (unit === undefined) {
+        const unnamed = list.filter((u) => u.id === undefined);
+        if (unnamed.length === 1) unit = unnamed[0];
+      }
+    }
+    if (unit !== undefined) unit.id = event.id;
+    return unit;
+  }
+
+  /** Every unit, in the order they were first used. */
+  list(): IterableIterator<Unit> {
+    return this.byKey.values();
+  }
+}
