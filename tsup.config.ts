@@ -1,5 +1,13 @@
 import { defineConfig } from 'tsup';
 
+/**
+ * One build, one instance of every class. The library is built once, as CommonJS with shared
+ * chunks (`splitting`), so `pycom-rx`, `pycom-rx/sequence`, `pycom-rx/simulator` and
+ * `pycom-rx/testing` load the same `SequenceError`, `ListenError`, ... The ESM entry points
+ * (`dist/<entry>.mjs`, `dist/<entry>.d.mts`) are one-line re-exports of the CommonJS ones, written
+ * after the build by scripts/esm-entries.cjs from package.json's `exports`, so an `import` and a
+ * `require()` see the same classes too (no dual-package hazard).
+ */
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
@@ -7,7 +15,8 @@ export default defineConfig({
     simulator: 'src/simulator/index.ts',
     cli: 'src/cli/main.ts',
   },
-  format: ['esm', 'cjs'],
+  format: ['cjs'],
+  splitting: true,
   dts: true,
   sourcemap: true,
   clean: true,

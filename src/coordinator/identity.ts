@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { version } from '../../package.json';
 
-/** This library's version, sent as the coordinator's `version` by default. */
-export const LIBRARY_VERSION = '0.1.0';
+/**
+ * This library's version (the `version` of its package.json, inlined by the build), sent as the
+ * coordinator's `version` by default.
+ *
+ * ## Example
+ * ```ts
+ * console.log(`pycom-rx ${LIBRARY_VERSION}`);
+ * ```
+ */
+export const LIBRARY_VERSION: string = version;
 
 /**
  * A random id in the vendor's format: 8 lowercase hex characters.

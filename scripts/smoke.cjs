@@ -1,0 +1,78 @@
+// Smoke test of the built package through its CommonJS entry points (run after `npm run build`).
+// Every entry point loads, the classes and values shared between entry points are one instance,
+// and an error thrown deep inside one entry point is an instance of the class another exports.
+// Sockets: loopback 127.250.0.1 only, on a port the system picks.
+const assert = require('node:assert/strict');
+const net = require('node:net');
+const pkg = require('../package.json');
+
+/** The subpaths of package.json's `exports` that are JavaScript entry points. */
+const SUBPATHS = Object.keys(pkg.exports)
+  .filter((s) => s !== './package.json')
+  .map((s) => (s === '.' ? 'pycom-rx' : `pycom-rx/${s.slice(2)}`));
+const HOST = '127.250.0.1';
+const report = (e) => process.stderr.write(`${e && e.stack ? e.stack : e}\n`);
+
+function sameInstances(entries) {
+  const seen = new Map();
+  for (const [subpath, entry] of Object.entries(entries)) {
+    for (const [name, value] of Object.entries(entry)) {
+      if (typeof value !== 'function' && (typeof value !== 'object' || value === null)) continue;
+      const first = seen.get(name);
+      if (first === undefined) seen.set(name, { subpath, value });
+      else assert.ok(value === first.value, `${name}: ${subpath} and ${first.subpath} export two copies`);
+    }
+  }
+}
+
+async function listenErrorFromSimulator(root, simulator) {
+  const taken = net.createServer();
+  await new Promise((resolve, reject) => taken.once('error', reject).listen(0, HOST, resolve));
+  const { port } = taken.address();
+  const unit = simulator.simulateUnit({ host: HOST, port });
+  try {
+    await assert.rejects(unit.ready, (e) => {
+      assert.ok(
+        e instanceof root.ListenError,
+        `ready rejected with ${e && e.name}, not pycom-rx's ListenError`,
+      );
+      return true;
+    });
+  } finally {
+    await unit.close();
+    await new Promise((resolve) => taken.close(resolve));
+  }
+}
+
+async function main() {
+  const entries = Object.fromEntries(SUBPATHS.map((s) => [s, require(s)]));
+  const root = entries['pycom-rx'];
+  const sequence = entries['pycom-rx/sequence'];
+  const simulator = entries['pycom-rx/simulator'];
+
+  for (const name of ['listen', 'send', 'createCoordinator', 'ofType', 'decodeEvent'])
+    assert.equal(typeof root[name], 'function', `pycom-rx exports ${name}`);
+  assert.equal(typeof sequence.preset, 'function', 'pycom-rx/sequence exports preset');
+  assert.equal(typeof simulator.simulateUnit, 'function', 'pycom-rx/simulator exports simulateUnit');
+
+  sameInstances(entries);
+  if ('SequenceError' in root) assert.ok(root.SequenceError === sequence.SequenceError, 'one SequenceError');
+  assert.equal(root.LIBRARY_VERSION, pkg.version, 'LIBRARY_VERSION is package.json version');
+
+  let thrown;
+  try {
+    sequence.ledFan(2);
+  } catch (e) {
+    thrown = e;
+  }
+  assert.ok(thrown instanceof sequence.SequenceError, 'a builder throws SequenceError');
+  if ('SequenceError' in root) assert.ok(thrown instanceof root.SequenceError);
+
+  await listenErrorFromSimulator(root, simulator);
+  process.stdout.write(`smoke (require): ${SUBPATHS.join(', ')}: one instance of every shared export\n`);
+}
+
+main().catch((e) => {
+  report(e);
+  process.exit(1);
+});
