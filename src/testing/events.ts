@@ -1,0 +1,132 @@
+import type { Message, Output, PycomEvent, UnitInfo } from '../protocol/events';
+import type { Identity } from '../protocol/identity';
+import type { Received } from '../transport/listen';
+import type { Remote } from '../transport/listenPayloads';
+import { defaultUnitInfo, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from '../simulator/identity';
+import type { UnitInfoFields } from '../simulator/types';
+import type { MemoryUnit, MemoryUnitOptions } from './types';
+
+/** The address of a {@link memoryUnit} by default: pycom's static fallback address. */
+export const MEMORY_UNIT_HOST = '192.168.0.23';
+
+/**
+ * The id a {@link memoryUnit} gets when none is given: 8 hex characters derived from its host
+ * (FNV-1a), so a test knows it in advance and two hosts get different ids.
+ *
+ * ## Example
+ * ```ts
+ * memoryUnitId('192.168.0.23'); // always the same 8 hex characters
+ * ```
+ * @param host The unit's address.
+ */
+export function memoryUnitId(host: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of host) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/**
+ * Who sent an event, for the helpers that build one: an {@link Identity}, a {@link MemoryUnit},
+ * or the options a memory unit was (or would be) created with.
+ *
+ * ## Example
+ * ```ts
+ * const from: EventSource = { host: '192.168.0.23' };
+ * ```
+ */
+export type EventSource =
+  | Identity
+  | Pick<MemoryUnit, 'identity'>
+  | Pick<MemoryUnitOptions, 'host' | 'port' | 'id' | 'name' | 'ip' | 'version'>;
+
+/**
+ * The identity of a unit: the one a {@link memoryUnit} with these options carries (same
+ * defaults), the identity of a unit itself, or an identity as given.
+ *
+ * ## Example
+ * ```ts
+ * identityOf({ host: '192.168.0.23' });
+ * // { id: memoryUnitId('192.168.0.23'), name: 'rigsters-controller', ip: '192.168.0.23', port: 5000, version: '0.14.0', coordinator: false }
+ * ```
+ * @param source A unit, its options, or an identity.
+ */
+export function identityOf(source: EventSource = {}): Identity {
+  if ('identity' in source) return source.identity;
+  if ('coordinator' in source) return source;
+  const host = source.host ?? MEMORY_UNIT_HOST;
+  return {
+    id: source.id ?? memoryUnitId(host),
+    name: source.name ?? SIMULATED_UNIT_NAME,
+    ip: source.ip ?? host,
+    port: source.port === undefined || source.port === 0 ? 5000 : source.port,
+    version: source.version ?? SIMULATED_PYCOM_VERSION,
+    coordinator: false,
+  };
+}
+
+/**
+ * An `output` event from a unit.
+ *
+ * ## Example
+ * ```ts
+ * expectObservable(outputs$).toBe('--a', { a: outputEvent({ host: '192.168.0.23' }, 'ok\n') });
+ * ```
+ * @param from The unit.
+ * @param output The text.
+ */
+export function outputEvent(from: EventSource, output: string): Output {
+  return { ...identityOf(from), type_: 'output', output };
+}
+
+/**
+ * A `message` event from a unit (`BOARDIO_READY`, `Sequence complete`...).
+ *
+ * ## Example
+ * ```ts
+ * messageEvent(unit, 'Sequence complete');
+ * ```
+ * @param from The unit.
+ * @param message The text.
+ */
+export function messageEvent(from: EventSource, message: string): Message {
+  return { ...identityOf(from), type_: 'message', message };
+}
+
+/**
+ * The `unit_info` event of a unit: by default with the fields a {@link memoryUnit} (and the
+ * simulator) reports.
+ *
+ * ## Example
+ * ```ts
+ * unitInfoEvent({ host: '192.168.0.23' }, { firmware_version: '2.0.0' });
+ * ```
+ * @param from The unit.
+ * @param fields Overrides of the hardware fields.
+ */
+export function unitInfoEvent(from: EventSource, fields: Partial<UnitInfoFields> = {}): UnitInfo {
+  const identity = identityOf(from);
+  return { ...identity, type_: 'unit_info', ...defaultUnitInfo(identity.id), ...fields };
+}
+
+/**
+ * An event as the listener emits it: a `Received` item with where and when it came from, to
+ * feed a pipeline that reads `listen()` or `coordinator.inbound$`-like streams in a marble test.
+ *
+ * ## Example
+ * ```ts
+ * const inbound$ = cold('a', { a: receivedEvent(outputEvent(unit, 'ok\n'), { at: 0 }) });
+ * ```
+ * @param event The event.
+ * @param options The sender's address (default: the event's `ip`, port 40000) and the time (default 0).
+ */
+export function receivedEvent(
+  event: PycomEvent,
+  options: { readonly remote?: Partial<Remote>; readonly at?: number } = {},
+): Received {
+  return {
+    kind: 'event',
+    event,
+    remote: { address: options.remote?.address ?? event.ip, port: options.remote?.port ?? 40_000 },
+    receivedAt: options.at ?? 0,
+  };
+}

@@ -1,0 +1,156 @@
+import type { AddressInfo } from 'node:net';
+import { Observable, type Subscription } from 'rxjs';
+import { either as E } from 'fp-ts';
+import { decodeEvent, excerptOf } from '../protocol/decode';
+import { encodeRequest } from '../protocol/encode';
+import type { PycomRequest } from '../protocol/requests';
+import { ListenError } from '../transport/errors';
+import type { Inbound } from '../transport/listen';
+import {
+  LISTEN_DEFAULTS,
+  type ListenOptions,
+  type RejectReason,
+  type Rejected,
+  type Remote,
+} from '../transport/listenPayloads';
+import {
+  resolveTarget,
+  type Delivered,
+  type LocalAddress,
+  type SendOptions,
+  type Target,
+} from '../transport/send';
+import type { Transport } from '../transport/transport';
+import type { MemoryNetwork, Receiver } from './network';
+
+/** The address a {@link memoryTransport} has by default: the PC of the vendor's examples. */
+export const MEMORY_COORDINATOR_HOST = '192.168.0.100';
+
+/**
+ * Options of {@link memoryTransport}.
+ *
+ * ## Example
+ * ```ts
+ * const transport = memoryTransport(network, { host: '10.0.0.1' });
+ * ```
+ */
+export interface MemoryTransportOptions {
+  /** This machine's address on the network. Default {@link MEMORY_COORDINATOR_HOST}. */
+  readonly host?: string;
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
+/**
+ * A {@link Transport} on a {@link MemoryNetwork}: what `createCoordinator({ transport })` needs
+ * to run without sockets, on the network's scheduler.
+ *
+ * It behaves like the TCP one. `listen` is cold: on subscribe it binds `host:port` of this
+ * machine (`0.0.0.0`, `::` or the machine's own address; port `0` picks a free one), then calls
+ * `onListening` on the scheduler; it emits one `Inbound` per connection (a decoded event with the
+ * sender's address and `receivedAt` from the scheduler, or a `rejected` payload: malformed,
+ * larger than `maxPayloadBytes`, or refused by `allow`); it errors with a `ListenError` (`in-use`
+ * when the port is taken, `address` for an address this machine does not have); unsubscribing
+ * releases the port. `send` encodes the request, and emits one `Delivered` then completes once
+ * the receiver has it, or errors with a `SendError` (`refused`: nothing listens there; `timeout`:
+ * no such address). Requests always leave from the machine's one address (`localAddress` is
+ * ignored), and the limits on slow peers do not apply: memory peers are never slow.
+ *
+ * ## Example
+ * ```ts
+ * const network = memoryNetwork({ scheduler });
+ * const coordinator = createCoordinator({ scheduler, transport: memoryTransport(network) });
+ * ```
+ * @param network The network.
+ * @param options This machine's address.
+ */
+export function memoryTransport(network: MemoryNetwork, options: MemoryTransportOptions = {}): Transport {
+  const machine = options.host ?? MEMORY_COORDINATOR_HOST;
+  network.attach(machine);
+
+  const listen = (listenOptions: ListenOptions = {}): Observable<Inbound> =>
+    new Observable<Inbound>((subscriber) => {
+      const host = listenOptions.host ?? LISTEN_DEFAULTS.host;
+      const port = listenOptions.port ?? LISTEN_DEFAULTS.port;
+      const maxBytes = listenOptions.maxPayloadBytes ?? LISTEN_DEFAULTS.maxPayloadBytes;
+      const { allow, onListening } = listenOptions;
+      const { scheduler } = network;
+      const rejected = (
+        reason: RejectReason,
+        message: string,
+        remote: Remote,
+        bytes: Uint8Array,
+      ): Rejected => ({
+        kind: 'rejected',
+        reason,
+        message,
+        remote,
+        excerpt: excerptOf(Buffer.from(bytes.subarray(0, 400)).toString('utf8')),
+        bytes: bytes.length,
+        receivedAt: scheduler.now(),
+      });
+      const receiver: Receiver = (bytes, remote) => {
+        if (allow !== undefined && !allow(remote.address)) {
+          subscriber.next(
+            rejected('not-allowed', `sender ${remote.address} is not allowed`, remote, new Uint8Array()),
+          );
+          return false;
+        }
+        if (bytes.length > maxBytes) {
+          subscriber.next(rejected('too-large', `payload larger than ${maxBytes} bytes`, remote, bytes));
+          return true;
+        }
+        const decoded = decodeEvent(bytes);
+        if (E.isRight(decoded))
+          subscriber.next({ kind: 'event', event: decoded.right, remote, receivedAt: scheduler.now() });
+        else
+          subscriber.next({
+            ...rejected(decoded.left.kind, decoded.left.message, remote, bytes),
+            excerpt: decoded.left.excerpt,
+          });
+        return true;
+      };
+
+      let bound: number | undefined;
+      let action: Subscription;
+      if (!WILDCARDS.has(host) && host !== machine) {
+        action = scheduler.schedule(() =>
+          subscriber.error(new ListenError(host, port, 'address', 'EADDRNOTAVAIL')),
+        );
+      } else {
+        const result = network.bind(machine, port, receiver);
+        if (result === 'in-use') {
+          action = scheduler.schedule(() =>
+            subscriber.error(new ListenError(host, port, 'in-use', 'EADDRINUSE')),
+          );
+        } else {
+          bound = result;
+          const address: AddressInfo = {
+            address: host,
+            family: host.includes(':') ? 'IPv6' : 'IPv4',
+            port: result,
+          };
+          action = scheduler.schedule(() => onListening?.(address));
+        }
+      }
+      return () => {
+        action.unsubscribe();
+        if (bound !== undefined) network.unbind(machine, bound, receiver);
+      };
+    });
+
+  const send = (
+    target: Target,
+    request: PycomRequest | ((local: LocalAddress) => PycomRequest),
+    sendOptions: SendOptions = {},
+  ): Observable<Delivered> => {
+    return network.connect(
+      machine,
+      resolveTarget(target),
+      (local) => encodeRequest(typeof request === 'function' ? request(local) : request),
+      { connectTimeoutMs: sendOptions.connectTimeoutMs, onConnect: sendOptions.onConnect },
+    );
+  };
+
+  return { listen, send };
+}

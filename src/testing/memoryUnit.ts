@@ -1,0 +1,196 @@
+import { Subject, type Subscription } from 'rxjs';
+import type { Identity } from '../protocol/identity';
+import { ListenError } from '../transport/errors';
+import { Faults } from '../simulator/faults';
+import type { ActivityInput, KnownCoordinator, UnitActivity } from '../simulator/types';
+import { identityOf, MEMORY_UNIT_HOST } from './events';
+import type { MemoryNetwork } from './network';
+import { PowerOn, type PowerOnSettings } from './powerOn';
+import type { MemoryFaultControls, MemoryRebootOptions, MemoryUnit, MemoryUnitOptions } from './types';
+
+/**
+ * The defaults of {@link MemoryUnitOptions}: pycom's documented timings, the simulator's
+ * elsewhere, and a hardware that is ready at once.
+ *
+ * ## Example
+ * ```ts
+ * memoryUnit(network, { coordinatorTimeoutMs: MEMORY_UNIT_DEFAULTS.coordinatorTimeoutMs / 10 });
+ * ```
+ */
+export const MEMORY_UNIT_DEFAULTS = {
+  /** pycom's port. */
+  port: 5000,
+  /** Ready at once; `'manual'` or a delay to test what happens before. */
+  hardwareReadyDelayMs: 0,
+  /** pycom's documented 15 s. */
+  coordinatorTimeoutMs: 15_000,
+  /** Commands are given up after 30 s. */
+  commandTimeoutMs: 30_000,
+  /** 100 ms per sequence row. */
+  rowDurationMs: 100,
+} as const;
+
+/** The fault state of a memory unit: the simulator's, plus refusing connections. */
+class MemoryFaults extends Faults implements MemoryFaultControls {
+  /** `true` while request connections are refused. */
+  refusing = false;
+
+  /** {@inheritDoc MemoryFaultControls.refuseConnections} */
+  refuseConnections(refuse = true): void {
+    this.refusing = refuse;
+  }
+
+  /** {@inheritDoc FaultControls.clear} */
+  override clear(): void {
+    super.clear();
+    this.refusing = false;
+  }
+}
+
+function checked(name: string, value: number, min: 'zero' | 'positive'): number {
+  if (!Number.isFinite(value) || value < 0 || (min === 'positive' && value === 0))
+    throw new RangeError(`${name} must be a finite number ${min === 'zero' ? '>= 0' : '> 0'}, got ${value}`);
+  return value;
+}
+
+/**
+ * Puts an in-memory LA4 unit on a {@link MemoryNetwork}: the simulator's behaviour, without
+ * sockets, in the network scheduler's time, so a coordinator on {@link memoryTransport} can be
+ * tested inside `TestScheduler.run()`.
+ *
+ * - Heartbeats with `coordinator: true` make it know a coordinator, forgotten after
+ *   `coordinatorTimeoutMs` without one.
+ * - `unit_info` goes once to each coordinator, as soon as both hold: the coordinator is known and
+ *   the hardware is ready (`hardwareReadyDelayMs` after listening, or `bootHardware()`).
+ * - Commands run one at a time, in arrival order: tagged ones unwrapped and answered with what
+ *   they printed and their trailer; untagged ones with stdout, or stderr on failure. Sequence
+ *   uploads and `boardiocli` verbs are built in; everything else goes to `executor`.
+ * - boardio answers `BOARDIO_READY` / `BOARDIO_ERROR: ...` and, after the rows' durations,
+ *   `Sequence complete`, to the coordinator whose command handed it the verb.
+ * - Events leave from the unit's host, one connection each, in order per coordinator;
+ *   `faults` drops, breaks, delays them, or refuses requests; `reboot()` and `close()`.
+ *
+ * It binds its port at once; a port already taken throws a `ListenError`.
+ *
+ * ## Example
+ * ```ts
+ * const unit = memoryUnit(network, {
+ *   host: '192.168.0.23',
+ *   executor: (command) => (command === 'uptime' ? { stdout: 'up 1 day\n', durationMs: 20 } : { stderr: 'no\n', exitCode: 1 }),
+ * });
+ * ```
+ * @param network The network it joins.
+ * @param options Address, identity, executor, files and timings; all optional.
+ */
+export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = {}): MemoryUnit {
+  const host = options.host ?? MEMORY_UNIT_HOST;
+  const requestedPort = options.port ?? MEMORY_UNIT_DEFAULTS.port;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535)
+    throw new RangeError(`port must be an integer 0..65535, got ${requestedPort}`);
+  const delay = options.hardwareReadyDelayMs ?? MEMORY_UNIT_DEFAULTS.hardwareReadyDelayMs;
+  const base = identityOf({ ...options, host, port: requestedPort });
+  const { scheduler } = network;
+  const events = new Subject<UnitActivity>();
+  const faults = new MemoryFaults();
+  const files = new Map(Object.entries(options.files ?? {}));
+  let port = requestedPort;
+  let power: PowerOn | undefined;
+  let comeback: Subscription | undefined;
+  let closed = false;
+
+  const identity = (): Identity => ({ ...base, port });
+  const report = (activity: ActivityInput) =>
+    events.next({ ...activity, at: scheduler.now(), unit: base.id } as UnitActivity);
+  const settings: PowerOnSettings = {
+    network,
+    host,
+    identity,
+    unitInfo: options.unitInfo ?? {},
+    files,
+    faults,
+    refusing: () => faults.refusing,
+    report,
+    executor:
+      options.executor ??
+      ((command) => ({
+        stderr: `sh: 1: ${command.trim().split(/\s+/)[0] ?? ''}: not found\n`,
+        exitCode: 127,
+      })),
+    hardwareReadyDelayMs: delay === 'manual' ? delay : checked('hardwareReadyDelayMs', delay, 'zero'),
+    coordinatorTimeoutMs: checked(
+      'coordinatorTimeoutMs',
+      options.coordinatorTimeoutMs ?? MEMORY_UNIT_DEFAULTS.coordinatorTimeoutMs,
+      'positive',
+    ),
+    commandTimeoutMs: checked(
+      'commandTimeoutMs',
+      options.commandTimeoutMs ?? MEMORY_UNIT_DEFAULTS.commandTimeoutMs,
+      'positive',
+    ),
+    rowDurationMs: options.rowDurationMs ?? MEMORY_UNIT_DEFAULTS.rowDurationMs,
+  };
+
+  const detach = network.attach(host);
+  const start = (): void => {
+    const next = new PowerOn(settings);
+    const bound = next.start(port);
+    if (bound === 'in-use') throw new ListenError(host, port, 'in-use', 'EADDRINUSE');
+    port = bound;
+    power = next;
+  };
+  try {
+    start();
+  } catch (error) {
+    detach();
+    throw error;
+  }
+
+  const down = (): void => {
+    comeback?.unsubscribe();
+    comeback = undefined;
+    power?.stop();
+    power = undefined;
+  };
+
+  return {
+    host,
+    get port() {
+      return port;
+    },
+    get identity() {
+      return identity();
+    },
+    events$: events.asObservable(),
+    faults,
+    files,
+    get hardwareReady() {
+      return power?.hardwareReady ?? false;
+    },
+    coordinators: (): ReadonlyArray<KnownCoordinator> => power?.registry.list() ?? [],
+    bootHardware: () => power?.bootHardware(),
+    reboot: (rebootOptions: MemoryRebootOptions = {}) => {
+      const downtimeMs = checked('downtimeMs', rebootOptions.downtimeMs ?? 0, 'zero');
+      if (closed) throw new Error(`memory unit ${base.id} is closed`);
+      report({ kind: 'reboot' });
+      down();
+      const again = () => {
+        comeback = undefined;
+        try {
+          start();
+        } catch {
+          // the port was taken while the unit was down: it stays down
+        }
+      };
+      if (downtimeMs > 0) comeback = scheduler.schedule(again, downtimeMs);
+      else again();
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      down();
+      detach();
+      report({ kind: 'closed' });
+      events.complete();
+    },
+  };
+}
