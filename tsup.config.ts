@@ -13,6 +13,7 @@ export default defineConfig({
     index: 'src/index.ts',
     sequence: 'src/sequence/index.ts',
     simulator: 'src/simulator/index.ts',
+    testing: 'src/testing/index.ts',
     cli: 'src/cli/main.ts',
   },
   format: ['cjs'],
