@@ -11,40 +11,40 @@ describe('preset', () => {
     expect(PRESET_NAMES).toEqual(['ALL', 'ALL+PALL', 'OLAT', 'OLAT+POLAT']);
   });
 
-  it('ALL: one shot with all LEDs, polarizer untouched', () => {
-    expect(csv({ mode: 'ALL', camera: 'nikon', power: 80 })).toBe('ALL_4_NIKON,80\n');
-    expect(csv({ mode: 'ALL', camera: 'canon', power: 80 })).toBe('ALL_4_CANON,80,100\n');
+  it('ALL: one shot with all LEDs, polarizer untouched (fans: false leaves the fans alone)', () => {
+    expect(csv({ mode: 'ALL', camera: 'nikon', power: 80, fans: false })).toBe('ALL_4_NIKON,80\n');
+    expect(csv({ mode: 'ALL', camera: 'canon', power: 80, fans: false })).toBe('ALL_4_CANON,80,100\n');
   });
 
   it('ALL with an explicit polarizer sets it first', () => {
-    expect(csv({ mode: 'ALL', camera: 'nikon', power: 80, polarizer: false })).toBe(
+    expect(csv({ mode: 'ALL', camera: 'nikon', power: 80, polarizer: false, fans: false })).toBe(
       'DIGITAL_POLARIZER,0\nALL_4_NIKON,80\n',
     );
-    expect(csv({ mode: 'ALL', camera: 'canon', power: 80, polarizer: 1 })).toBe(
+    expect(csv({ mode: 'ALL', camera: 'canon', power: 80, polarizer: 1, fans: false })).toBe(
       'DIGITAL_POLARIZER,1\nALL_4_CANON,80,100\n',
     );
-    expect(csv({ mode: 'ALL', camera: 'canon', power: 80, polarizer: 'current' })).toBe(
+    expect(csv({ mode: 'ALL', camera: 'canon', power: 80, polarizer: 'current', fans: false })).toBe(
       'ALL_4_CANON,80,100\n',
     );
   });
 
   it('ALL+PALL: all LEDs twice, polarizer off then on', () => {
-    expect(csv({ mode: 'ALL+PALL', camera: 'canon', power: 80, shutterMs: 105 })).toBe(
+    expect(csv({ mode: 'ALL+PALL', camera: 'canon', power: 80, shutterMs: 105, fans: false })).toBe(
       'DIGITAL_POLARIZER,0\nALL_4_CANON,80,105\nDIGITAL_POLARIZER,1\nALL_4_CANON,80,105\n',
     );
   });
 
   it('OLAT: polarizer off, one light at a time, drive mode from the trigger', () => {
-    expect(csv({ mode: 'OLAT', camera: 'nikon', power: 80 })).toBe(
+    expect(csv({ mode: 'OLAT', camera: 'nikon', power: 80, fans: false })).toBe(
       'DIGITAL_POLARIZER,0\nOLAT_4_NIKON,80,0\n',
     );
-    expect(csv({ mode: 'OLAT', camera: 'canon', power: 80, trigger: 'continuous' })).toBe(
+    expect(csv({ mode: 'OLAT', camera: 'canon', power: 80, trigger: 'continuous', fans: false })).toBe(
       'DIGITAL_POLARIZER,0\nOLAT_4_CANON,80,1\n',
     );
   });
 
   it('OLAT+POLAT: OLAT, then again with the polarizer on', () => {
-    expect(csv({ mode: 'OLAT+POLAT', camera: 'nikon', power: 50, trigger: 'continuous' })).toBe(
+    expect(csv({ mode: 'OLAT+POLAT', camera: 'nikon', power: 50, trigger: 'continuous', fans: false })).toBe(
       'DIGITAL_POLARIZER,0\nOLAT_4_NIKON,50,1\nDIGITAL_POLARIZER,1\nOLAT_4_NIKON,50,1\n',
     );
   });
@@ -61,12 +61,15 @@ describe('preset', () => {
         expect(csv({ mode, camera, trigger: 'continuous' })).toBe(csv({ mode, camera, trigger: 'single' }));
   });
 
-  it('defaults to full power, 100 ms shutter, single trigger, fans untouched', () => {
-    expect(PRESET_DEFAULTS).toEqual({ power: 100, shutterMs: 100, trigger: 'single', fans: false });
+  it('defaults to full power, 100 ms shutter, single trigger, fans on first', () => {
+    expect(PRESET_DEFAULTS).toEqual({ power: 100, shutterMs: 100, trigger: 'single', fans: true });
     expect(csv({ mode: 'OLAT+POLAT', camera: 'canon' })).toBe(
-      'DIGITAL_POLARIZER,0\nOLAT_4_CANON,100,0\nDIGITAL_POLARIZER,1\nOLAT_4_CANON,100,0\n',
+      'LED_FAN,1\nDIGITAL_POLARIZER,0\nOLAT_4_CANON,100,0\nDIGITAL_POLARIZER,1\nOLAT_4_CANON,100,0\n',
     );
-    expect(csv({ mode: 'ALL', camera: 'canon' })).toBe('ALL_4_CANON,100,100\n');
+    expect(csv({ mode: 'ALL', camera: 'canon' })).toBe('LED_FAN,1\nALL_4_CANON,100,100\n');
+    for (const mode of PRESET_NAMES)
+      for (const camera of ['nikon', 'canon'] as const)
+        expect(preset({ mode, camera })[0]).toEqual({ register: 'LED_FAN', state: 1 });
   });
 
   it('refuses out-of-range values, options that do not apply, and unknown names', () => {

@@ -20,8 +20,9 @@ import {
   MAX_COMMAND_BYTES,
   shellPath,
   shellQuote,
+  RUN_COMMAND,
+  STANDALONE_SEQUENCE_PATH,
   uploadCommand,
-  VENDOR_STANDALONE_PATH,
 } from '../../src/sequence/shell';
 import { anySequence } from './arbitraries';
 
@@ -131,19 +132,23 @@ describe('shellPath', () => {
 describe('uploadCommand', () => {
   const sequence: Sequence = [ledFan(1), all4Canon({ power: 80, shutterMs: 105 })];
 
-  it('builds printf > file && boardiocli uSeq [&& runSeq]', () => {
+  it('builds printf > file && boardiocli uSeq, at the paths the vendor documents', () => {
     expect(uploadCommand(sequence)).toBe(
       `printf '%s' 'LED_FAN,1\nALL_4_CANON,80,105\n' > "$HOME"/'la4_sequence.csv' && boardiocli uSeq`,
     );
-    expect(uploadCommand(sequence, { run: true })).toBe(
-      `printf '%s' 'LED_FAN,1\nALL_4_CANON,80,105\n' > "$HOME"/'la4_sequence.csv' && boardiocli uSeq && boardiocli runSeq`,
-    );
+    expect(STANDALONE_SEQUENCE_PATH).toBe('/home/rigsters/la4_sequence_standalone.csv');
     expect(uploadCommand(sequence, { standalone: true })).toBe(
-      `printf '%s' 'LED_FAN,1\nALL_4_CANON,80,105\n' > "$HOME"/'la4_sequence_standalone.csv' && boardiocli uSeqStandalone`,
+      `printf '%s' 'LED_FAN,1\nALL_4_CANON,80,105\n' > '/home/rigsters/la4_sequence_standalone.csv' && boardiocli uSeqStandalone`,
     );
-    expect(uploadCommand([], { standalone: true, path: VENDOR_STANDALONE_PATH })).toBe(
-      `printf '%s' '' > '/home/rigsters/la4_sequence_standalone.csv' && boardiocli uSeqStandalone`,
+    expect(uploadCommand([], { standalone: true, path: '~/boot.csv' })).toBe(
+      `printf '%s' '' > "$HOME"/'boot.csv' && boardiocli uSeqStandalone`,
     );
+  });
+
+  it('never starts the sequence: runSeq is a command of its own', () => {
+    expect(RUN_COMMAND).toBe('boardiocli runSeq');
+    const options = { run: true } as unknown as Parameters<typeof uploadCommand>[1];
+    expect(uploadCommand(sequence, options)).not.toContain('runSeq');
   });
 
   it('refuses invalid rows and bad paths', () => {
@@ -178,29 +183,30 @@ describe('uploadCommand', () => {
       return { home, status: result.status, verbs, stdout: result.stdout };
     }
 
-    it('writes render(sequence) byte for byte to $HOME/la4_sequence.csv, then calls uSeq and runSeq in order', () => {
-      const { home, status, verbs, stdout } = run(uploadCommand(sequence, { run: true }));
+    it('writes render(sequence) byte for byte to $HOME/la4_sequence.csv, then calls uSeq only', () => {
+      const { home, status, verbs, stdout } = run(uploadCommand(sequence));
       expect(status).toBe(0);
       expect(readFileSync(join(home, 'la4_sequence.csv'), 'utf8')).toBe(render(sequence));
-      expect(verbs).toEqual(['uSeq', 'runSeq']);
+      expect(verbs).toEqual(['uSeq']);
       expect(stdout).toBe('');
     });
 
     it('writes the standalone file and calls uSeqStandalone only', () => {
-      const { home, verbs } = run(uploadCommand(sequence, { standalone: true }));
+      const path = '~/la4_sequence_standalone.csv'; // this host has no /home/rigsters
+      const { home, verbs } = run(uploadCommand(sequence, { standalone: true, path }));
       expect(readFileSync(join(home, 'la4_sequence_standalone.csv'), 'utf8')).toBe(render(sequence));
       expect(existsSync(join(home, 'la4_sequence.csv'))).toBe(false);
       expect(verbs).toEqual(['uSeqStandalone']);
     });
 
-    it('does not run the sequence when uSeq fails', () => {
-      const { status, verbs } = run(uploadCommand(sequence, { run: true }), 'uSeq');
+    it('exits non-zero when boardiocli fails', () => {
+      const { status, verbs } = run(uploadCommand(sequence), 'uSeq');
       expect(status).not.toBe(0);
       expect(verbs).toEqual(['uSeq']);
     });
 
     it('does not call boardio when the file cannot be written', () => {
-      const { status, verbs } = run(uploadCommand(sequence, { run: true, path: '~/missing/dir/seq.csv' }));
+      const { status, verbs } = run(uploadCommand(sequence, { path: '~/missing/dir/seq.csv' }));
       expect(status).not.toBe(0);
       expect(verbs).toEqual([]);
     });
@@ -215,12 +221,12 @@ describe('uploadCommand', () => {
 
     it('uploads any valid sequence exactly (property)', () => {
       fc.assert(
-        fc.property(anySequence, fc.boolean(), fc.boolean(), (s, standalone, runIt) => {
-          const { home, status, verbs } = run(uploadCommand(s, { standalone, run: runIt }));
-          expect(status).toBe(0);
+        fc.property(anySequence, fc.boolean(), (s, standalone) => {
           const file = standalone ? 'la4_sequence_standalone.csv' : 'la4_sequence.csv';
+          const { home, status, verbs } = run(uploadCommand(s, { standalone, path: `~/${file}` }));
+          expect(status).toBe(0);
           expect(readFileSync(join(home, file), 'utf8')).toBe(render(s));
-          expect(verbs).toEqual([standalone ? 'uSeqStandalone' : 'uSeq', ...(runIt ? ['runSeq'] : [])]);
+          expect(verbs).toEqual([standalone ? 'uSeqStandalone' : 'uSeq']);
         }),
         { numRuns: 40 },
       );

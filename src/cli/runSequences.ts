@@ -1,6 +1,5 @@
-import { map, merge, Subscription } from 'rxjs';
-import type { Coordinator } from '../coordinator';
-import { runSequence, type RunSequenceOptions, type Sequence, type SequenceProgress } from '../sequence';
+import { map, merge, type Observable, Subscription } from 'rxjs';
+import type { SequenceProgress } from '../coordinator/runSequence';
 import { EXIT } from './exitCodes';
 import { firstLine, seconds } from './format';
 import { type CliIO, writeLine } from './io';
@@ -13,7 +12,7 @@ import { ProgressBoard } from './progress';
 export interface UnitOutcome {
   /** The unit as shown (`host` or `host:port`). */
   readonly unit: string;
-  /** The progress items, the last being `completed` or `failed` (or none after Ctrl-C). */
+  /** The progress items, the last being `completed`, `loaded` or `failed` (another after Ctrl-C). */
   readonly steps: ReadonlyArray<SequenceProgress>;
   /** From the start to the last item, in ms. */
   readonly ms: number;
@@ -25,33 +24,40 @@ export interface UnitOutcome {
 export interface RunDisplayOptions {
   /** One JSON object per progress item on stdout, no board. */
   readonly json: boolean;
+  /** Whether the sequence is started after loading (the board's wording, the end step). */
+  readonly run: boolean;
 }
 
-const STEPS = ['uploaded', 'loaded', 'completed'] as const;
+const STEPS = ['uploaded', 'loaded', 'started', 'completed'] as const;
 
 function bar(done: number, failed: boolean): string {
   return `[${'#'.repeat(done)}${failed ? '!' : ''}${'.'.repeat(Math.max(0, STEPS.length - done - (failed ? 1 : 0)))}]`;
 }
 
 /**
- * The status line of a unit after a progress item.
+ * The status line of a unit after a progress item; `undefined` for a `message` item, which
+ * changes no status.
  *
  * ## Example
  * ```ts
- * statusLine({ unit: '127.0.0.2', step: 'loaded', detail: '' }, 400, true); // '[##.] loaded (BOARDIO_READY), running'
+ * statusLine({ unit: '127.0.0.2', step: 'loaded', detail: '' }, 400, true); // '[##..] loaded (BOARDIO_READY), starting'
  * ```
  * @param p The last progress item.
  * @param ms The time since the start.
  * @param run Whether the sequence is started after loading.
  */
-export function statusLine(p: SequenceProgress, ms: number, run: boolean): string {
+export function statusLine(p: SequenceProgress, ms: number, run: boolean): string | undefined {
   switch (p.step) {
     case 'uploaded':
       return `${bar(1, false)} uploaded: ${firstLine(p.output, 50)}`;
     case 'loaded':
-      return `${bar(2, false)} loaded (BOARDIO_READY${p.detail === '' ? '' : ` ${p.detail}`})${run ? ', running' : ''}`;
+      return `${bar(2, false)} loaded (BOARDIO_READY${p.detail === '' ? '' : ` ${p.detail}`})${run ? ', starting' : ''}`;
+    case 'started':
+      return `${bar(3, false)} running: ${firstLine(p.output, 50)}`;
     case 'completed':
-      return `${bar(3, false)} completed in ${seconds(ms)}`;
+      return `${bar(4, false)} completed in ${seconds(ms)}`;
+    case 'message':
+      return undefined;
     case 'failed': {
       const done = p.stage === 'upload' ? 0 : p.stage === 'load' ? 1 : 2;
       return `${bar(done, true)} FAILED at ${p.stage}: ${firstLine(p.reason, 70)}`;
@@ -60,9 +66,10 @@ export function statusLine(p: SequenceProgress, ms: number, run: boolean): strin
 }
 
 /**
- * The exit code for a failed step: unreachable (3) when the upload could not be sent, timeout
- * (6) when an answer did not come in time, unit error (7) for a BOARDIO_ERROR or an unexpected
- * upload output.
+ * The exit code for a failed step: unreachable (3) when a command could not be sent, port in use
+ * (4) when the listener could not bind, invalid sequence (5) when it was refused before sending,
+ * timeout (6) when an answer did not come in time, unit error (7) for a BOARDIO_ERROR or a
+ * command that failed on the unit.
  *
  * ## Example
  * ```ts
@@ -78,47 +85,49 @@ export function failureExitCode(p: Extract<SequenceProgress, { step: 'failed' }>
       return EXIT.timeout;
     case 'listen':
       return EXIT.portInUse;
+    case 'invalid':
+      return EXIT.invalidSequence;
     default:
       return EXIT.unitError;
   }
 }
 
 /**
- * The exit code of a set of outcomes: 0 when every unit completed, else the code of the first
- * unit (in the given order) that failed; {@link EXIT.interrupted} if one never finished.
+ * The exit code of a set of outcomes: 0 when every unit completed (or loaded, when `run` is
+ * false), else the code of the first unit (in the given order) that failed;
+ * {@link EXIT.interrupted} if one never finished.
  *
  * @param outcomes The outcomes, in the order the units were given.
+ * @param run Whether the sequence was to be started (then `completed` is the end, else `loaded`).
  */
-export function outcomesExitCode(outcomes: ReadonlyArray<UnitOutcome>): number {
+export function outcomesExitCode(outcomes: ReadonlyArray<UnitOutcome>, run = true): number {
   for (const outcome of outcomes) {
-    const last = outcome.steps[outcome.steps.length - 1];
-    if (last === undefined) return EXIT.interrupted;
-    if (last.step === 'failed') return failureExitCode(last);
+    const last = outcome.steps.filter((p) => p.step !== 'message').at(-1);
+    if (last?.step === 'failed') return failureExitCode(last);
+    if (last?.step !== (run ? 'completed' : 'loaded')) return EXIT.interrupted;
   }
   return EXIT.ok;
 }
 
 /**
- * Runs a sequence on several units in parallel with {@link runSequence} and shows the progress:
- * a live board per unit on stdout (redrawn on a terminal, one line per change otherwise), or
- * one JSON object per item. Resolves when every unit completed or failed, or on Ctrl-C.
+ * Runs a sequence on several units in parallel (`start` runs it on one unit, e.g. with
+ * `runSequence`) and shows the progress: a live board per unit on stdout (redrawn on a terminal,
+ * one line per change otherwise), or one JSON object per item. Resolves when every unit
+ * completed or failed, or on Ctrl-C (which unsubscribes, so nothing more is sent).
  *
  * ## Example
  * ```ts
- * const outcomes = await runSequences(coordinator, [{ host: '127.0.0.2', port: 5000 }], sequence, {}, { json: false }, io);
+ * const start = (t: Target) => runSequence(coordinator, t, sequence);
+ * const outcomes = await runSequences(start, [{ host: '127.0.0.2', port: 5000 }], { json: false, run: true }, io);
  * ```
- * @param coordinator A coordinator whose listener is bound.
+ * @param start Runs the sequence on one unit.
  * @param targets The units.
- * @param sequence The rows.
- * @param options Passed to {@link runSequence}.
- * @param display Board or JSON.
+ * @param display Board or JSON, and whether the sequence is started after loading.
  * @param io Streams and the interrupt signal.
  */
 export function runSequences(
-  coordinator: Coordinator,
+  start: (target: { host: string; port: number }) => Observable<SequenceProgress>,
   targets: ReadonlyArray<{ host: string; port: number }>,
-  sequence: Sequence,
-  options: RunSequenceOptions,
   display: RunDisplayOptions,
   io: CliIO,
 ): Promise<UnitOutcome[]> {
@@ -127,7 +136,7 @@ export function runSequences(
   const steps = targets.map((): SequenceProgress[] => []);
   const ends = new Map<number, number>();
   const board = display.json ? undefined : new ProgressBoard(io.stdout, names, `${bar(0, false)} uploading`);
-  const run = options.run ?? true;
+  const run = display.run;
   return new Promise<UnitOutcome[]>((resolve) => {
     const subscription = new Subscription();
     const finish = () => {
@@ -143,17 +152,19 @@ export function runSequences(
       );
     };
     io.signal.addEventListener('abort', finish, { once: true });
-    const runs = targets.map((t, i) =>
-      runSequence(coordinator, t, sequence, options).pipe(map((p) => [i, p] as const)),
-    );
+    const runs = targets.map((t, i) => start(t).pipe(map((p) => [i, p] as const)));
     subscription.add(
       merge(...runs).subscribe({
         next: ([i, p]) => {
           const unit = names[i] ?? p.unit;
           steps[i]?.push(p);
-          if (p.step === 'completed' || p.step === 'failed') ends.set(i, io.now());
+          if (p.step === 'completed' || p.step === 'failed' || (!run && p.step === 'loaded'))
+            ends.set(i, io.now());
           if (display.json) writeLine(io.stdout, JSON.stringify({ ...p, unit }));
-          else board?.set(unit, statusLine(p, io.now() - started, run));
+          else {
+            const line = statusLine(p, io.now() - started, run);
+            if (line !== undefined) board?.set(unit, line);
+          }
         },
         complete: finish,
       }),

@@ -50,12 +50,12 @@ export type PresetTrigger = 'single' | 'continuous';
 
 /**
  * The defaults of {@link preset}: full power, a 100 ms LED on-time for Canon-type cameras
- * (under the 109 ms maximum, long enough to cover a 1/10 s exposure), single-frame trigger, fans
- * not touched.
+ * (under the 109 ms maximum, long enough to cover a 1/10 s exposure), single-frame trigger, and
+ * the LED fans turned on first (as the vendor's app does when it connects).
  *
  * ## Example
  * ```ts
- * preset({ mode: 'ALL', camera: 'canon' }); // ALL_4_CANON,100,100
+ * preset({ mode: 'ALL', camera: 'canon' }); // LED_FAN,1 then ALL_4_CANON,100,100
  * ```
  */
 export const PRESET_DEFAULTS = {
@@ -65,8 +65,8 @@ export const PRESET_DEFAULTS = {
   shutterMs: 100,
   /** Single-frame drive mode. */
   trigger: 'single',
-  /** No `LED_FAN` row. */
-  fans: false,
+  /** `LED_FAN,1` first. */
+  fans: true,
 } as const;
 
 /**
@@ -91,7 +91,7 @@ export interface PresetOptions {
    * drive-mode parameter and fire once each whatever the trigger. Default `'single'`.
    */
   readonly trigger?: PresetTrigger;
-  /** `true` puts `LED_FAN,1` first. Default `false` (the fans are left as they are). */
+  /** `true` (default) puts `LED_FAN,1` first; `false` leaves the fans as they are. */
   readonly fans?: boolean;
   /**
    * Only for mode `ALL`: `'current'` (default) leaves the polarizer as it is; `true` / `1` or
@@ -122,7 +122,7 @@ function check(options: PresetOptions): void {
  *
  * ## Example
  * ```ts
- * render(preset({ mode: 'ALL+PALL', camera: 'canon', power: 80, fans: true }));
+ * render(preset({ mode: 'ALL+PALL', camera: 'canon', power: 80 }));
  * // LED_FAN,1
  * // DIGITAL_POLARIZER,0
  * // ALL_4_CANON,80,100

@@ -3,8 +3,8 @@ import { SequenceError } from './error';
 import type { Sequence } from './registers';
 
 /**
- * Where `boardiocli uSeq` reads the sequence: `~/la4_sequence.csv` (the unit's user is
- * `rigsters`, home `/home/rigsters`).
+ * Where {@link uploadCommand} writes a sequence by default, as the vendor documents it:
+ * `~/la4_sequence.csv`, in the home of pycom's user (`rigsters`, home `/home/rigsters`).
  *
  * ## Example
  * ```ts
@@ -14,28 +14,30 @@ import type { Sequence } from './registers';
 export const SEQUENCE_PATH = '~/la4_sequence.csv';
 
 /**
- * Where {@link uploadCommand} writes a standalone sequence by default:
- * `~/la4_sequence_standalone.csv`. boardio reads `/home/rigsters/la4_sequence_standalone.csv` at
- * boot; on a real unit pycom runs as `rigsters`, whose `HOME` is `/home/rigsters`, so both name
- * the same file, and a simulated unit with a temporary `HOME` works too. Pass
- * {@link VENDOR_STANDALONE_PATH} as `path` to pin the absolute path instead.
+ * Where {@link uploadCommand} writes a standalone sequence by default, as the vendor documents
+ * it: the absolute path `/home/rigsters/la4_sequence_standalone.csv`, which boardio reads at
+ * every boot whatever pycom's own `HOME` is. (A simulated unit maps `/home/rigsters` into its
+ * temporary home.)
  *
  * ## Example
  * ```ts
- * uploadCommand(sequence, { standalone: true }); // writes "$HOME"/'la4_sequence_standalone.csv'
+ * uploadCommand(sequence, { standalone: true }); // writes '/home/rigsters/la4_sequence_standalone.csv'
  * ```
  */
-export const STANDALONE_SEQUENCE_PATH = '~/la4_sequence_standalone.csv';
+export const STANDALONE_SEQUENCE_PATH = '/home/rigsters/la4_sequence_standalone.csv';
 
 /**
- * The absolute standalone path the vendor documents: `/home/rigsters/la4_sequence_standalone.csv`.
+ * The command that starts the loaded sequence: `boardiocli runSeq`. Send it as its own `cmd`
+ * request, and only after boardio answered `BOARDIO_READY` to the upload: `boardiocli` exits 0
+ * as soon as the verb is in boardio's FIFO, so chaining it after `uSeq` with `&&` would start
+ * whatever boardio still has loaded when the new file is refused. `runSequence` does this.
  *
  * ## Example
  * ```ts
- * uploadCommand(sequence, { standalone: true, path: VENDOR_STANDALONE_PATH });
+ * coordinator.command(unit, RUN_COMMAND); // once BOARDIO_READY arrived
  * ```
  */
-export const VENDOR_STANDALONE_PATH = '/home/rigsters/la4_sequence_standalone.csv';
+export const RUN_COMMAND = 'boardiocli runSeq';
 
 /**
  * The longest command, in UTF-8 bytes, that {@link uploadCommand} produces. The unit runs a
@@ -90,50 +92,51 @@ export function shellPath(path: string): string {
  *
  * ## Example
  * ```ts
- * const options: UploadOptions = { standalone: false, run: true };
+ * const options: UploadOptions = { standalone: true, path: '/home/rigsters/boot.csv' };
  * ```
  */
 export interface UploadOptions {
   /** Write the standalone sequence (run by boardio at every boot) and load it with `uSeqStandalone`. Default `false`. */
   readonly standalone?: boolean;
-  /** Append `&& boardiocli runSeq` to start the sequence. Default `false`. */
-  readonly run?: boolean;
   /**
    * Where to write the file. Default {@link SEQUENCE_PATH}, or {@link STANDALONE_SEQUENCE_PATH}
    * when `standalone`. A leading `~/` means the unit's home; the path is quoted, never expanded.
+   * Which file `uSeq` / `uSeqStandalone` load is boardio's choice: another path only helps on a
+   * unit whose boardio reads it.
    */
   readonly path?: string;
 }
 
 /**
- * Builds the shell command that uploads a sequence to a unit, to send as a `cmd` request:
- * `printf '%s' '<csv>' > <file> && boardiocli uSeq [&& boardiocli runSeq]`.
+ * Builds the shell command that uploads a sequence to a unit and asks boardio to load it, to send
+ * as a `cmd` request: `printf '%s' '<csv>' > <file> && boardiocli uSeq` (or `uSeqStandalone`).
  *
  * The CSV comes from {@link render} (so every row is checked) and, like the path, goes through
  * {@link shellQuote}: nothing in it can be expanded or run by the shell. `printf '%s'` writes it
- * byte for byte (no reliance on `echo` and escapes). Commands are chained with `&&`, so boardio
- * is only told to load the file if it was written.
+ * byte for byte (no reliance on `echo` and escapes). The `&&` only keeps boardio from being asked
+ * to load a file that could not be written.
+ *
+ * It never starts the sequence: whether boardio accepted the file is known only later, from a
+ * `BOARDIO_READY` / `BOARDIO_ERROR` message, so {@link RUN_COMMAND} must be sent separately,
+ * after `BOARDIO_READY` (as `runSequence` does).
  *
  * ## Example
  * ```ts
- * uploadCommand([ledFan(1), all4Nikon(80)], { run: true });
+ * uploadCommand([ledFan(1), all4Nikon(80)]);
  * // printf '%s' 'LED_FAN,1
  * // ALL_4_NIKON,80
- * // ' > "$HOME"/'la4_sequence.csv' && boardiocli uSeq && boardiocli runSeq
+ * // ' > "$HOME"/'la4_sequence.csv' && boardiocli uSeq
  * ```
  * @param sequence The rows to upload.
- * @param options Standalone or not, run or not, and the file path.
- * @throws {@link SequenceError} for an invalid row; RangeError for a bad path or a command
- *   longer than {@link MAX_COMMAND_BYTES}.
+ * @param options Standalone or not, and the file path.
+ * @throws {@link SequenceError} for an invalid row or a command longer than
+ *   {@link MAX_COMMAND_BYTES}; RangeError for a bad path.
  */
 export function uploadCommand(sequence: Sequence, options: UploadOptions = {}): string {
   const standalone = options.standalone ?? false;
   const path = options.path ?? (standalone ? STANDALONE_SEQUENCE_PATH : SEQUENCE_PATH);
-  const verbs = [standalone ? 'uSeqStandalone' : 'uSeq', ...(options.run === true ? ['runSeq'] : [])];
-  const command = [
-    `printf '%s' ${shellQuote(render(sequence))} > ${shellPath(path)}`,
-    ...verbs.map((verb) => `boardiocli ${verb}`),
-  ].join(' && ');
+  const verb = standalone ? 'uSeqStandalone' : 'uSeq';
+  const command = `printf '%s' ${shellQuote(render(sequence))} > ${shellPath(path)} && boardiocli ${verb}`;
   const bytes = new TextEncoder().encode(command).length;
   if (bytes > MAX_COMMAND_BYTES)
     throw new SequenceError([

@@ -88,7 +88,12 @@ export async function runDemo(options: DemoCommandOptions, io: CliIO): Promise<n
       );
     const targets = hosts.map((host) => ({ host, port: 5000 }));
     const runOptions = { stepTimeoutMs: DEMO_TIMING.stepTimeoutMs };
-    const outcomes = await runSequences(coordinator, targets, sequence, runOptions, { json: false }, io);
+    const outcomes = await runSequences(
+      (target) => coordinator.runSequence(target, sequence, runOptions),
+      targets,
+      { json: false, run: true },
+      io,
+    );
     if (io.signal.aborted) throw interrupted();
 
     section(io, 'Outputs and BOARDIO results');

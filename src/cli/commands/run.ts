@@ -35,10 +35,12 @@ export interface RunCommandOptions extends GlobalOptions {
   readonly shutter?: number;
   /** Trigger mode of the preset. */
   readonly trigger?: PresetTrigger;
-  /** Put `LED_FAN,1` first in the preset. */
+  /** Put `LED_FAN,1` first in the preset (`--fans`, the preset's default) or not (`--no-fans`). */
   readonly fans?: boolean;
   /** Upload as the standalone sequence (loaded with `uSeqStandalone`, not started). */
   readonly standalone: boolean;
+  /** Where to write the file on the unit. Default: the vendor's path for the mode. */
+  readonly path?: string;
   /** One JSON object per progress item. */
   readonly json: boolean;
 }
@@ -73,8 +75,9 @@ async function sequenceOf(
 }
 
 /**
- * `pycom-rx run`: uploads a sequence (a CSV file or a preset) to one or more units, loads it,
- * starts it, and shows the progress per unit until each completes or fails.
+ * `pycom-rx run`: uploads a sequence (a CSV file or a preset) to one or more units, has boardio
+ * load it, starts it (a separate `boardiocli runSeq`, only once boardio answered BOARDIO_READY),
+ * and shows the progress per unit until each completes or fails.
  *
  * ## Example
  * ```ts
@@ -105,25 +108,27 @@ export async function runRun(options: RunCommandOptions, io: CliIO): Promise<num
       `${what}: ${rows} -> ${targets.length} unit${targets.length === 1 ? '' : 's'} as ${mode}`,
     );
     if (!options.json) writeLine(io.stderr, renderSequence(sequence).trimEnd().replace(/^/gm, '  '));
+    const run = !options.standalone;
+    const runOptions = {
+      standalone: options.standalone,
+      run,
+      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(options.timeout === undefined ? {} : { stepTimeoutMs: options.timeout }),
+    };
+    const { coordinator } = session;
     const outcomes = await runSequences(
-      session.coordinator,
+      (target) => coordinator.runSequence(target, sequence, runOptions),
       targets,
-      sequence,
-      {
-        standalone: options.standalone,
-        run: !options.standalone,
-        ...(options.timeout === undefined ? {} : { stepTimeoutMs: options.timeout }),
-      },
-      { json: options.json },
+      { json: options.json, run },
       io,
     );
-    const code = outcomesExitCode(outcomes);
+    const code = outcomesExitCode(outcomes, run);
     if (!options.json) {
-      for (const outcome of outcomes) {
-        const last = outcome.steps[outcome.steps.length - 1];
-        if (last?.step === 'failed')
-          writeLine(io.stderr, `${outcome.unit}: failed at ${last.stage}: ${last.reason}`);
-      }
+      for (const outcome of outcomes)
+        for (const p of outcome.steps) {
+          if (p.step === 'message') writeLine(io.stderr, `${outcome.unit}: message: ${p.message}`);
+          if (p.step === 'failed') writeLine(io.stderr, `${outcome.unit}: failed at ${p.stage}: ${p.reason}`);
+        }
       const ok = outcomes.filter(
         (o) => o.steps[o.steps.length - 1]?.step === (options.standalone ? 'loaded' : 'completed'),
       );
@@ -176,11 +181,16 @@ export function defineRun(program: Command, ctx: CommandContext): void {
         'preset: single or continuous, as the camera drive mode (default: single)',
       ).choices(['single', 'continuous']),
     )
-    .option('--fans', 'preset: put LED_FAN,1 first')
+    .option('--fans', 'preset: put LED_FAN,1 first (the default)')
+    .option('--no-fans', 'preset: leave the fans as they are')
     .option(
       '--standalone',
       'upload as the standalone sequence (uSeqStandalone, run by boardio at every boot); not started now',
       false,
+    )
+    .option(
+      '--path <file>',
+      'where to write the file on the unit (default: ~/la4_sequence.csv, or /home/rigsters/la4_sequence_standalone.csv with --standalone)',
     )
     .option('--json', 'one JSON object per progress item: {"unit","step",...}', false)
     .addHelpText(
@@ -191,9 +201,10 @@ export function defineRun(program: Command, ctx: CommandContext): void {
         'pycom-rx run 192.168.0.23 --preset ALL --trigger continuous --json',
         'pycom-rx run 192.168.0.23 boot.csv --standalone',
       ]) +
-        '\nSteps per unit: uploaded (the command ran), loaded (BOARDIO_READY), completed (Sequence complete).\n' +
+        '\nSteps per unit: uploaded (upload + boardiocli uSeq ran), loaded (BOARDIO_READY), started (a separate\n' +
+        'boardiocli runSeq ran, sent only after BOARDIO_READY), completed (Sequence complete).\n' +
         '--timeout is the time allowed for each step (default 10000 ms). Exit 5: invalid CSV (line numbers\n' +
-        'printed); 3: unit unreachable; 6: no answer in time; 7: BOARDIO_ERROR.\n',
+        'printed); 3: unit unreachable; 6: no answer in time; 7: BOARDIO_ERROR or a failed command.\n',
     )
     .action(
       async (
