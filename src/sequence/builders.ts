@@ -1,20 +1,8 @@
 import { either as E } from 'fp-ts';
 import { checkRow } from './check';
 import { SequenceError } from './error';
-import type {
-  All4CanonRow,
-  All4NikonRow,
-  DigitalPolarizerRow,
-  LedFanRow,
-  ModelLightRow,
-  Olat4CanonRow,
-  Olat4NikonRow,
-  Row,
-  RowOf,
-  RowParameters,
-  Sequence,
-} from './registers';
-import { parametersOf, type RegisterName } from './specs';
+import type { Row, RowOf, RowParameters, Sequence } from './registers';
+import { parametersOf, type REGISTER_TABLE, type RegisterName } from './specs';
 
 /** Turns `-0` into `0` and booleans into `1` / `0`; anything else is left for the checks. */
 function normalize(value: unknown): unknown {
@@ -84,6 +72,38 @@ export function buildRow<R extends RegisterName>(register: R, parameters: RowPar
   return result.right as unknown as RowOf<R>;
 }
 
+/** The spec of the only parameter of register `R`, or `never` when it has several. */
+type OnlyParameter<R extends RegisterName> = (typeof REGISTER_TABLE)[R]['params'] extends readonly [infer P]
+  ? P
+  : never;
+
+/**
+ * The builder of register `R`'s rows: a register with one parameter takes its value (an on/off
+ * parameter also takes `true` / `false`); a register with several takes its parameters object.
+ *
+ * ## Example
+ * ```ts
+ * const fan: RowBuilder<'LED_FAN'> = ledFan; // (value: number | boolean) => RowOf<'LED_FAN'>
+ * const canon: RowBuilder<'ALL_4_CANON'> = all4Canon; // (parameters: { power, shutterMs }) => RowOf<'ALL_4_CANON'>
+ * ```
+ */
+export type RowBuilder<R extends RegisterName> = [OnlyParameter<R>] extends [never]
+  ? (parameters: RowParameters<R>) => RowOf<R>
+  : (value: OnlyParameter<R> extends { readonly max: 1 } ? number | boolean : number) => RowOf<R>;
+
+/** The one generic builder: the rows of `register`, checked by {@link buildRow}. */
+function rowBuilder<R extends RegisterName>(register: R): RowBuilder<R> {
+  const params = parametersOf(register);
+  const only = params.length === 1 ? params[0] : undefined;
+  if (only === undefined)
+    return ((parameters: RowParameters<R>) => buildRow(register, parameters)) as RowBuilder<R>;
+  const onOff = only.min === 0 && only.max === 1;
+  return ((value: unknown) =>
+    buildRow(register, {
+      [only.name]: onOff ? normalize(value) : value,
+    } as RowParameters<R>)) as RowBuilder<R>;
+}
+
 /**
  * A `MODEL_LIGHT` row: the constant model light at `power` %.
  *
@@ -92,12 +112,11 @@ export function buildRow<R extends RegisterName>(register: R, parameters: RowPar
  * modelLight(50); // { register: 'MODEL_LIGHT', power: 50 }
  * modelLight(0); // model light off
  * ```
- * @param power 0 (off)..100.
+ * @function
+ * @param value `power`, 0 (off)..100.
  * @throws {@link SequenceError} when `power` is not an integer in range.
  */
-export function modelLight(power: number): ModelLightRow {
-  return buildRow('MODEL_LIGHT', { power });
-}
+export const modelLight: RowBuilder<'MODEL_LIGHT'> = rowBuilder('MODEL_LIGHT');
 
 /**
  * An `ALL_4_NIKON` row: one picture with all four LEDs, for Nikon and Sony cameras.
@@ -106,12 +125,11 @@ export function modelLight(power: number): ModelLightRow {
  * ```ts
  * all4Nikon(80); // { register: 'ALL_4_NIKON', power: 80 }
  * ```
- * @param power Flash power %, 0..100.
+ * @function
+ * @param value Flash `power` %, 0..100.
  * @throws {@link SequenceError} when `power` is not an integer in range.
  */
-export function all4Nikon(power: number): All4NikonRow {
-  return buildRow('ALL_4_NIKON', { power });
-}
+export const all4Nikon: RowBuilder<'ALL_4_NIKON'> = rowBuilder('ALL_4_NIKON');
 
 /**
  * An `ALL_4_CANON` row: one picture with all four LEDs, for Canon and other makes.
@@ -121,12 +139,11 @@ export function all4Nikon(power: number): All4NikonRow {
  * all4Canon({ power: 80, shutterMs: 105 }); // { register: 'ALL_4_CANON', power: 80, shutterMs: 105 }
  * all4Canon({ power: 80, shutterMs: 110 }); // throws: ALL_4_CANON shutterMs: 110 is out of range 0..109
  * ```
+ * @function
  * @param parameters `power` 0..100 and `shutterMs` (LED on-time) 0..109.
  * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
  */
-export function all4Canon(parameters: RowParameters<'ALL_4_CANON'>): All4CanonRow {
-  return buildRow('ALL_4_CANON', parameters);
-}
+export const all4Canon: RowBuilder<'ALL_4_CANON'> = rowBuilder('ALL_4_CANON');
 
 /**
  * An `OLAT_4_NIKON` row: four pictures, one LED at a time, for Nikon and Sony cameras.
@@ -135,12 +152,11 @@ export function all4Canon(parameters: RowParameters<'ALL_4_CANON'>): All4CanonRo
  * ```ts
  * olat4Nikon({ power: 80, driveMode: 1 }); // continuous (burst) drive mode
  * ```
+ * @function
  * @param parameters `power` 0..100 and `driveMode` 0 (single frame) / 1 (continuous).
  * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
  */
-export function olat4Nikon(parameters: RowParameters<'OLAT_4_NIKON'>): Olat4NikonRow {
-  return buildRow('OLAT_4_NIKON', parameters);
-}
+export const olat4Nikon: RowBuilder<'OLAT_4_NIKON'> = rowBuilder('OLAT_4_NIKON');
 
 /**
  * An `OLAT_4_CANON` row: four pictures, one LED at a time, for Canon and other makes.
@@ -149,12 +165,11 @@ export function olat4Nikon(parameters: RowParameters<'OLAT_4_NIKON'>): Olat4Niko
  * ```ts
  * olat4Canon({ power: 80, driveMode: 0 }); // single-frame drive mode
  * ```
+ * @function
  * @param parameters `power` 0..100 and `driveMode` 0 (single frame) / 1 (continuous).
  * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
  */
-export function olat4Canon(parameters: RowParameters<'OLAT_4_CANON'>): Olat4CanonRow {
-  return buildRow('OLAT_4_CANON', parameters);
-}
+export const olat4Canon: RowBuilder<'OLAT_4_CANON'> = rowBuilder('OLAT_4_CANON');
 
 /**
  * A `LED_FAN` row: the LED cooling fans on (`1` / `true`) or off (`0` / `false`).
@@ -164,12 +179,11 @@ export function olat4Canon(parameters: RowParameters<'OLAT_4_CANON'>): Olat4Cano
  * ledFan(true); // { register: 'LED_FAN', state: 1 }
  * ledFan(0); // { register: 'LED_FAN', state: 0 }
  * ```
- * @param state `1` / `true` = on, `0` / `false` = off.
+ * @function
+ * @param value `state`: `1` / `true` = on, `0` / `false` = off.
  * @throws {@link SequenceError} for any other value.
  */
-export function ledFan(state: number | boolean): LedFanRow {
-  return buildRow('LED_FAN', { state: normalize(state) as number });
-}
+export const ledFan: RowBuilder<'LED_FAN'> = rowBuilder('LED_FAN');
 
 /**
  * A `DIGITAL_POLARIZER` row: the electronic polarizer on (`1` / `true`) or off (`0` / `false`).
@@ -178,9 +192,8 @@ export function ledFan(state: number | boolean): LedFanRow {
  * ```ts
  * digitalPolarizer(1); // { register: 'DIGITAL_POLARIZER', state: 1 }
  * ```
- * @param state `1` / `true` = on, `0` / `false` = off.
+ * @function
+ * @param value `state`: `1` / `true` = on, `0` / `false` = off.
  * @throws {@link SequenceError} for any other value.
  */
-export function digitalPolarizer(state: number | boolean): DigitalPolarizerRow {
-  return buildRow('DIGITAL_POLARIZER', { state: normalize(state) as number });
-}
+export const digitalPolarizer: RowBuilder<'DIGITAL_POLARIZER'> = rowBuilder('DIGITAL_POLARIZER');

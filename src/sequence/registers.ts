@@ -45,7 +45,26 @@ function validateWith<A>(u: unknown, c: t.Context, accept: (u: Record<string, un
     : t.failures<A>(issues.map((message) => ({ value: u, context: c, message })));
 }
 
-function rowCodec<R extends RegisterName>(register: R): t.Type<RowOf<R>, RowOf<R>, unknown> {
+/**
+ * The io-ts codec of the rows of register `R`: `decode` checks the register, each parameter's
+ * range and that no other key is present, one error per problem.
+ *
+ * ## Example
+ * ```ts
+ * const codec: RowCodec<'LED_FAN'> = ROW_CODECS.LED_FAN;
+ * ```
+ */
+export type RowCodec<R extends RegisterName> = t.Type<RowOf<R>, RowOf<R>, unknown>;
+
+/** A record with one entry per register of the table, each made by `make`. */
+function byRegister<T extends { readonly [R in RegisterName]: unknown }>(
+  make: (r: RegisterName) => unknown,
+): T {
+  return Object.fromEntries(REGISTER_NAMES.map((r) => [r, make(r)])) as T;
+}
+
+/** The one generic codec: the rows of `register`, checked against the register table. */
+function rowCodec<R extends RegisterName>(register: R): RowCodec<R> {
   return new t.Type<RowOf<R>, RowOf<R>, unknown>(
     `${register} row`,
     (u): u is RowOf<R> => isObject(u) && u['register'] === register && checkRow(u).length === 0,
@@ -57,167 +76,15 @@ function rowCodec<R extends RegisterName>(register: R): t.Type<RowOf<R>, RowOf<R
 }
 
 /**
- * Codec of a `MODEL_LIGHT` row: the constant model light, `power` 0 (off)..100.
- *
- * ## Example
- * ```ts
- * ModelLightRow.is({ register: 'MODEL_LIGHT', power: 50 }); // true
- * ```
- */
-export const ModelLightRow = rowCodec('MODEL_LIGHT');
-
-/**
- * A `MODEL_LIGHT` row: see the {@link ModelLightRow} codec.
- *
- * ## Example
- * ```ts
- * const row: ModelLightRow = { register: 'MODEL_LIGHT', power: 50 };
- * ```
- */
-export type ModelLightRow = t.TypeOf<typeof ModelLightRow>;
-
-/**
- * Codec of an `ALL_4_NIKON` row: one picture with all four LEDs (Nikon, Sony), `power` 0..100.
- *
- * ## Example
- * ```ts
- * All4NikonRow.is({ register: 'ALL_4_NIKON', power: 80 }); // true
- * ```
- */
-export const All4NikonRow = rowCodec('ALL_4_NIKON');
-
-/**
- * An `ALL_4_NIKON` row: see the {@link All4NikonRow} codec.
- *
- * ## Example
- * ```ts
- * const row: All4NikonRow = { register: 'ALL_4_NIKON', power: 80 };
- * ```
- */
-export type All4NikonRow = t.TypeOf<typeof All4NikonRow>;
-
-/**
- * Codec of an `ALL_4_CANON` row: one picture with all four LEDs (Canon and other makes),
- * `power` 0..100 and `shutterMs` (LED on-time) 0..109.
- *
- * ## Example
- * ```ts
- * All4CanonRow.is({ register: 'ALL_4_CANON', power: 80, shutterMs: 105 }); // true
- * ```
- */
-export const All4CanonRow = rowCodec('ALL_4_CANON');
-
-/**
- * An `ALL_4_CANON` row: see the {@link All4CanonRow} codec.
- *
- * ## Example
- * ```ts
- * const row: All4CanonRow = { register: 'ALL_4_CANON', power: 80, shutterMs: 105 };
- * ```
- */
-export type All4CanonRow = t.TypeOf<typeof All4CanonRow>;
-
-/**
- * Codec of an `OLAT_4_NIKON` row: four pictures, one LED at a time (Nikon, Sony), `power`
- * 0..100 and `driveMode` 0 (single frame) / 1 (continuous).
- *
- * ## Example
- * ```ts
- * Olat4NikonRow.is({ register: 'OLAT_4_NIKON', power: 80, driveMode: 1 }); // true
- * ```
- */
-export const Olat4NikonRow = rowCodec('OLAT_4_NIKON');
-
-/**
- * An `OLAT_4_NIKON` row: see the {@link Olat4NikonRow} codec.
- *
- * ## Example
- * ```ts
- * const row: Olat4NikonRow = { register: 'OLAT_4_NIKON', power: 80, driveMode: 0 };
- * ```
- */
-export type Olat4NikonRow = t.TypeOf<typeof Olat4NikonRow>;
-
-/**
- * Codec of an `OLAT_4_CANON` row: four pictures, one LED at a time (Canon and other makes),
- * `power` 0..100 and `driveMode` 0 / 1 (the only parameters pycom-rx assumes; see
- * {@link REGISTER_SPECS}).
- *
- * ## Example
- * ```ts
- * Olat4CanonRow.is({ register: 'OLAT_4_CANON', power: 80, driveMode: 0 }); // true
- * ```
- */
-export const Olat4CanonRow = rowCodec('OLAT_4_CANON');
-
-/**
- * An `OLAT_4_CANON` row: see the {@link Olat4CanonRow} codec.
- *
- * ## Example
- * ```ts
- * const row: Olat4CanonRow = { register: 'OLAT_4_CANON', power: 80, driveMode: 0 };
- * ```
- */
-export type Olat4CanonRow = t.TypeOf<typeof Olat4CanonRow>;
-
-/**
- * Codec of a `LED_FAN` row: the LED cooling fans, `state` 1 = on, 0 = off (presumed).
- *
- * ## Example
- * ```ts
- * LedFanRow.is({ register: 'LED_FAN', state: 1 }); // true
- * ```
- */
-export const LedFanRow = rowCodec('LED_FAN');
-
-/**
- * A `LED_FAN` row: see the {@link LedFanRow} codec.
- *
- * ## Example
- * ```ts
- * const row: LedFanRow = { register: 'LED_FAN', state: 1 };
- * ```
- */
-export type LedFanRow = t.TypeOf<typeof LedFanRow>;
-
-/**
- * Codec of a `DIGITAL_POLARIZER` row: the electronic polarizer, `state` 0 = off, 1 = on
- * (presumed meaning).
- *
- * ## Example
- * ```ts
- * DigitalPolarizerRow.is({ register: 'DIGITAL_POLARIZER', state: 0 }); // true
- * ```
- */
-export const DigitalPolarizerRow = rowCodec('DIGITAL_POLARIZER');
-
-/**
- * A `DIGITAL_POLARIZER` row: see the {@link DigitalPolarizerRow} codec.
- *
- * ## Example
- * ```ts
- * const row: DigitalPolarizerRow = { register: 'DIGITAL_POLARIZER', state: 1 };
- * ```
- */
-export type DigitalPolarizerRow = t.TypeOf<typeof DigitalPolarizerRow>;
-
-/**
- * The codec of each register's row, by register name.
+ * The codec of each register's rows, by register name, generated from {@link REGISTER_SPECS}.
  *
  * ## Example
  * ```ts
  * ROW_CODECS.LED_FAN.is({ register: 'LED_FAN', state: 1 }); // true
+ * ROW_CODECS.ALL_4_CANON.decode({ register: 'ALL_4_CANON', power: 80, shutterMs: 110 }); // Left: shutterMs out of range
  * ```
  */
-export const ROW_CODECS: { readonly [R in RegisterName]: t.Type<RowOf<R>, RowOf<R>, unknown> } = {
-  MODEL_LIGHT: ModelLightRow,
-  ALL_4_NIKON: All4NikonRow,
-  ALL_4_CANON: All4CanonRow,
-  OLAT_4_NIKON: Olat4NikonRow,
-  OLAT_4_CANON: Olat4CanonRow,
-  LED_FAN: LedFanRow,
-  DIGITAL_POLARIZER: DigitalPolarizerRow,
-};
+export const ROW_CODECS = byRegister<{ readonly [R in RegisterName]: RowCodec<R> }>(rowCodec);
 
 /**
  * One row of any register: the union of every register's row, discriminated by `register`.
