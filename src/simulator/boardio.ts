@@ -87,8 +87,9 @@ export function readSequenceFile(home: string, file: string): E.Either<string, S
  *
  * - `uSeq` / `uSeqStandalone`: read `la4_sequence.csv` / `la4_sequence_standalone.csv` as it is
  *   at that moment; on success that sequence becomes the loaded one and `BOARDIO_READY` is sent;
- *   otherwise the loaded sequence is cleared and `BOARDIO_ERROR: <file> line <n>: <problem>` (or
- *   `... not found`, `... is empty`) is sent.
+ *   otherwise `BOARDIO_ERROR: <file> line <n>: <problem>` (or `... not found`, `... is empty`) is
+ *   sent and the **previously loaded sequence stays loaded**, as a real boardio may keep it: a
+ *   `runSeq` after a refused load plays the old program (a client must not send one).
  * - `runSeq`: plays the loaded sequence, one row per `rowDurationMs`, then sends
  *   `Sequence complete`; `BOARDIO_ERROR: no sequence loaded (send uSeq first)` when there is
  *   none, `BOARDIO_ERROR: a sequence is already running` while one plays. The sequence stays
@@ -160,7 +161,7 @@ export class Boardio {
   private load(file: string, to: ReadonlyArray<Destination>): boolean {
     const result = readSequenceFile(this.options.home, file);
     if (E.isLeft(result)) {
-      this.loaded = undefined;
+      // The previous program stays loaded: a runSeq now would play it.
       this.options.say(boardioError(result.left), to);
       return false;
     }

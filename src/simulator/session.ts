@@ -67,6 +67,8 @@ export interface SessionSettings {
   readonly deliveryConnectTimeoutMs: number;
   /** See `SimulateUnitOptions.deliveryTimeoutMs`. */
   readonly deliveryTimeoutMs: number;
+  /** See `SimulateUnitOptions.boardioBeforeOutput`. */
+  readonly boardioBeforeOutput: boolean;
 }
 
 interface Job {
@@ -228,7 +230,7 @@ export class UnitSession {
       const boardio = (verb: BoardioVerb) => {
         if (verb !== 'uSeq' && verb !== 'uSeqStandalone' && verb !== 'runSeq')
           throw new RangeError(`unknown boardio verb ${JSON.stringify(verb)}`);
-        if (outputQueued) this.boardio.handle(verb, job.from);
+        if (outputQueued || settings.boardioBeforeOutput) this.boardio.handle(verb, job.from);
         else held.push(verb);
       };
       return runCommand(settings.executor, job.command, {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BoardioVerb, Executor, ExecutorContext, ExecutorResult } from './types';
-import { BOARDIO_FIFO_ENV, type Workspace } from './workspace';
+import { BOARDIO_FIFO_ENV, mapVendorHome, type Workspace } from './workspace';
 
 /**
  * Options of {@link createShellExecutor}.
@@ -93,7 +93,8 @@ async function takeVerbs(file: string): Promise<BoardioVerb[]> {
  * its own process group, with the unit's home as working directory, and a small environment:
  * `HOME` = the home, `PATH` = the workspace's `bin` (holding `boardiocli`) then the host's `PATH`,
  * `USER` = `LOGNAME` = `rigsters`, `SHELL` = `/bin/sh`. Nothing else of the host's environment is
- * passed on. stdin is empty.
+ * passed on. stdin is empty. Paths under the vendor's `/home/rigsters` are rewritten to the home
+ * first ({@link mapVendorHome}), so the vendor's absolute paths reach the same files as `~/`.
  *
  * When the shell has exited and its output is closed, whatever is left in its process group
  * (background jobs) is killed, and the verbs `boardiocli` recorded are handed to
@@ -129,7 +130,7 @@ export function createShellExecutor(workspace: Workspace, options: ShellExecutor
     const done = new Promise<ExecutorResult>((resolve) => {
       const stdout = new Capped(options.maxOutputBytes);
       const stderr = new Capped(options.maxOutputBytes);
-      const child = spawn('/bin/sh', ['-c', command], {
+      const child = spawn('/bin/sh', ['-c', mapVendorHome(command, workspace.home)], {
         cwd: workspace.home,
         env,
         detached: true,

@@ -137,6 +137,7 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
       'deliveryTimeoutMs',
       options.deliveryTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryTimeoutMs,
     ),
+    boardioBeforeOutput: options.boardioBeforeOutput ?? false,
   };
 
   const id = options.id ?? randomUnitId();
@@ -150,7 +151,8 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
       ? createShellExecutor(workspace, { maxOutputBytes: timing.maxOutputBytes })
       : undefined;
   const executor =
-    shell?.run ?? answerTagged(options.executor as Exclude<SimulateUnitOptions['executor'], 'shell' | undefined>);
+    shell?.run ??
+    answerTagged(options.executor as Exclude<SimulateUnitOptions['executor'], 'shell' | undefined>);
   const faults = new Faults();
   const events = new Subject<UnitActivity>();
 

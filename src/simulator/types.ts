@@ -70,7 +70,8 @@ export interface ExecutorContext {
   readonly signal: AbortSignal;
   /**
    * Hands a verb to the simulated boardio, as `boardiocli` does. Verbs handed while the command
-   * runs take effect right after its `output` event was queued.
+   * runs take effect right after its `output` event was queued (at once with
+   * {@link SimulateUnitOptions.boardioBeforeOutput}).
    */
   readonly boardio: (verb: BoardioVerb) => void;
 }
@@ -185,6 +186,13 @@ export interface SimulateUnitOptions {
   readonly deliveryConnectTimeoutMs?: number;
   /** Give up an event when the coordinator has not taken it and closed in time. Default 5 000 ms. */
   readonly deliveryTimeoutMs?: number;
+  /**
+   * boardio takes each verb as soon as it is handed over (the shell executor hands them over when
+   * the command has exited), before the command's `output` is queued, so its messages
+   * (`BOARDIO_READY`...) reach the coordinator **before** that output, as they may from a real
+   * boardio, which reads its FIFO live. Default `false`: the output always comes first.
+   */
+  readonly boardioBeforeOutput?: boolean;
 }
 
 /**

@@ -42,6 +42,43 @@ printf 'BOARDIO_CLI: Sent: "%s" to FIFO file\\n' "$1"
 `;
 
 /**
+ * The home of pycom's user on a real unit, as the vendor documents it. A simulated unit's shell
+ * maps it to the unit's temporary home (see {@link mapVendorHome}), so commands that name the
+ * vendor's absolute paths (`/home/rigsters/la4_sequence_standalone.csv`) work as on a real unit.
+ *
+ * ## Example
+ * ```ts
+ * `${VENDOR_HOME}/la4_sequence_standalone.csv`; // where boardio reads the standalone sequence
+ * ```
+ */
+export const VENDOR_HOME = '/home/rigsters';
+
+const VENDOR_HOME_PATH = /(?<![\w.~/-])\/home\/rigsters(?![\w.~-])/g;
+
+/**
+ * Rewrites every path of a command that starts with {@link VENDOR_HOME} (the whole path segment,
+ * `/home/rigsters` or `/home/rigsters/...`, quoted or not) to start with the unit's temporary
+ * home instead; nothing else changes. The shell executor runs the rewritten command; activity
+ * reports the command as it was received.
+ *
+ * ## Example
+ * ```ts
+ * mapVendorHome("printf x > '/home/rigsters/a.csv'", '/tmp/pycom-sim-1/home'); // "printf x > '/tmp/pycom-sim-1/home/a.csv'"
+ * ```
+ * @param command The command as received.
+ * @param home The unit's home: only characters that need no quoting (see {@link createWorkspace}).
+ */
+export function mapVendorHome(command: string, home: string): string {
+  return command.replace(VENDOR_HOME_PATH, () => home);
+}
+
+/** A folder whose path needs no shell quoting, for the temporary homes. */
+function plainTmpdir(): string {
+  const tmp = os.tmpdir();
+  return /^[\w./-]+$/.test(tmp) ? tmp : '/tmp';
+}
+
+/**
  * The private folders of one simulated unit, all under one temporary `root`.
  *
  * ## Example
@@ -63,7 +100,9 @@ export interface Workspace {
 
 /**
  * Creates a unit's private folders synchronously (so the home is known at once), installs the
- * `boardiocli` stand-in, and writes the given files into the home.
+ * `boardiocli` stand-in, and writes the given files into the home. The root is made in the
+ * system's temporary folder, or in `/tmp` when that folder's path has characters a shell would
+ * need quoted, so the home can stand in for {@link VENDOR_HOME} in any command.
  *
  * ## Example
  * ```ts
@@ -72,7 +111,7 @@ export interface Workspace {
  * @param homeFiles Files to create in the home, by name (no sub-folders).
  */
 export function createWorkspace(homeFiles: Readonly<Record<string, string>> = {}): Workspace {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pycom-sim-'));
+  const root = fs.mkdtempSync(path.join(plainTmpdir(), 'pycom-sim-'));
   const workspace: Workspace = {
     root,
     home: path.join(root, 'home'),
