@@ -109,7 +109,7 @@ describe('memoryTransport', () => {
       const network = memoryNetwork({ scheduler: ts, latencyMs: 5 });
       const transport = memoryTransport(network);
       memoryUnit(network, { host: UNIT });
-      const inbound$ = transport.listen().pipe(map((i) => (i.kind === 'event' ? i.event.type_ : i.reason)));
+      const inbound$ = transport.listen({}).pipe(map((i) => (i.kind === 'event' ? i.event.type_ : i.reason)));
       expectObservable(transport.send(UNIT, beat())).toBe('5ms (a|)', { a: expect.anything() });
       expectObservable(inbound$).toBe('10ms a', { a: 'unit_info' });
     });
