@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 
   // 5. A lighting sequence on every unit: uploaded, loaded (BOARDIO_READY), completed.
   const sequence = preset({ mode: 'ALL+PALL', camera: 'canon', power: 80, fans: true });
-  const progress = merge(...units.map((u) => runSequence(coordinator, u, sequence)));
+  const progress = merge(...units.map((u) => coordinator.runSequence(u, sequence)));
   await lastValueFrom(
     progress.pipe(
       map((p) => console.log(`sequence ${p.unit}: ${p.step}`)),
