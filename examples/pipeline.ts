@@ -6,7 +6,6 @@ import {
   fromNode,
   ofType,
   preset,
-  runSequence,
   send,
   type PendingCommand,
 } from 'pycom-rx';
