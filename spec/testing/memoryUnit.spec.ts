@@ -222,6 +222,24 @@ describe('memoryUnit: boardio', () => {
     });
   });
 
+  it('keeps the previous program after a refused load, and answers before the output when asked', () => {
+    const ts = testScheduler();
+    ts.run(({ expectObservable }) => {
+      const { inbound$, command } = rig(ts, { rowDurationMs: 10, boardioBeforeOutput: true });
+      command(0, uploadCommand([ledFan(1)]));
+      command(5, `printf '%s' 'LASER,1\n' > "$HOME"/'la4_sequence.csv' && boardiocli uSeq`);
+      command(9, 'boardiocli runSeq');
+      expectObservable(inbound$).toBe('(ab) 1ms (cd) e 9ms f', {
+        a: 'msg BOARDIO_READY',
+        b: 'out BOARDIO_CLI: Sent: "uSeq" to FIFO file\n',
+        c: expect.stringMatching(/^msg BOARDIO_ERROR: la4_sequence\.csv line 1: unknown register "LASER"/),
+        d: 'out BOARDIO_CLI: Sent: "uSeq" to FIFO file\n',
+        e: 'out BOARDIO_CLI: Sent: "runSeq" to FIFO file\n',
+        f: 'msg Sequence complete',
+      });
+    });
+  });
+
   it('lets an executor hand verbs to boardio, after its output', () => {
     const ts = testScheduler();
     ts.run(({ expectObservable }) => {

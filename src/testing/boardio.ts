@@ -61,7 +61,7 @@ export function checkSequenceFile(
 /**
  * The boardio of a memory unit: the simulator's boardio (same verbs, same messages, same order)
  * on a scheduler and an in-memory home. `uSeq` / `uSeqStandalone` load a file and answer
- * `BOARDIO_READY` or `BOARDIO_ERROR: <reason>`; `runSeq` plays the loaded sequence one row per
+ * `BOARDIO_READY`, or `BOARDIO_ERROR: <reason>` (the previous program then stays loaded); `runSeq` plays the loaded sequence one row per
  * `rowDurationMs`, then answers `Sequence complete`. At boot it runs the standalone file.
  *
  * ## Example
@@ -124,7 +124,7 @@ export class MemoryBoardio {
   private load(file: string, to: ReadonlyArray<Destination>): boolean {
     const result = checkSequenceFile(this.options.files, file);
     if (E.isLeft(result)) {
-      this.loaded = undefined;
+      // The previous program stays loaded, as in the simulator: a runSeq now would play it.
       this.options.say(boardioError(result.left), to);
       return false;
     }

@@ -36,4 +36,3 @@ export {
   unitInfoEvent,
   type EventSource,
 } from './events';
-export { untagCommand, trailerOf, type UntaggedCommand } from './tagged';

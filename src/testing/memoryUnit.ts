@@ -128,6 +128,7 @@ export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = 
       'positive',
     ),
     rowDurationMs: options.rowDurationMs ?? MEMORY_UNIT_DEFAULTS.rowDurationMs,
+    boardioBeforeOutput: options.boardioBeforeOutput ?? false,
   };
 
   const detach = network.attach(host);

@@ -16,6 +16,7 @@ import {
   tap,
   timer,
 } from 'rxjs';
+import { taggedOutput, untagCommand } from '../coordinator/tagged';
 import { decodeRequest } from '../protocol/decode';
 import type { Identity } from '../protocol/identity';
 import type { Heartbeat, PycomRequest } from '../protocol/requests';
@@ -36,7 +37,6 @@ import { MemoryDelivery } from './delivery';
 import type { MemoryNetwork, Receiver } from './network';
 import { MemoryRegistry } from './registry';
 import { result, runShell, type ShellResult } from './shell';
-import { trailerOf, untagCommand } from './tagged';
 import type { MemoryExecutor, MemoryExecutorResult } from './types';
 
 /**
@@ -74,6 +74,8 @@ export interface PowerOnSettings {
   readonly commandTimeoutMs: number;
   /** See `MemoryUnitOptions.rowDurationMs`. */
   readonly rowDurationMs: RowDuration;
+  /** See `MemoryUnitOptions.boardioBeforeOutput`. */
+  readonly boardioBeforeOutput: boolean;
 }
 
 interface Job {
@@ -84,6 +86,9 @@ interface Job {
 function isCommand(request: PycomRequest): request is Extract<PycomRequest, { type_: 'cmd' }> {
   return 'type_' in request && request.type_ === 'cmd';
 }
+
+/** An exit status as the shell's `$?` shows it: 0..255. */
+const statusOf = (code: number): number => ((Math.trunc(code) % 256) + 256) % 256;
 
 function normalized(value: unknown): ShellResult {
   const r = value as MemoryExecutorResult | null | undefined;
@@ -254,7 +259,7 @@ export class PowerOn {
       const held: BoardioVerb[] = [];
       let outputQueued = false;
       const verbs = (verb: BoardioVerb) => {
-        if (outputQueued) this.boardio.handle(verb, job.from);
+        if (outputQueued || settings.boardioBeforeOutput) this.boardio.handle(verb, job.from);
         else held.push(verb);
       };
       const tag = untagCommand(job.command);
@@ -276,7 +281,11 @@ export class PowerOn {
           // A tagged command's wrapper prints everything, then the trailer, and exits 0.
           const shown =
             tag !== undefined && !outcome.timedOut
-              ? { stdout: outcome.merged + trailerOf(tag.nonce, outcome.exitCode), stderr: '', exitCode: 0 }
+              ? {
+                  stdout: taggedOutput(tag.nonce, outcome.merged, statusOf(outcome.exitCode)),
+                  stderr: '',
+                  exitCode: 0,
+                }
               : outcome;
           const output = shown.exitCode === 0 ? shown.stdout : shown.stderr;
           settings.report({

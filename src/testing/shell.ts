@@ -1,6 +1,5 @@
 import { concatMap, type Observable, of, map } from 'rxjs';
 import type { BoardioVerb } from '../simulator/types';
-import { unquoteWord } from './tagged';
 
 /**
  * How one command ended in a {@link memoryUnit}: both streams, the exit status, and what a
@@ -37,6 +36,30 @@ export interface ShellParts {
   readonly boardio: (verb: BoardioVerb) => void;
   /** Runs a command that is not built in. */
   readonly run: (command: string) => Observable<ShellResult>;
+}
+
+/**
+ * Reads one shell word made of single-quoted parts and backslash escapes (what `shellQuote`
+ * writes), returning the text it stands for, or `undefined` when the word holds anything else.
+ */
+function unquoteWord(word: string): string | undefined {
+  let text = '';
+  let i = 0;
+  while (i < word.length) {
+    const c = word[i]!;
+    if (c === "'") {
+      const end = word.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      text += word.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '\\' && i + 1 < word.length) {
+      text += word[i + 1];
+      i += 2;
+    } else {
+      return undefined;
+    }
+  }
+  return text;
 }
 
 /** The home of pycom's user on a real unit. */

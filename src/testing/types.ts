@@ -110,6 +110,12 @@ export interface MemoryUnitOptions {
   readonly commandTimeoutMs?: number;
   /** How long each sequence row plays. Default 100 ms. */
   readonly rowDurationMs?: RowDuration;
+  /**
+   * boardio takes each verb as soon as it is handed over, so its messages (`BOARDIO_READY`...)
+   * reach the coordinator before the command's `output`, as they may from a real unit. Default
+   * `false`: the output comes first.
+   */
+  readonly boardioBeforeOutput?: boolean;
 }
 
 /**
