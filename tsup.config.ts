@@ -1,3 +1,4 @@
+import { cp } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 /**
@@ -24,4 +25,6 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   tsconfig: 'tsconfig.build.json',
+  // the console's page (HTML, CSS, JavaScript modules) is read from files beside the bundle
+  onSuccess: () => cp('src/console/page', 'dist/console-page', { recursive: true }),
 });

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LIBRARY_VERSION } from '../coordinator/identity';
+import { defineConsole } from './commands/console';
 import { defineDemo } from './commands/demo';
 import { defineDiscover } from './commands/discover';
 import { defineHeartbeat } from './commands/heartbeat';
@@ -69,6 +70,7 @@ ${EXIT_CODES_HELP}
     defineDiscover,
     defineSimulate,
     defineDemo,
+    defineConsole,
   ])
     define(program, ctx);
   return program;

@@ -1,0 +1,93 @@
+import * as fs from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createCoordinator, type Coordinator, type CoordinatorOptions } from '../../src/coordinator';
+import { startConsole, type RunningConsole } from '../../src/console';
+import { simulateUnits, type SimulatedUnits } from '../../src/simulator';
+
+/** The Chromium the browser tests drive (Debian's package; CI installs it, see .ci/run). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Launches headless Chromium. Fails (never skips) when it is missing: the browser tests are part
+ * of `npm test`.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: the console's browser tests need it ` +
+        '(apt-get install -y chromium, or set CHROMIUM_PATH)',
+    );
+  return chromium.launch({ executablePath: CHROMIUM, headless: true });
+}
+
+/** Simulated units, a coordinator and a console over them. */
+export interface Rig {
+  readonly group: SimulatedUnits;
+  readonly coordinator: Coordinator;
+  readonly console: RunningConsole;
+  /** The units' addresses, in order. */
+  readonly hosts: ReadonlyArray<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `count` simulated units from `base` (quick boot, short rows), a coordinator on
+ * 127.0.0.1 (any free port) and a console on 127.0.0.1 (any free port).
+ */
+export async function startRig(base: string, count: number, options: CoordinatorOptions = {}): Promise<Rig> {
+  const group = simulateUnits(count, { base, hardwareReadyDelayMs: 50, rowDurationMs: 20 });
+  await group.ready;
+  const coordinator = createCoordinator({ listen: { host: '127.0.0.1', port: 0 }, ...options });
+  const running = await startConsole({
+    coordinator,
+    units: group.units.map((u) => ({ host: u.host, port: u.port })),
+    sequence: { stepTimeoutMs: 5_000, runTimeoutMs: 10_000 },
+  });
+  return {
+    group,
+    coordinator,
+    console: running,
+    hosts: group.units.map((u) => u.host),
+    close: async () => {
+      await running.close();
+      await coordinator.close();
+      await group.close();
+    },
+  };
+}
+
+/** A page of the console, with every page error and console error it reported. */
+export interface ConsolePage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** Uncaught exceptions and `console.error` calls of the page. */
+  readonly errors: string[];
+}
+
+/** Opens the console's URL (token included) in a new browser context. */
+export async function openConsole(browser: Browser, url: string): Promise<ConsolePage> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  // a state that does not come fails with the locator's message, before jest's own timeout
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  return { page, context, errors };
+}
+
+/** The grid row of a unit. */
+export const unitRow = (page: Page, address: string) => page.locator(`#units tr[data-unit="${address}"]`);
+
+/** A cell of a unit's grid row. */
+export const unitCell = (page: Page, address: string, field: string) =>
+  unitRow(page, address).locator(`[data-field="${field}"]`);
+
+/** Waits until every given unit's row shows `state`. */
+export async function waitForState(page: Page, hosts: ReadonlyArray<string>, state: string): Promise<void> {
+  for (const host of hosts)
+    await page.locator(`#units tr[data-unit="${host}"][data-state="${state}"]`).waitFor();
+}

@@ -1,0 +1,217 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { preset, renderSequence } from '../../src/sequence';
+import { defaultUnitInfo } from '../../src/simulator';
+import {
+  launchChromium,
+  openConsole,
+  startRig,
+  unitCell,
+  unitRow,
+  waitForState,
+  type ConsolePage,
+  type Rig,
+} from './fixture';
+
+describe('the console page (headless Chromium)', () => {
+  let browser: Browser;
+  let rig: Rig | undefined;
+  let opened: ConsolePage | undefined;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await opened?.context.close();
+    await rig?.close();
+    opened = undefined;
+    rig = undefined;
+  });
+
+  it('shows every unit connected, with the firmware, boardio, MCU and MAC of its unit_info', async () => {
+    rig = await startRig('127.46.1.2', 3);
+    opened = await openConsole(browser, rig.console.url);
+    const { page } = opened;
+    await waitForState(page, rig.hosts, 'connected');
+    for (const unit of rig.group.units) {
+      const info = defaultUnitInfo(unit.identity.id);
+      await unitRow(page, unit.host).locator('[data-field="mac"]', { hasText: info.mac_address }).waitFor();
+      expect(await unitCell(page, unit.host, 'id').textContent()).toBe(unit.identity.id);
+      expect(await unitCell(page, unit.host, 'firmware').textContent()).toBe(info.firmware_version);
+      expect(await unitCell(page, unit.host, 'boardio').textContent()).toBe(info.boardio_version);
+      expect(await unitCell(page, unit.host, 'mcu').textContent()).toBe(info.mcu_type);
+      expect(await unitCell(page, unit.host, 'last-event').textContent()).toContain('unit_info');
+    }
+    await page.locator('#log tbody tr[data-type="unit_info"]').nth(2).waitFor();
+    expect(await page.locator('#unit-summary').textContent()).toBe('3 connected · 0 pending · 0 lost');
+    expect(await page.locator('#connection').getAttribute('data-status')).toBe('live');
+    expect(page.url()).not.toContain('token=');
+    expect(opened.errors).toEqual([]);
+  });
+
+  it('turns a unit that goes away lost, and connected again when it comes back', async () => {
+    rig = await startRig('127.46.1.10', 3, { heartbeatIntervalMs: 100, lostAfterMs: 1_000 });
+    opened = await openConsole(browser, rig.console.url);
+    const { page } = opened;
+    const [stays, reboots, closes] = rig.group.units;
+    await waitForState(page, rig.hosts, 'connected');
+
+    const rebooted = reboots!.reboot({ downtimeMs: 1_500 });
+    await waitForState(page, [reboots!.host], 'lost');
+    await rebooted;
+    await waitForState(page, [reboots!.host], 'connected');
+
+    await closes!.close();
+    await waitForState(page, [closes!.host], 'lost');
+    expect(await unitCell(page, closes!.host, 'state').getAttribute('title')).toMatch(/refused|ECONNREFUSED/);
+    expect(await unitRow(page, stays!.host).getAttribute('data-state')).toBe('connected');
+    expect(await unitRow(page, reboots!.host).getAttribute('data-state')).toBe('connected');
+    expect(await page.locator('#unit-summary').textContent()).toBe('2 connected · 0 pending · 1 lost');
+    expect(opened.errors).toEqual([]);
+  });
+
+  it('runs a flash-mode preset on every selected unit and shows each unit reach completed', async () => {
+    rig = await startRig('127.46.1.20', 3);
+    opened = await openConsole(browser, rig.console.url);
+    const { page } = opened;
+    await waitForState(page, rig.hosts, 'connected');
+    await page.locator('#select-all').check();
+    await page.locator('#preset-form select[name="mode"]').selectOption('ALL+PALL');
+    await page.locator('#preset-form select[name="camera"]').selectOption('canon');
+    await page.locator('#preset-form input[name="power"]').fill('80');
+    await page.locator('#preset-form input[name="fans"]').check();
+    await page.locator('#run-preset').click();
+
+    const job = page.locator('#jobs article.job-sequence');
+    await job.locator('header', { hasText: 'ALL+PALL canon 80%' }).waitFor();
+    await page.locator('#jobs article.job-sequence[data-status="done"]').waitFor();
+    for (const host of rig.hosts) {
+      const row = job.locator(`tr[data-unit="${host}"]`);
+      expect(await row.getAttribute('data-status')).toBe('completed');
+      expect(await row.locator('.step.reached').allTextContents()).toEqual([
+        'uploaded',
+        'loaded',
+        'started',
+        'completed',
+      ]);
+    }
+    const csv = renderSequence(
+      preset({ mode: 'ALL+PALL', camera: 'canon', power: 80, fans: true, trigger: 'single', shutterMs: 100 }),
+    );
+    for (const unit of rig.group.units)
+      expect(fs.readFileSync(path.join(unit.home, 'la4_sequence.csv'), 'utf8')).toBe(csv);
+    expect(opened.errors).toEqual([]);
+  });
+
+  it('sends a shell command to the selected units and shows each output and exit code', async () => {
+    rig = await startRig('127.46.1.30', 3);
+    opened = await openConsole(browser, rig.console.url);
+    const { page } = opened;
+    const [first, skipped, last] = rig.hosts;
+    await waitForState(page, rig.hosts, 'connected');
+    await unitRow(page, first!).locator('input[type="checkbox"]').check();
+    await unitRow(page, last!).locator('input[type="checkbox"]').check();
+    expect(await page.locator('#selection').textContent()).toBe('(2 selected)');
+    await page
+      .locator('#command-form input[name="command"]')
+      .fill("printf 'to stdout\\n'; echo 'to stderr' >&2; exit 3");
+    await page.locator('#send-command').click();
+
+    const job = page.locator('#jobs article.job-command[data-status="done"]');
+    await job.waitFor();
+    for (const host of [first!, last!]) {
+      const row = job.locator(`tr[data-unit="${host}"]`);
+      expect(await row.getAttribute('data-status')).toBe('done');
+      expect(await row.locator('[data-field="exit-code"]').textContent()).toBe('exit 3');
+      expect(await row.locator('[data-field="output"]').textContent()).toBe('to stdout\nto stderr\n');
+    }
+    expect(await job.locator(`tr[data-unit="${skipped!}"]`).count()).toBe(0);
+    // the coordinator's statistics: the round trips of those two units, the commands answered
+    await unitCell(page, first!, 'latency')
+      .filter({ hasText: /^\d+ ms$/ })
+      .waitFor();
+    await unitCell(page, last!, 'latency')
+      .filter({ hasText: /^\d+ ms$/ })
+      .waitFor();
+    expect(await unitCell(page, skipped!, 'latency').textContent()).toBe('—');
+    await page.locator('#stats [data-stat="commands output"] dd', { hasText: '2' }).waitFor();
+    expect(opened.errors).toEqual([]);
+  });
+
+  it('runs an uploaded CSV, and lists what is wrong with a bad one without running it', async () => {
+    rig = await startRig('127.46.1.40', 2);
+    opened = await openConsole(browser, rig.console.url);
+    const { page } = opened;
+    await waitForState(page, rig.hosts, 'connected');
+    await page.locator('#select-all').check();
+
+    await page.locator('#csv-form textarea').fill('LED_FAN,1\nALL_4_NIKON,150\nBOGUS,1\n');
+    await page.locator('#run-csv').click();
+    await page.locator('#action-error li', { hasText: 'csv line 2' }).waitFor();
+    expect(await page.locator('#action-error').textContent()).toContain('csv line 3');
+    expect(await page.locator('#jobs article').count()).toBe(0);
+
+    await page.locator('#csv-form input[type="file"]').setInputFiles({
+      name: 'flash.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('LED_FAN,1\nALL_4_NIKON,90\n'),
+    });
+    await page.waitForFunction(
+      `document.querySelector('#csv-form textarea').value.includes('ALL_4_NIKON,90')`,
+    );
+    await page.locator('#run-csv').click();
+    await page.locator('#jobs article.job-sequence[data-status="done"]').waitFor();
+    expect(await page.locator('#action-error').isHidden()).toBe(true);
+    for (const host of rig.hosts)
+      expect(await page.locator(`#jobs tr[data-unit="${host}"]`).getAttribute('data-status')).toBe(
+        'completed',
+      );
+    for (const unit of rig.group.units)
+      expect(fs.readFileSync(path.join(unit.home, 'la4_sequence.csv'), 'utf8')).toBe(
+        'LED_FAN,1\nALL_4_NIKON,90\n',
+      );
+    // the browser logs the refusal of the bad CSV (400), and nothing else
+    expect(opened.errors).toEqual([expect.stringMatching(/status of 400/)]);
+  });
+
+  it('filters the event log by type and by unit on the server (ofType, fromNode)', async () => {
+    rig = await startRig('127.46.1.50', 2);
+    opened = await openConsole(browser, rig.console.url);
+    const { page } = opened;
+    await waitForState(page, rig.hosts, 'connected');
+    await page.locator('#select-all').check();
+    await page.locator('#preset-form select[name="mode"]').selectOption('ALL');
+    await page.locator('#run-preset').click();
+    await page.locator('#jobs article.job-sequence[data-status="done"]').waitFor();
+
+    const unit = rig.group.units[1]!;
+    const stream = page.waitForRequest(
+      (r) => r.url().includes('/api/stream') && r.url().includes(`unit=${unit.identity.id}`),
+    );
+    await page.locator('#log-filter input[value="output"]').uncheck();
+    await page.locator('#log-filter input[value="unit_info"]').uncheck();
+    await page.locator('#log-filter select[name="unit"]').selectOption(unit.identity.id);
+    const url = new URL((await stream).url());
+    expect(url.searchParams.get('types')).toBe('message');
+
+    const expected: string[] = [];
+    rig.console.model.log
+      .read({ types: ['message'], unit: unit.identity.id })
+      .subscribe((e) => e.event.type_ === 'message' && expected.push(e.event.message))
+      .unsubscribe();
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    // every row is a message of that unit, and there are as many as the server logged
+    await page.waitForFunction(`(() => {
+      const rows = [...document.querySelectorAll('#log tbody tr')];
+      return rows.length === ${expected.length} &&
+        rows.every((r) => r.dataset.type === 'message' && r.dataset.unitId === '${unit.identity.id}');
+    })()`);
+    const shown = await page.locator('#log tbody tr td:nth-child(4)').allTextContents();
+    expect(shown.reverse()).toEqual(expected);
+    expect(opened.errors).toEqual([]);
+  });
+});

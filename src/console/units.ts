@@ -1,0 +1,57 @@
+import { map, merge, type Observable, scan, startWith } from 'rxjs';
+import type { UnitInfo } from '../protocol';
+import type { ConsoleUnit } from './address';
+import type { ConsoleCoordinator } from './coordinator';
+import type { UnitRow } from './types';
+
+type Patch = (row: UnitRow) => UnitRow;
+
+const infoOf = (info: UnitInfo): UnitRow['info'] => ({
+  firmware: info.firmware_version,
+  boardio: info.boardio_version,
+  wiringpi: info.wiringpi_version,
+  mcu: info.mcu_type,
+  mac: info.mac_address,
+  unitType: info.unit_type,
+});
+
+/**
+ * The grid row of one unit, kept up to date while subscribed: heartbeats and presence from
+ * `coordinator.connect`, the `unit_info` from `coordinator.unitInfo`, the last event from
+ * `coordinator.eventsFrom`. Subscribing sends heartbeats to the unit.
+ *
+ * ## Example
+ * ```ts
+ * watchUnit(coordinator, consoleUnit({ host: '127.0.0.2' }), Date.now).subscribe((row) => console.log(row.presence.state));
+ * ```
+ * @param coordinator The coordinator.
+ * @param unit The unit.
+ * @param now The clock (ms since the epoch).
+ */
+export function watchUnit(
+  coordinator: ConsoleCoordinator,
+  unit: ConsoleUnit,
+  now: () => number,
+): Observable<UnitRow> {
+  const target = { host: unit.host, port: unit.port };
+  const initial: UnitRow = { address: unit.address, presence: { state: 'pending', since: now() } };
+  const patches$: Observable<Patch> = merge(
+    coordinator.connect(target).pipe(
+      map((p): Patch => (row) => ({
+        ...row,
+        ...(p.id === undefined ? {} : { id: p.id }),
+        presence: { state: p.state, since: p.at, ...(p.reason === undefined ? {} : { reason: p.reason }) },
+      })),
+    ),
+    coordinator
+      .unitInfo(unit.host)
+      .pipe(map((info): Patch => (row) => ({ ...row, id: info.id, info: infoOf(info) }))),
+    coordinator
+      .eventsFrom(target)
+      .pipe(map((event): Patch => (row) => ({ ...row, id: event.id, lastEvent: { at: now(), event } }))),
+  );
+  return patches$.pipe(
+    scan((row, patch) => patch(row), initial),
+    startWith(initial),
+  );
+}
