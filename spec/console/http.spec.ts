@@ -1,0 +1,240 @@
+import * as http from 'node:http';
+import { filter, firstValueFrom } from 'rxjs';
+import { startRig, type Rig } from './fixture';
+
+interface Answer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** One plain HTTP request to the console (no browser): every header as given. */
+function request(
+  rig: Rig,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  const { port } = rig.console.address;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        // an event stream stays open: its first chunk is enough
+        if (res.headers['content-type']?.startsWith('text/event-stream')) {
+          res.once('data', (chunk: Buffer) => {
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: chunk.toString() });
+            req.destroy();
+          });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+const json = (body: unknown) => JSON.stringify(body);
+
+describe('the console over plain HTTP', () => {
+  let rig: Rig;
+  let bearer: Record<string, string>;
+  beforeAll(async () => {
+    rig = await startRig('127.46.2.2', 2);
+    bearer = { Authorization: `Bearer ${rig.console.token}`, 'Content-Type': 'application/json' };
+  });
+  afterAll(async () => rig?.close());
+
+  it('prints a URL on 127.0.0.1 that carries an unguessable token', () => {
+    const url = new URL(rig.console.url);
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(url.searchParams.get('token')).toBe(rig.console.token);
+    expect(rig.console.token).toMatch(/^[\w-]{32}$/);
+    expect(rig.console.address.address).toBe('127.0.0.1');
+  });
+
+  it('refuses every API request without the token, or with a wrong one', async () => {
+    for (const path of ['/api/state', '/api/stream', '/api/nothing']) {
+      const answer = await request(rig, path);
+      expect(answer.status).toBe(401);
+      expect(answer.headers['www-authenticate']).toBe('Bearer');
+      expect(answer.headers['content-type']).toMatch(/^application\/json/);
+      expect(answer.body).not.toContain('127.46.2.2');
+    }
+    const wrong = `${rig.console.token.slice(0, -1)}${rig.console.token.endsWith('A') ? 'B' : 'A'}`;
+    expect((await request(rig, '/api/state', { headers: { Authorization: `Bearer ${wrong}` } })).status).toBe(
+      401,
+    );
+    expect((await request(rig, `/api/stream?token=${wrong}`)).status).toBe(401);
+    expect(
+      (await request(rig, '/api/state', { headers: { Authorization: `Basic ${rig.console.token}` } })).status,
+    ).toBe(401);
+  });
+
+  it('sends no command to any unit for a request without the token', async () => {
+    const unit = rig.group.units[0]!;
+    const started = firstValueFrom(unit.events$.pipe(filter((a) => a.kind === 'command-started')));
+    const command = json({ units: [unit.host], command: 'echo refused' });
+    const noToken = await request(rig, '/api/command', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: command,
+    });
+    expect(noToken.status).toBe(401);
+    // a POST must carry the token in its header: the query parameter is for the event stream only
+    const inQuery = await request(rig, `/api/command?token=${rig.console.token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: command,
+    });
+    expect(inQuery.status).toBe(401);
+    // the sentinel: the first command the unit runs is the one sent with the token
+    const accepted = await request(rig, '/api/command', {
+      method: 'POST',
+      headers: bearer,
+      body: json({ units: [unit.host], command: 'echo accepted' }),
+    });
+    expect(accepted.status).toBe(202);
+    const first = await started;
+    expect(first.kind === 'command-started' && first.command).toContain('echo accepted');
+  });
+
+  it('answers with the state and opens the event stream with the token', async () => {
+    const state = await request(rig, '/api/state', {
+      headers: { Authorization: `Bearer ${rig.console.token}` },
+    });
+    expect(state.status).toBe(200);
+    expect(state.headers['cache-control']).toBe('no-store');
+    const snapshot = JSON.parse(state.body) as {
+      units: Array<{ address: string }>;
+      coordinator: { id: string };
+    };
+    expect(snapshot.units.map((u) => u.address)).toEqual(rig.hosts);
+    expect(snapshot.coordinator.id).toBe(rig.coordinator.id);
+
+    const stream = await request(rig, `/api/stream?token=${rig.console.token}&types=message`);
+    expect(stream.status).toBe(200);
+    expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(stream.body).toMatch(/^retry: \d+\n\n/);
+  });
+
+  it('never allows another origin: no CORS headers, cross-origin POSTs refused', async () => {
+    const preflight = await request(rig, '/api/command', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://evil.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
+    });
+    expect(preflight.status).toBeGreaterThanOrEqual(400);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const crossOrigin = await request(rig, '/api/command', {
+      method: 'POST',
+      headers: { ...bearer, Origin: 'http://evil.example' },
+      body: json({ units: [rig.hosts[0]], command: 'echo x' }),
+    });
+    expect(crossOrigin.status).toBe(403);
+    const state = await request(rig, '/api/state', {
+      headers: { Authorization: `Bearer ${rig.console.token}` },
+    });
+    expect(state.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses a Host that is not a loopback name (DNS rebinding), even with the token', async () => {
+    for (const path of ['/', '/api/state']) {
+      const answer = await request(rig, path, {
+        headers: {
+          Host: `evil.example:${rig.console.address.port}`,
+          Authorization: `Bearer ${rig.console.token}`,
+        },
+      });
+      expect(answer.status).toBe(403);
+    }
+    const localhost = await request(rig, '/api/state', {
+      headers: {
+        Host: `localhost:${rig.console.address.port}`,
+        Authorization: `Bearer ${rig.console.token}`,
+      },
+    });
+    expect(localhost.status).toBe(200);
+  });
+
+  it('serves the page without the token, with a strict content security policy, and nothing else', async () => {
+    const page = await request(rig, '/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.body).toContain('<script type="module" src="/main.js"></script>');
+    expect(page.body).not.toContain(rig.console.token);
+    expect((await request(rig, '/main.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/fixture.ts',
+      '/page/index.html',
+      '/assets.ts',
+    ])
+      expect((await request(rig, path)).status).toBe(404);
+    expect((await request(rig, '/', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('validates every request body and says what is wrong', async () => {
+    const post = (path: string, body: unknown, headers = bearer) =>
+      request(rig, path, { method: 'POST', headers, body: typeof body === 'string' ? body : json(body) });
+    const issues = async (path: string, body: unknown) => {
+      const answer = await post(path, body);
+      expect(answer.status).toBe(400);
+      return (JSON.parse(answer.body) as { issues: string[] }).issues.join('\n');
+    };
+    const [unit] = rig.hosts;
+    expect(await issues('/api/command', { units: ['10.0.0.1'], command: 'uptime' })).toContain(
+      'not units of this console: "10.0.0.1"',
+    );
+    expect(await issues('/api/command', { units: [], command: 'uptime' })).toContain(
+      'select at least one unit',
+    );
+    expect(await issues('/api/command', { units: [unit], command: '  ' })).toContain('command: empty');
+    expect(await issues('/api/command', { units: [unit], command: 'echo \u0000' })).toContain('NUL');
+    expect(await issues('/api/command', { units: [unit], command: 'x'.repeat(9000) })).toContain(
+      'longer than',
+    );
+    expect(await issues('/api/command', { units: unit, command: 7 })).toMatch(/units|command/);
+    expect(
+      await issues('/api/sequence', { units: [unit], preset: { mode: 'ALL', camera: 'nikon', power: 150 } }),
+    ).toMatch(/power: 150 is out of range 0\.\.100/);
+    expect(
+      await issues('/api/sequence', { units: [unit], preset: { mode: 'STROBE', camera: 'nikon' } }),
+    ).toContain('mode');
+    expect(await issues('/api/sequence', { units: [unit], csv: 'LED_FAN,1\nALL_4_CANON,80,110\n' })).toMatch(
+      /csv line 2: .*110 is out of range 0\.\.109/,
+    );
+    expect(await issues('/api/sequence', { units: [unit], csv: '\n\n' })).toContain('csv: no rows');
+
+    expect((await post('/api/command', '{"units": [', bearer)).status).toBe(400);
+    expect(
+      (
+        await post('/api/command', json({ units: [unit], command: 'uptime' }), {
+          ...bearer,
+          'Content-Type': 'text/plain',
+        })
+      ).status,
+    ).toBe(415);
+    expect((await post('/api/sequence', json({ units: [unit], csv: 'x'.repeat(300_000) }))).status).toBe(413);
+    expect((await request(rig, `/api/stream?token=${rig.console.token}&types=output,bogus`)).status).toBe(
+      400,
+    );
+    expect((await request(rig, `/api/stream?token=${rig.console.token}&unit=<script>`)).status).toBe(400);
+  });
+});
