@@ -1,90 +1,106 @@
-import { firstValueFrom, take, toArray } from 'rxjs';
-import { createCoordinator, type Presence } from '../../src';
-import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
-import { echoExecutor, nextMatching, sleep } from './helpers';
+import { TestScheduler } from 'rxjs/testing';
+import { map } from 'rxjs';
+import type { PycomEvent } from '../../src';
+import type { HeartbeatOutcome } from '../../src/coordinator/heartbeats';
+import { presence } from '../../src/coordinator/presence';
 
-describe('coordinator.connect (heartbeats and presence)', () => {
-  let unit: SimulatedUnit | undefined;
-  afterEach(async () => unit?.close());
+// presence() in virtual time: what the network says about a unit, turned into states.
+const refused = Object.assign(new Error('connect ECONNREFUSED'), { reason: 'refused' });
+const timedOut = Object.assign(new Error('not connected within 3000 ms'), { reason: 'timeout' });
+const unitEvent = { id: '81639cd4', type_: 'message', message: 'hi' } as unknown as PycomEvent;
 
-  it('goes pending, connected, lost, and connected again as the unit goes away and comes back', async () => {
-    unit = simulateUnit({ host: '127.0.12.2', hardwareReadyDelayMs: 50, executor: echoExecutor });
-    await unit.ready;
-    const coordinator = createCoordinator({
-      listen: { host: '127.0.0.1', port: 0 },
-      heartbeatIntervalMs: 50,
-      lostAfterMs: 300,
+describe('presence', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => (scheduler = new TestScheduler((a, e) => expect(a).toEqual(e))));
+
+  it('is pending at once, connected when a heartbeat is delivered, though the unit never sends an event', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const p$ = presence({
+        unit: '127.0.0.2',
+        outcomes$: cold<HeartbeatOutcome>('--d', { d: { kind: 'delivered', at: 2 } }),
+        events$: cold('-'),
+        intervalMs: 5,
+        lostAfterMs: 15,
+        scheduler,
+      }).pipe(map((p) => p.state));
+      expectObservable(p$, '^ 10ms !').toBe('p-c', { p: 'pending', c: 'connected' });
     });
-    const states: Presence[] = [];
-    const done = firstValueFrom(coordinator.connect('127.0.12.2').pipe(take(4), toArray()));
-    const sub = coordinator.connect('127.0.12.2').subscribe((p) => states.push(p));
-    await nextMatching(coordinator.events$, (e) => e.type_ === 'unit_info');
-    await sleep(50);
-    expect(states.map((p) => p.state)).toEqual(['pending', 'connected']);
-    expect(states[1]).toMatchObject({ unit: '127.0.12.2', id: unit.identity.id });
-    await unit.reboot({ downtimeMs: 800 });
-    const all = await done;
-    sub.unsubscribe();
-    expect(all.map((p) => p.state)).toEqual(['pending', 'connected', 'lost', 'connected']);
-    expect(all[2]!.reason).toMatch(/refused|ECONNREFUSED/);
-    expect(all[2]!.at - all[1]!.at).toBeGreaterThanOrEqual(250);
   });
 
-  it('heartbeats every interval while subscribed, and stops when unsubscribed', async () => {
-    unit = simulateUnit({ host: '127.0.12.3', hardwareReadyDelayMs: 10, executor: echoExecutor });
-    await unit.ready;
-    let heartbeats = 0;
-    unit.events$.subscribe((a) => a.kind === 'request' && !('command' in a.request) && heartbeats++);
-    const coordinator = createCoordinator({
-      listen: { host: '127.0.0.1', port: 0 },
-      heartbeatIntervalMs: 100,
+  it('is connected when an event comes from the unit, and carries its id', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const p$ = presence({
+        unit: '127.0.0.2',
+        outcomes$: cold<HeartbeatOutcome>('-'),
+        events$: cold('---e', { e: unitEvent }),
+        intervalMs: 5,
+        lostAfterMs: 15,
+        scheduler,
+      });
+      expectObservable(p$, '^ 10ms !').toBe('p--c', {
+        p: { unit: '127.0.0.2', state: 'pending', at: 0 },
+        c: { unit: '127.0.0.2', state: 'connected', at: 3, id: '81639cd4' },
+      });
     });
-    const sub = coordinator.connect('127.0.12.3').subscribe();
-    await sleep(450);
-    sub.unsubscribe();
-    const seen = heartbeats;
-    expect(seen).toBeGreaterThanOrEqual(4);
-    expect(seen).toBeLessThanOrEqual(6);
-    await sleep(250);
-    expect(heartbeats).toBe(seen);
   });
 
-  it('stays pending while the unit cannot be reached', async () => {
-    const coordinator = createCoordinator({
-      listen: { host: '127.0.0.1', port: 0 },
-      heartbeatIntervalMs: 50,
-      lostAfterMs: 200,
+  it('turns lost at once when a heartbeat is refused, and connected again when one is delivered', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const p$ = presence({
+        unit: '127.0.0.2',
+        outcomes$: cold<HeartbeatOutcome>('-d-r-d', {
+          d: { kind: 'delivered', at: 0 },
+          r: { kind: 'failed', at: 0, error: refused },
+        }),
+        events$: cold('-'),
+        intervalMs: 5,
+        lostAfterMs: 100,
+        scheduler,
+      }).pipe(map((p) => `${p.state}${p.reason === undefined ? '' : ` (${p.reason})`}`));
+      expectObservable(p$, '^ 20ms !').toBe('pc-l-c', {
+        p: 'pending',
+        c: 'connected',
+        l: 'lost (refused: connect ECONNREFUSED)',
+      });
     });
-    const states = await firstValueFrom(coordinator.connect('127.0.12.250').pipe(take(2), toArray()));
-    expect(states.map((p) => p.state)).toEqual(['pending', 'lost']);
   });
-});
 
-describe('coordinator.unitInfo', () => {
-  let unit: SimulatedUnit | undefined;
-  afterEach(async () => unit?.close());
+  it('turns lost after lostAfterMs of failed heartbeats (not refused), with the last error as reason', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const p$ = presence({
+        unit: '127.0.0.2',
+        outcomes$: cold<HeartbeatOutcome>('d-t-t-t-t-t-t', {
+          d: { kind: 'delivered', at: 0 },
+          t: { kind: 'failed', at: 0, error: timedOut },
+        }),
+        events$: cold('-'),
+        intervalMs: 2,
+        lostAfterMs: 10,
+        scheduler,
+      }).pipe(map((p) => `${p.state}${p.reason === undefined ? '' : ` (${p.reason})`}`));
+      // delivered at 0; lost checked every 2 ms from 10 ms on: lost at 10
+      expectObservable(p$, '^ 30ms !').toBe('(pc) 6ms l', {
+        p: 'pending',
+        c: 'connected',
+        l: 'lost (not connected within 3000 ms)',
+      });
+    });
+  });
 
-  it('replays the unit_info to a subscriber who comes after it arrived', async () => {
-    unit = simulateUnit({ host: '127.0.12.4', hardwareReadyDelayMs: 10, executor: echoExecutor });
-    await unit.ready;
-    const coordinator = createCoordinator({
-      listen: { host: '127.0.0.1', port: 0 },
-      heartbeatIntervalMs: 100,
+  it('turns lost when nothing at all is heard for lostAfterMs', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const p$ = presence({
+        unit: '127.0.0.2',
+        outcomes$: cold<HeartbeatOutcome>('-'),
+        events$: cold('-'),
+        intervalMs: 2,
+        lostAfterMs: 10,
+        scheduler,
+      });
+      expectObservable(p$, '^ 30ms !').toBe('p 9ms l', {
+        p: { unit: '127.0.0.2', state: 'pending', at: 0 },
+        l: { unit: '127.0.0.2', state: 'lost', at: 10, reason: 'nothing heard for 10 ms' },
+      });
     });
-    const session = coordinator.connect('127.0.12.4').subscribe();
-    await nextMatching(coordinator.events$, (e) => e.type_ === 'unit_info');
-    await sleep(20);
-    const byAddress = await firstValueFrom(coordinator.unitInfo('127.0.12.4'));
-    const byId = await firstValueFrom(coordinator.unitInfo(unit.identity.id));
-    session.unsubscribe();
-    expect(byAddress).toMatchObject({
-      type_: 'unit_info',
-      id: unit.identity.id,
-      unit_type: 'light_array',
-      mcu_type: 'RP2040',
-    });
-    expect(byId).toEqual(byAddress);
-    // still there after the listener was released: pycom sends it only once per coordinator
-    expect(await firstValueFrom(coordinator.unitInfo('127.0.12.4'))).toEqual(byAddress);
   });
 });
