@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { command, heartbeat, RawCollector, record, sendRaw, sleep, simulatorFixture } from './helpers';
+import { command, heartbeat, RawCollector, record, sendRaw, sentinel, simulatorFixture } from './helpers';
 
 const SEQUENCE = 'LED_FAN,1\nALL_4_CANON,80,105\nMODEL_LIGHT,0\n';
 const write = (text: string, file = '~/la4_sequence.csv') =>
@@ -32,7 +32,11 @@ describe('simulated unit: boardio stand-in', () => {
       { register: 'ALL_4_CANON', power: 80, shutterMs: 105 },
       { register: 'MODEL_LIGHT', power: 0 },
     ]);
-    expect(complete!.receivedAt - ready!.receivedAt).toBeGreaterThanOrEqual(250); // 3 rows x 100 ms
+    // 3 rows x 100 ms, by the unit's own clock (arrival times also hold delivery delays)
+    const said = activity.all.flatMap((a) => (a.kind === 'boardio-message' ? [a] : []));
+    const [loaded, played] = [said.at(-2)!, said.at(-1)!];
+    expect([loaded.message, played.message]).toEqual(['BOARDIO_READY', 'Sequence complete']);
+    expect(played.at - loaded.at).toBeGreaterThanOrEqual(290);
   });
 
   it('answers BOARDIO_ERROR naming the invalid row, and runSeq then has nothing to run', async () => {
@@ -79,9 +83,8 @@ describe('simulated unit: boardio stand-in', () => {
     const [item] = await fx.collector.waitForCount(1);
     expect(item!.json?.['output']).toMatch(/^BOARDIO_CLI: unknown command "stopSeq"/);
     expect((await activity.waitFor('command-finished')).exitCode).toBe(1);
-    await sleep(50);
+    expect(await sentinel('127.0.1.53', fx.collector)).toHaveLength(1);
     expect(activity.kinds()).not.toContain('boardio-verb');
-    expect(fx.collector.items).toHaveLength(1);
   });
 
   it('refuses a second runSeq while a sequence plays, and replays the loaded sequence later', async () => {
@@ -92,12 +95,12 @@ describe('simulated unit: boardio stand-in', () => {
       5000,
       command(fx.collector.port, `${write('LED_FAN,1\nLED_FAN,0\n')} && boardiocli uSeq`),
     );
-    await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq'));
-    await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq'));
+    // boardio takes both verbs of one command at once: the second finds the first playing
+    await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq && boardiocli runSeq'));
     await fx.collector.waitFor((i) => i.json?.['message'] === 'Sequence complete');
     await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq'));
-    await fx.collector.waitForCount(8);
-    await sleep(50);
+    await fx.collector.waitForCount(7);
+    await sentinel('127.0.1.54', fx.collector);
     expect(fx.collector.events.filter((e) => e['type_'] === 'message').map((e) => e['message'])).toEqual([
       'BOARDIO_READY',
       'BOARDIO_ERROR: a sequence is already running',
@@ -120,8 +123,8 @@ describe('simulated unit: boardio stand-in', () => {
         command(fx.collector.port, `${write('LED_FAN,1\n')} && boardiocli uSeq && boardiocli runSeq`),
       );
       await fx.collector.waitForCount(3);
-      await sleep(50);
-      expect(other.items).toHaveLength(1);
+      // what the unit queued for `other` before its sentinel: the unit_info alone
+      expect((await sentinel('127.0.1.55', other)).map((i) => i.json?.['type_'])).toEqual(['unit_info']);
     } finally {
       await other.close();
     }
@@ -130,13 +133,15 @@ describe('simulated unit: boardio stand-in', () => {
   it('runs the standalone sequence at boot and tells the coordinators known then', async () => {
     const unit = fx.simulateUnit({
       host: '127.0.1.56',
-      hardwareReadyDelayMs: 200,
+      hardwareReadyDelayMs: 'manual',
       rowDurationMs: 20,
       homeFiles: { 'la4_sequence_standalone.csv': 'LED_FAN,1\nALL_4_NIKON,70\n' },
     });
     const activity = record(unit.events$);
     await unit.ready;
     await sendRaw('127.0.1.56', 5000, heartbeat(fx.collector.port));
+    await activity.waitFor('coordinator-added');
+    unit.bootHardware();
     const items = await fx.collector.waitForCount(3);
     expect(items.map((i) => i.json?.['type_'] === 'unit_info' || i.json?.['message'])).toEqual([
       true,
@@ -148,9 +153,12 @@ describe('simulated unit: boardio stand-in', () => {
   });
 
   it('reports a missing standalone file at boot as a non-fatal BOARDIO_ERROR', async () => {
-    const unit = fx.simulateUnit({ host: '127.0.1.57', hardwareReadyDelayMs: 150 });
+    const unit = fx.simulateUnit({ host: '127.0.1.57', hardwareReadyDelayMs: 'manual' });
+    const activity = record(unit.events$);
     await unit.ready;
     await sendRaw('127.0.1.57', 5000, heartbeat(fx.collector.port));
+    await activity.waitFor('coordinator-added');
+    unit.bootHardware();
     const [info, error] = await fx.collector.waitForCount(2);
     expect(info!.json?.['type_']).toBe('unit_info');
     expect(error!.json?.['message']).toBe('BOARDIO_ERROR: la4_sequence_standalone.csv not found');

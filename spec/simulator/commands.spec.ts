@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Executor } from '../../src/simulator';
-import { command, record, sendRaw, sleep, simulatorFixture } from './helpers';
+import { command, record, sendRaw, sentinel, simulatorFixture } from './helpers';
 
 describe('simulated unit: commands', () => {
   const fx = simulatorFixture();
@@ -72,8 +72,8 @@ describe('simulated unit: commands', () => {
     const activity = record(unit.events$);
     await unit.ready;
     const started = Date.now();
-    const event = await outputOf('127.0.1.33', 'sleep 5 & sleep 5; echo never');
-    expect(Date.now() - started).toBeLessThan(2000);
+    const event = await outputOf('127.0.1.33', 'sleep 60 & sleep 60; echo never');
+    expect(Date.now() - started).toBeLessThan(20_000); // not the 60 s of the command
     expect(event?.['output']).toBe('pycom-sim: command timed out after 300 ms\n');
     const finished = await activity.waitFor('command-finished');
     expect(finished).toMatchObject({ timedOut: true, exitCode: 124 });
@@ -135,10 +135,15 @@ describe('simulated unit: commands', () => {
     await unit.ready;
     await outputOf('127.0.1.37', 'echo hi');
     await activity.waitFor('event-sent');
-    await sleep(20);
+    await sentinel('127.0.1.37', fx.collector);
+    await activity.waitFor(
+      'event-sent',
+      (a) => a.event.type_ === 'output' && a.event.output.startsWith('sentinel-'),
+    );
     // (hardware-ready and boot's boardio-message, to nobody, come at their own time)
     const kinds = activity.kinds().filter((k) => k !== 'hardware-ready' && k !== 'boardio-message');
-    expect(kinds).toEqual(['listening', 'request', 'command-started', 'command-finished', 'event-sent']);
+    const once = ['request', 'command-started', 'command-finished', 'event-sent'];
+    expect(kinds).toEqual(['listening', ...once, ...once]); // the second time: the sentinel
     const sent = await activity.waitFor('event-sent');
     expect(sent.to).toEqual({ host: '127.0.0.1', port: fx.collector.port });
   });

@@ -6,6 +6,7 @@ import {
   type SimulateUnitOptions,
   type UnitActivity,
 } from '../../src/simulator';
+import { coordinatorIdentity } from '../fixtures';
 
 /** What a raw request connection saw: the bytes the unit wrote back (pycom writes none). */
 export interface RawSendResult {
@@ -108,15 +109,7 @@ export class RawCollector {
 
 /** A coordinator's heartbeat (its identity), sent from 127.0.0.1, events expected on `port`. */
 export function heartbeat(port: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: '7756f193',
-    name: 'raw-test-coordinator',
-    ip: '127.0.0.1',
-    port,
-    version: '1.0.0',
-    coordinator: true,
-    ...overrides,
-  };
+  return { ...coordinatorIdentity({ name: 'raw-test-coordinator', port }), ...overrides };
 }
 
 /** A command request from the coordinator whose listener is on `port`. */
@@ -156,9 +149,19 @@ export function record(events$: Observable<UnitActivity>) {
   };
 }
 
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+let sentinels = 0;
+
+/**
+ * Sends `echo <a fresh word>` from the coordinator listening on `collector` and waits for its
+ * output: every event the unit queued for that coordinator before it is then in
+ * `collector.items`, since a unit sends a coordinator its events in order. The way to check that
+ * nothing more arrived, without sleeping. Resolves with the items received before the sentinel.
+ */
+export async function sentinel(host: string, collector: RawCollector): Promise<Inbound[]> {
+  const word = `sentinel-${++sentinels}`;
+  await sendRaw(host, 5000, command(collector.port, `echo ${word}`));
+  const seen = await collector.waitFor((i) => i.json?.['output'] === `${word}\n`);
+  return collector.items.slice(0, collector.items.indexOf(seen));
 }
 
 /**

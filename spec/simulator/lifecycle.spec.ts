@@ -97,7 +97,7 @@ describe('simulated unit: safety and lifecycle', () => {
 
     const t0 = Date.now();
     await Promise.all([unit.close(), unit.close()]);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(20_000); // not the 30 s of the command
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
     expect(fs.existsSync(unit.home)).toBe(false);
     expect(fs.existsSync(path.dirname(unit.home))).toBe(false);
