@@ -20,7 +20,7 @@ import { ROW_CODECS, Row, Sequence, type RowOf, type RowParameters } from '../..
 import { isRegisterName, REGISTER_NAMES, REGISTER_SPECS, type RegisterName } from '../../src/sequence/specs';
 import { anyRow } from './arbitraries';
 
-/** The register table of PROTOCOL.md, restated here so the spec does not trust the source. */
+/** The vendor's register table (docs/sequences.md), restated here so the spec does not trust the source. */
 const EXPECTED: { [R in RegisterName]: ReadonlyArray<readonly [string, number, number]> } = {
   MODEL_LIGHT: [['power', 0, 100]],
   ALL_4_NIKON: [['power', 0, 100]],
@@ -72,7 +72,7 @@ function thrown(f: () => unknown): SequenceError {
 }
 
 describe('REGISTER_SPECS', () => {
-  it('lists exactly the registers, parameters (in CSV order) and ranges of PROTOCOL.md', () => {
+  it('lists exactly the registers, parameters (in CSV order) and ranges of the vendor table', () => {
     expect([...REGISTER_NAMES].sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const register of REGISTER_NAMES) {
       const actual = REGISTER_SPECS[register].params.map((p) => [p.name, p.min, p.max]);

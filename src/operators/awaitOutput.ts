@@ -11,6 +11,7 @@ import { isFromUnit } from './fromNode';
  * ```ts
  * const pending: PendingCommand & { command: string } = { unit: '81639cd4', command: 'uptime', timeoutMs: 5000 };
  * ```
+ * @category Operators
  */
 export interface PendingCommand {
   /** The unit the command was sent to: its id or its IP address. */
@@ -27,6 +28,7 @@ export interface PendingCommand {
  * ```ts
  * if (result.kind === 'timeout') console.warn(result.error.message, result.error.unit);
  * ```
+ * @category Errors
  */
 export class OutputTimeoutError extends Error {
   /** Always `'OutputTimeoutError'`. */
@@ -61,6 +63,7 @@ export class OutputTimeoutError extends Error {
  * ```ts
  * const text = result.kind === 'output' ? result.output.output : undefined;
  * ```
+ * @category Operators
  */
 export type AwaitedOutput<R> =
   | {
@@ -93,6 +96,7 @@ export type AwaitedOutput<R> =
  * ```ts
  * events$.pipe(awaitOutput(request$, { timeoutMs: 3000 }));
  * ```
+ * @category Operators
  */
 export interface AwaitOutputOptions {
   /** Time allowed for an output when the request names none, in ms. Default 10000. */
@@ -111,7 +115,10 @@ export interface AwaitOutputOptions {
   candidates?: (output: Output) => Iterable<string>;
 }
 
-/** Default time allowed for an output, in ms. */
+/**
+ * Default time allowed for an output, in ms.
+ * @category Operators
+ */
 export const DEFAULT_OUTPUT_TIMEOUT_MS = 10_000;
 
 /** Longest delay a timer can have (setTimeout's limit); beyond it a request waits forever. */
@@ -127,7 +134,7 @@ interface Waiting<R> {
 /**
  * Pairs each command with the `output` event that answers it.
  *
- * pycom's outputs carry no request id (PROTOCOL.md, open point 1), so the rule is positional:
+ * pycom's outputs carry no request id (docs/protocol.md, open point 1), so the rule is positional:
  * the next `output` from a unit answers the oldest command of that unit still waiting. Units are
  * independent. The rule is only reliable with **at most one command in flight per unit**, which
  * this operator assumes but does not enforce (see {@link queueByUnit}).
@@ -148,6 +155,14 @@ interface Waiting<R> {
  * - A request emitted by `options.cancel$` stops waiting silently (for commands that never left).
  * - An error of any input, or thrown by `isFrom`, is propagated. Unsubscribing clears every timer.
  *
+ * ## Marbles
+ * ```text
+ * request$: -a---b-------c------    a, b: commands to unit U; c: a command to unit V
+ * events$:  ---o---o------------    o: outputs of unit U (V never answers)
+ *           awaitOutput(request$, { timeoutMs: 5 })    (one frame: 1 ms)
+ * result:   ---A---B----------C-    A, B: kind 'output' (a, b); C: kind 'timeout' (c)
+ * ```
+ *
  * ## Example
  * ```ts
  * const request$ = new Subject<PendingCommand & { command: string }>();
@@ -159,6 +174,7 @@ interface Waiting<R> {
  * @param request$ The commands, each emitted when it is sent.
  * @param options Default timeout and unit matching.
  * @return An operator from events to paired results.
+ * @category Operators
  */
 export function awaitOutput<R extends PendingCommand>(
   request$: Observable<R>,

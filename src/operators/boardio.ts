@@ -12,6 +12,7 @@ import { ofType } from './ofType';
  * ```ts
  * const result: BoardioResult = { status: 'error', reason: 'no sequence file', event };
  * ```
+ * @category Operators
  */
 export type BoardioResult =
   | {
@@ -44,6 +45,7 @@ export type BoardioResult =
  * ```ts
  * const report: BoardioReport = { status: 'error', reason: 'unspecified' };
  * ```
+ * @category Operators
  */
 export type BoardioReport =
   | {
@@ -82,7 +84,7 @@ function after(pattern: RegExp, text: string): { before: string; rest: string } 
 /**
  * Reads the text of a `message` event as a boardio report, tolerantly.
  *
- * The vendor does not document the exact wording (PROTOCOL.md, open point 3), so the rules are
+ * The vendor does not document the exact wording (docs/protocol.md, open point 3), so the rules are
  * lenient about where the keyword stands, spacing and punctuation, but strict about the keywords:
  * - `BOARDIO_ERROR` anywhere in the text (as a whole word, case-sensitive) → `error`, `reason`
  *   being the text after it (after an optional `:` and whitespace), or else the text before it,
@@ -105,6 +107,7 @@ function after(pattern: RegExp, text: string): { before: string; rest: string } 
  * ```
  * @param text The `message` field of a `message` event.
  * @return The report, or `undefined` when the text is not a boardio report.
+ * @category Operators
  */
 export function parseBoardioMessage(text: string): BoardioReport | undefined {
   const trimmed = text.trim();
@@ -125,6 +128,13 @@ export function parseBoardioMessage(text: string): BoardioReport | undefined {
  * skipped (`runSequence` reports those as `message` steps instead). Combine it with
  * {@link fromNode} to follow one unit.
  *
+ * ## Marbles
+ * ```text
+ * events$: --o--r--h--c--|    o: an output; messages r: "BOARDIO_READY", h: "hello",
+ *          toBoardioResult()   c: "Sequence complete"
+ * result:  -----R-----C--|    R: status 'ready', C: status 'complete'
+ * ```
+ *
  * ## Example
  * ```ts
  * events$.pipe(fromNode(unitId), toBoardioResult()).subscribe((r) => {
@@ -132,6 +142,7 @@ export function parseBoardioMessage(text: string): BoardioReport | undefined {
  * });
  * ```
  * @return An operator from events to boardio results.
+ * @category Operators
  */
 export function toBoardioResult(): OperatorFunction<PycomEvent, BoardioResult> {
   return pipe(

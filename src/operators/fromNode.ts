@@ -15,6 +15,7 @@ import type { Identity } from '../protocol';
  * @param unit The unit's id or IP address.
  * @param event An event (or anything carrying a sender identity).
  * @return `true` when `event.id` or `event.ip` equals `unit`.
+ * @category Operators
  */
 export function isFromUnit(unit: string, event: Identity): boolean {
   return event.id === unit || event.ip === unit;
@@ -27,12 +28,20 @@ export function isFromUnit(unit: string, event: Identity): boolean {
  * showing one unit's messages. The id is the stable choice; the address is handy before the id
  * is known (a unit found by its static IP) but changes under DHCP.
  *
+ * ## Marbles
+ * ```text
+ * events$: --a--b--a--b--|    a: events of unit A, b: events of unit B
+ *          fromNode('A')
+ * result:  --a-----a-----|
+ * ```
+ *
  * ## Example
  * ```ts
  * events$.pipe(fromNode('192.168.0.23'), ofType('message')).subscribe((m) => console.log(m.message));
  * ```
  * @param unit The unit's id or IP address.
  * @return An operator that emits only the events for which {@link isFromUnit} holds.
+ * @category Operators
  */
 export function fromNode<E extends Identity>(unit: string): OperatorFunction<E, E> {
   return filter((event: E) => isFromUnit(unit, event));

@@ -7,6 +7,13 @@ import { filter, type OperatorFunction } from 'rxjs';
  * handle: the result type is the matching members of the union, so their own fields (`output`,
  * `message`, `mac_address`...) are available without a cast. Several types may be given.
  *
+ * ## Marbles
+ * ```text
+ * events$: --o--m--u--o--|    o: output, m: message, u: unit_info
+ *          ofType('output')
+ * result:  --o--------o--|
+ * ```
+ *
  * ## Example
  * ```ts
  * events$.pipe(ofType('unit_info')).subscribe((info) => console.log(info.mac_address));
@@ -14,6 +21,7 @@ import { filter, type OperatorFunction } from 'rxjs';
  * ```
  * @param types One or more `type_` values to keep.
  * @return An operator that emits only the events whose `type_` is one of `types`.
+ * @category Operators
  */
 export function ofType<
   E extends {

@@ -7,6 +7,7 @@ import { from, Observable, Subscription, timer, type ObservableInput, type Opera
  * ```ts
  * commands$.pipe(queueByUnit((c) => c.unit, run, { concurrency: 4, minGapMs: 100 }));
  * ```
+ * @category Operators
  */
 export interface QueueByUnitOptions {
   /** Most projects running at once, all units together. Default `Infinity`. */
@@ -39,6 +40,13 @@ interface Queued<T> {
  *   inside `project`, e.g. with `catchError`.
  * - Unsubscribing unsubscribes every inner and clears every gap timer.
  *
+ * ## Marbles
+ * ```text
+ * source: -xyz----|    x, y: items of unit A; z: an item of unit B
+ *         queueByUnit((i) => i.unit, work)    work(i): ---(I|), three frames, then I
+ * result: ----X-ZY|    y waits for x (same unit); z runs beside x
+ * ```
+ *
  * ## Example
  * ```ts
  * command$.pipe(
@@ -54,6 +62,7 @@ interface Queued<T> {
  * @param options Global concurrency cap and per-unit gap.
  * @return An operator emitting the values of every projection.
  * @throws RangeError when `concurrency` is not at least 1 or `minGapMs` is negative or NaN.
+ * @category Operators
  */
 export function queueByUnit<T, R>(
   unitOf: (item: T) => string,

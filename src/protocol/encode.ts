@@ -10,6 +10,7 @@ import type { PycomRequest } from './requests';
  * ```
  * @param request A heartbeat or a command.
  * @return The UTF-8 bytes of its JSON text.
+ * @category Protocol
  */
 export function encodeRequest(request: PycomRequest): Buffer {
   return Buffer.from(JSON.stringify(request), 'utf8');
@@ -24,6 +25,7 @@ export function encodeRequest(request: PycomRequest): Buffer {
  * ```
  * @param event An output, message or unit_info event.
  * @return The UTF-8 bytes of its JSON text.
+ * @category Protocol
  */
 export function encodeEvent(event: PycomEvent): Buffer {
   return Buffer.from(JSON.stringify(event), 'utf8');

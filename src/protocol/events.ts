@@ -9,11 +9,16 @@ import { identityProps } from './identity';
  * ```ts
  * if (Output.is(value)) console.log(value.output);
  * ```
+ * @category Protocol
  */
 export const Output = t.type({ ...identityProps, type_: t.literal('output'), output: t.string }, 'Output');
 
-/** An `output` event: see the {@link Output} codec. */
-export type Output = t.TypeOf<typeof Output>;
+/**
+ * An `output` event: see the {@link Output} codec.
+ * @category Protocol
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- io-ts's idiom: a named type for the docs and editors
+export interface Output extends t.TypeOf<typeof Output> {}
 
 /**
  * A `message` event: free text from the unit, such as `"Sequence complete"`, or boardio's
@@ -23,14 +28,19 @@ export type Output = t.TypeOf<typeof Output>;
  * ```ts
  * if (Message.is(value) && value.message.startsWith('BOARDIO_ERROR')) console.error(value.message);
  * ```
+ * @category Protocol
  */
 export const Message = t.type(
   { ...identityProps, type_: t.literal('message'), message: t.string },
   'Message',
 );
 
-/** A `message` event: see the {@link Message} codec. */
-export type Message = t.TypeOf<typeof Message>;
+/**
+ * A `message` event: see the {@link Message} codec.
+ * @category Protocol
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- io-ts's idiom: a named type for the docs and editors
+export interface Message extends t.TypeOf<typeof Message> {}
 
 /**
  * A `unit_info` event: the unit's hardware and software description. pycom sends it once per
@@ -40,6 +50,7 @@ export type Message = t.TypeOf<typeof Message>;
  * ```ts
  * if (UnitInfo.is(value)) console.log(value.unit_type, value.mac_address);
  * ```
+ * @category Protocol
  */
 export const UnitInfo = t.type(
   {
@@ -55,8 +66,12 @@ export const UnitInfo = t.type(
   'UnitInfo',
 );
 
-/** A `unit_info` event: see the {@link UnitInfo} codec. */
-export type UnitInfo = t.TypeOf<typeof UnitInfo>;
+/**
+ * A `unit_info` event: see the {@link UnitInfo} codec.
+ * @category Protocol
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- io-ts's idiom: a named type for the docs and editors
+export interface UnitInfo extends t.TypeOf<typeof UnitInfo> {}
 
 /**
  * The codec of each event, by its `type_`. Used by {@link decodeEvent} to pick the codec from
@@ -66,6 +81,7 @@ export type UnitInfo = t.TypeOf<typeof UnitInfo>;
  * ```ts
  * eventCodecs['output'].is(value);
  * ```
+ * @category Protocol
  */
 export const eventCodecs = {
   output: Output,
@@ -83,11 +99,18 @@ export const eventCodecs = {
  * ```ts
  * const result = PycomEvent.decode(JSON.parse(text));
  * ```
+ * @category Protocol
  */
 export const PycomEvent = t.union([Output, Message, UnitInfo], 'PycomEvent');
 
-/** An event from a unit: see the {@link PycomEvent} codec. */
-export type PycomEvent = t.TypeOf<typeof PycomEvent>;
+/**
+ * An event from a unit: see the {@link PycomEvent} codec.
+ * @category Protocol
+ */
+export type PycomEvent = Output | Message | UnitInfo;
 
-/** The `type_` values of events: `"output" | "message" | "unit_info"`. */
+/**
+ * The `type_` values of events: `"output" | "message" | "unit_info"`.
+ * @category Protocol
+ */
 export type EventType = PycomEvent['type_'];

@@ -10,6 +10,7 @@ import * as t from 'io-ts';
  * Port.is(5000); // true
  * Port.is(0); // false
  * ```
+ * @category Protocol
  */
 export const Port = new t.Type<number, number, unknown>(
   'integer 1..65535',
@@ -26,6 +27,7 @@ export const Port = new t.Type<number, number, unknown>(
  * ```ts
  * const Custom = t.type({ ...identityProps, type_: t.literal('custom') });
  * ```
+ * @category Protocol
  */
 export const identityProps = {
   /** Unique id of the sender (vendor example: 8 hex characters, `"7756f193"`). */
@@ -49,8 +51,13 @@ export const identityProps = {
  * ```ts
  * const me: Identity = { id: '7756f193', name: 'rig-pc', ip: '192.168.0.100', port: 5000, version: '1.0.0', coordinator: true };
  * ```
+ * @category Protocol
  */
 export const Identity = t.type(identityProps, 'Identity');
 
-/** The identity of a sender: see the {@link Identity} codec. */
-export type Identity = t.TypeOf<typeof Identity>;
+/**
+ * The identity of a sender: see the {@link Identity} codec.
+ * @category Protocol
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- io-ts's idiom: a named type for the docs and editors
+export interface Identity extends t.TypeOf<typeof Identity> {}

@@ -20,6 +20,7 @@ function normalize(value: unknown): unknown {
  * if (E.isLeft(r)) console.log(r.left); // ['ALL_4_CANON shutterMs: 110 is out of range 0..109']
  * ```
  * @param input Any value, e.g. a row read from a JSON file.
+ * @category Sequences
  */
 export function validateRow(input: unknown): E.Either<ReadonlyArray<string>, Row> {
   const issues = checkRow(input);
@@ -41,6 +42,7 @@ export function validateRow(input: unknown): E.Either<ReadonlyArray<string>, Row
  * if (E.isLeft(r)) console.log(r.left); // ['row 2: LED_FAN state: 2 is out of range 0..1']
  * ```
  * @param input Any value, e.g. a sequence read from a JSON file.
+ * @category Sequences
  */
 export function validateSequence(input: unknown): E.Either<ReadonlyArray<string>, Sequence> {
   if (!Array.isArray(input)) return E.left([`expected an array of rows, got ${typeof input}`]);
@@ -65,17 +67,13 @@ export function validateSequence(input: unknown): E.Either<ReadonlyArray<string>
  * @param parameters One integer per parameter of the register, each within its range.
  * @throws {@link SequenceError} naming register, parameter, value and allowed range when a value
  *   is missing, not an integer or out of range, or when an unknown parameter is given.
+ * @category Sequences
  */
 export function buildRow<R extends RegisterName>(register: R, parameters: RowParameters<R>): RowOf<R> {
   const result = validateRow({ ...(parameters as object), register });
   if (E.isLeft(result)) throw new SequenceError(result.left);
   return result.right as unknown as RowOf<R>;
 }
-
-/** The spec of the only parameter of register `R`, or `never` when it has several. */
-type OnlyParameter<R extends RegisterName> = (typeof REGISTER_TABLE)[R]['params'] extends readonly [infer P]
-  ? P
-  : never;
 
 /**
  * The builder of register `R`'s rows: a register with one parameter takes its value (an on/off
@@ -86,10 +84,13 @@ type OnlyParameter<R extends RegisterName> = (typeof REGISTER_TABLE)[R]['params'
  * const fan: RowBuilder<'LED_FAN'> = ledFan; // (value: number | boolean) => RowOf<'LED_FAN'>
  * const canon: RowBuilder<'ALL_4_CANON'> = all4Canon; // (parameters: { power, shutterMs }) => RowOf<'ALL_4_CANON'>
  * ```
+ * @category Sequences
  */
-export type RowBuilder<R extends RegisterName> = [OnlyParameter<R>] extends [never]
-  ? (parameters: RowParameters<R>) => RowOf<R>
-  : (value: OnlyParameter<R> extends { readonly max: 1 } ? number | boolean : number) => RowOf<R>;
+export type RowBuilder<R extends RegisterName> = (typeof REGISTER_TABLE)[R]['params'] extends readonly [
+  infer P,
+]
+  ? (value: P extends { readonly max: 1 } ? number | boolean : number) => RowOf<R>
+  : (parameters: RowParameters<R>) => RowOf<R>;
 
 /** The one generic builder: the rows of `register`, checked by {@link buildRow}. */
 function rowBuilder<R extends RegisterName>(register: R): RowBuilder<R> {
@@ -115,6 +116,7 @@ function rowBuilder<R extends RegisterName>(register: R): RowBuilder<R> {
  * @function
  * @param value `power`, 0 (off)..100.
  * @throws {@link SequenceError} when `power` is not an integer in range.
+ * @category Sequences
  */
 export const modelLight: RowBuilder<'MODEL_LIGHT'> = rowBuilder('MODEL_LIGHT');
 
@@ -128,6 +130,7 @@ export const modelLight: RowBuilder<'MODEL_LIGHT'> = rowBuilder('MODEL_LIGHT');
  * @function
  * @param value Flash `power` %, 0..100.
  * @throws {@link SequenceError} when `power` is not an integer in range.
+ * @category Sequences
  */
 export const all4Nikon: RowBuilder<'ALL_4_NIKON'> = rowBuilder('ALL_4_NIKON');
 
@@ -142,6 +145,7 @@ export const all4Nikon: RowBuilder<'ALL_4_NIKON'> = rowBuilder('ALL_4_NIKON');
  * @function
  * @param parameters `power` 0..100 and `shutterMs` (LED on-time) 0..109.
  * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
+ * @category Sequences
  */
 export const all4Canon: RowBuilder<'ALL_4_CANON'> = rowBuilder('ALL_4_CANON');
 
@@ -155,6 +159,7 @@ export const all4Canon: RowBuilder<'ALL_4_CANON'> = rowBuilder('ALL_4_CANON');
  * @function
  * @param parameters `power` 0..100 and `driveMode` 0 (single frame) / 1 (continuous).
  * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
+ * @category Sequences
  */
 export const olat4Nikon: RowBuilder<'OLAT_4_NIKON'> = rowBuilder('OLAT_4_NIKON');
 
@@ -168,6 +173,7 @@ export const olat4Nikon: RowBuilder<'OLAT_4_NIKON'> = rowBuilder('OLAT_4_NIKON')
  * @function
  * @param parameters `power` 0..100 and `driveMode` 0 (single frame) / 1 (continuous).
  * @throws {@link SequenceError} when a parameter is missing, not an integer or out of range.
+ * @category Sequences
  */
 export const olat4Canon: RowBuilder<'OLAT_4_CANON'> = rowBuilder('OLAT_4_CANON');
 
@@ -182,6 +188,7 @@ export const olat4Canon: RowBuilder<'OLAT_4_CANON'> = rowBuilder('OLAT_4_CANON')
  * @function
  * @param value `state`: `1` / `true` = on, `0` / `false` = off.
  * @throws {@link SequenceError} for any other value.
+ * @category Sequences
  */
 export const ledFan: RowBuilder<'LED_FAN'> = rowBuilder('LED_FAN');
 
@@ -195,5 +202,6 @@ export const ledFan: RowBuilder<'LED_FAN'> = rowBuilder('LED_FAN');
  * @function
  * @param value `state`: `1` / `true` = on, `0` / `false` = off.
  * @throws {@link SequenceError} for any other value.
+ * @category Sequences
  */
 export const digitalPolarizer: RowBuilder<'DIGITAL_POLARIZER'> = rowBuilder('DIGITAL_POLARIZER');

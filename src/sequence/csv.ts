@@ -12,6 +12,7 @@ import { isRegisterName, parametersOf } from './specs';
  * ```ts
  * const issue: SequenceIssue = { line: 2, message: 'ALL_4_CANON shutterMs: 110 is out of range 0..109' };
  * ```
+ * @category Sequences
  */
 export interface SequenceIssue {
   /** The 1-based line number in the CSV text (blank lines count). */
@@ -31,6 +32,7 @@ export interface SequenceIssue {
  * ```
  * @param sequence The rows, in the order the unit runs them.
  * @throws {@link SequenceError} listing every invalid row (`row 2: ...`).
+ * @category Sequences
  */
 export function render(sequence: Sequence): string {
   const checked = validateSequence(sequence);
@@ -75,6 +77,7 @@ function parseLine(text: string): E.Either<ReadonlyArray<string>, Row> {
  * ```
  * @param csv The file content.
  * @return `Right` with the rows, or `Left` with every {@link SequenceIssue}.
+ * @category Sequences
  */
 export function parse(csv: string): E.Either<ReadonlyArray<SequenceIssue>, Sequence> {
   const issues: SequenceIssue[] = [];

@@ -10,6 +10,7 @@
  *   if (e instanceof SequenceError) console.log(e.issues); // ['ALL_4_CANON shutterMs: 110 is out of range 0..109']
  * }
  * ```
+ * @category Errors
  */
 export class SequenceError extends RangeError {
   /** Every problem found, one readable line each; `message` is them joined with `; `. */

@@ -13,6 +13,7 @@ import type { Row, Sequence } from './registers';
  * ```ts
  * PRESET_NAMES.map((mode) => preset({ mode, camera: 'nikon' }));
  * ```
+ * @category Sequences
  */
 export const PRESET_NAMES = ['ALL', 'ALL+PALL', 'OLAT', 'OLAT+POLAT'] as const;
 
@@ -23,6 +24,7 @@ export const PRESET_NAMES = ['ALL', 'ALL+PALL', 'OLAT', 'OLAT+POLAT'] as const;
  * ```ts
  * const mode: PresetName = 'OLAT+POLAT';
  * ```
+ * @category Sequences
  */
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -34,6 +36,7 @@ export type PresetName = (typeof PRESET_NAMES)[number];
  * ```ts
  * const camera: PresetCamera = 'canon';
  * ```
+ * @category Sequences
  */
 export type PresetCamera = 'nikon' | 'canon';
 
@@ -45,6 +48,7 @@ export type PresetCamera = 'nikon' | 'canon';
  * ```ts
  * const trigger: PresetTrigger = 'continuous';
  * ```
+ * @category Sequences
  */
 export type PresetTrigger = 'single' | 'continuous';
 
@@ -57,6 +61,7 @@ export type PresetTrigger = 'single' | 'continuous';
  * ```ts
  * preset({ mode: 'ALL', camera: 'canon' }); // LED_FAN,1 then ALL_4_CANON,100,100
  * ```
+ * @category Sequences
  */
 export const PRESET_DEFAULTS = {
   /** Flash power %: full power. */
@@ -76,6 +81,7 @@ export const PRESET_DEFAULTS = {
  * ```ts
  * const options: PresetOptions = { mode: 'ALL+PALL', camera: 'canon', power: 80, fans: true };
  * ```
+ * @category Sequences
  */
 export interface PresetOptions {
   /** The flash mode. */
@@ -132,6 +138,7 @@ function check(options: PresetOptions): void {
  * @param options Mode, camera, and optionally power, shutter, trigger, fans, polarizer.
  * @throws {@link SequenceError} for an unknown mode, camera or trigger, an option that does not
  *   apply, or a value out of range.
+ * @category Sequences
  */
 export function preset(options: PresetOptions): Sequence {
   check(options);

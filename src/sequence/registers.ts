@@ -9,6 +9,7 @@ import { parametersOf, REGISTER_NAMES, type ParameterName, type RegisterName } f
  * ```ts
  * const params: RowParameters<'ALL_4_CANON'> = { power: 80, shutterMs: 105 };
  * ```
+ * @category Sequences
  */
 export type RowParameters<R extends RegisterName> = { readonly [K in ParameterName<R>]: number };
 
@@ -19,6 +20,7 @@ export type RowParameters<R extends RegisterName> = { readonly [K in ParameterNa
  * ```ts
  * const row: RowOf<'ALL_4_CANON'> = { register: 'ALL_4_CANON', power: 80, shutterMs: 105 };
  * ```
+ * @category Sequences
  */
 export type RowOf<R extends RegisterName> = {
   /** The register, the row's first CSV column. */
@@ -53,6 +55,7 @@ function validateWith<A>(u: unknown, c: t.Context, accept: (u: Record<string, un
  * ```ts
  * const codec: RowCodec<'LED_FAN'> = ROW_CODECS.LED_FAN;
  * ```
+ * @category Sequences
  */
 export type RowCodec<R extends RegisterName> = t.Type<RowOf<R>, RowOf<R>, unknown>;
 
@@ -83,6 +86,7 @@ function rowCodec<R extends RegisterName>(register: R): RowCodec<R> {
  * ROW_CODECS.LED_FAN.is({ register: 'LED_FAN', state: 1 }); // true
  * ROW_CODECS.ALL_4_CANON.decode({ register: 'ALL_4_CANON', power: 80, shutterMs: 110 }); // Left: shutterMs out of range
  * ```
+ * @category Sequences
  */
 export const ROW_CODECS = byRegister<{ readonly [R in RegisterName]: RowCodec<R> }>(rowCodec);
 
@@ -95,6 +99,7 @@ export const ROW_CODECS = byRegister<{ readonly [R in RegisterName]: RowCodec<R>
  *   return row.register === 'ALL_4_CANON' ? `${row.power}% for ${row.shutterMs} ms` : row.register;
  * }
  * ```
+ * @category Sequences
  */
 export type Row = { [R in RegisterName]: RowOf<R> }[RegisterName];
 
@@ -108,6 +113,7 @@ export type Row = { [R in RegisterName]: RowOf<R> }[RegisterName];
  * const r = Row.decode({ register: 'ALL_4_CANON', power: 80, shutterMs: 110 });
  * if (E.isLeft(r)) console.log(r.left.map((e) => e.message)); // ['ALL_4_CANON shutterMs: 110 is out of range 0..109']
  * ```
+ * @category Sequences
  */
 export const Row = new t.Type<Row, Row, unknown>(
   `Row (${REGISTER_NAMES.join(' | ')})`,
@@ -127,6 +133,7 @@ export const Row = new t.Type<Row, Row, unknown>(
  * ```ts
  * Sequence.is([{ register: 'LED_FAN', state: 1 }, { register: 'ALL_4_NIKON', power: 80 }]); // true
  * ```
+ * @category Sequences
  */
 export const Sequence = t.readonlyArray(Row, 'Sequence');
 
@@ -137,5 +144,6 @@ export const Sequence = t.readonlyArray(Row, 'Sequence');
  * ```ts
  * const sequence: Sequence = [ledFan(1), all4Canon({ power: 80, shutterMs: 105 })];
  * ```
+ * @category Sequences
  */
 export type Sequence = ReadonlyArray<Row>;

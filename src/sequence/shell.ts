@@ -10,6 +10,7 @@ import type { Sequence } from './registers';
  * ```ts
  * uploadCommand(sequence, { path: SEQUENCE_PATH }); // the same as the default
  * ```
+ * @category Sequences
  */
 export const SEQUENCE_PATH = '~/la4_sequence.csv';
 
@@ -23,6 +24,7 @@ export const SEQUENCE_PATH = '~/la4_sequence.csv';
  * ```ts
  * uploadCommand(sequence, { standalone: true }); // writes '/home/rigsters/la4_sequence_standalone.csv'
  * ```
+ * @category Sequences
  */
 export const STANDALONE_SEQUENCE_PATH = '/home/rigsters/la4_sequence_standalone.csv';
 
@@ -36,6 +38,7 @@ export const STANDALONE_SEQUENCE_PATH = '/home/rigsters/la4_sequence_standalone.
  * ```ts
  * coordinator.command(unit, RUN_COMMAND); // once BOARDIO_READY arrived
  * ```
+ * @category Sequences
  */
 export const RUN_COMMAND = 'boardiocli runSeq';
 
@@ -48,6 +51,7 @@ export const RUN_COMMAND = 'boardiocli runSeq';
  * ```ts
  * Buffer.byteLength(uploadCommand(sequence)) <= MAX_COMMAND_BYTES; // always true
  * ```
+ * @category Sequences
  */
 export const MAX_COMMAND_BYTES = 131071;
 
@@ -63,6 +67,7 @@ export const MAX_COMMAND_BYTES = 131071;
  * ```
  * @param s Any string without NUL characters.
  * @throws RangeError when `s` contains a NUL character, which no shell word can hold.
+ * @category Sequences
  */
 export function shellQuote(s: string): string {
   if (s.includes('\0')) throw new RangeError('shellQuote: a shell word cannot contain a NUL character');
@@ -80,6 +85,7 @@ export function shellQuote(s: string): string {
  * ```
  * @param path An absolute path, a relative path, or one starting with `~/`.
  * @throws RangeError when the path is empty, is `~` alone, or ends with `/`.
+ * @category Sequences
  */
 export function shellPath(path: string): string {
   if (path === '' || path === '~' || path.endsWith('/'))
@@ -94,6 +100,7 @@ export function shellPath(path: string): string {
  * ```ts
  * const options: UploadOptions = { standalone: true, path: '/home/rigsters/boot.csv' };
  * ```
+ * @category Sequences
  */
 export interface UploadOptions {
   /** Write the standalone sequence (run by boardio at every boot) and load it with `uSeqStandalone`. Default `false`. */
@@ -131,6 +138,7 @@ export interface UploadOptions {
  * @param options Standalone or not, and the file path.
  * @throws {@link SequenceError} for an invalid row or a command longer than
  *   {@link MAX_COMMAND_BYTES}; RangeError for a bad path.
+ * @category Sequences
  */
 export function uploadCommand(sequence: Sequence, options: UploadOptions = {}): string {
   const standalone = options.standalone ?? false;

@@ -1,6 +1,7 @@
 /**
  * The cause of a {@link ListenError}: the port is taken (`in-use`), not permitted (`access`),
  * the host address does not exist on this machine (`address`), or something else (`other`).
+ * @category Errors
  */
 export type ListenErrorCause = 'in-use' | 'access' | 'address' | 'other';
 
@@ -11,6 +12,7 @@ export type ListenErrorCause = 'in-use' | 'access' | 'address' | 'other';
  * ```ts
  * listen({ port: 5000 }).subscribe({ error: (e) => e instanceof ListenError && console.error(e.message) });
  * ```
+ * @category Errors
  */
 export class ListenError extends Error {
   /** Always `'ListenError'`. */
@@ -52,6 +54,7 @@ function describeListen(cause: ListenErrorCause, code: string | undefined): stri
  * listenCause('EADDRINUSE'); // 'in-use'
  * ```
  * @param code The `code` of a Node.js system error.
+ * @category Transport
  */
 export function listenCause(code: string | undefined): ListenErrorCause {
   if (code === 'EADDRINUSE') return 'in-use';
@@ -63,6 +66,7 @@ export function listenCause(code: string | undefined): ListenErrorCause {
 /**
  * The cause of a {@link SendError}: connection `refused`, `timeout` (connect or hand-over),
  * `reset` by the peer, host name not resolved (`dns`), network or host `unreachable`, `other`.
+ * @category Errors
  */
 export type SendErrorCause = 'refused' | 'timeout' | 'reset' | 'dns' | 'unreachable' | 'other';
 
@@ -73,6 +77,7 @@ export type SendErrorCause = 'refused' | 'timeout' | 'reset' | 'dns' | 'unreacha
  * ```ts
  * send('127.0.0.2', beat).subscribe({ error: (e) => e instanceof SendError && console.error(e.cause) });
  * ```
+ * @category Errors
  */
 export class SendError extends Error {
   /** Always `'SendError'`. */
@@ -103,6 +108,7 @@ export class SendError extends Error {
  * sendCause('ECONNREFUSED'); // 'refused'
  * ```
  * @param code The `code` of a Node.js system error.
+ * @category Transport
  */
 export function sendCause(code: string | undefined): SendErrorCause {
   switch (code) {

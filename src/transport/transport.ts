@@ -18,6 +18,7 @@ import { send, type Delivered, type LocalAddress, type SendOptions, type Target 
  * ```ts
  * const coordinator = createCoordinator({ transport: tcpTransport }); // the default
  * ```
+ * @category Transport
  */
 export interface Transport {
   /** Listens for events; see {@link listen}. */
@@ -37,5 +38,6 @@ export interface Transport {
  * ```ts
  * tcpTransport.send('127.0.0.2', heartbeat).subscribe();
  * ```
+ * @category Transport
  */
 export const tcpTransport: Transport = { listen, send };
