@@ -1,11 +1,13 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { interval, map, merge, Subscription } from 'rxjs';
+import { channels } from '../diagnostics';
 import { ListenError, listenCause } from '../transport';
 import type { Asset } from './assets';
 import { allowedHost, hasToken, sameOrigin } from './auth';
-import { readJsonBody, refuse, SECURITY_HEADERS, sendJson } from './http';
+import { readJsonBody, refuse as answerRefusal, SECURITY_HEADERS, sendJson } from './http';
 import type { ConsoleModel } from './model';
+import type { Job } from './types';
 import { checkCommandRequest, checkLogFilter, checkSequenceRequest, REQUEST_LIMITS } from './requests';
 import { openEventStream, type EventStream } from './sse';
 
@@ -74,6 +76,29 @@ export interface ServedConsole {
 export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
   const { model, assets, token } = options;
   const streams = new Set<{ stream: EventStream; subscription: Subscription }>();
+  /** Refuses a request, and says so on the `pycom-rx:console` channel (path only: no token). */
+  const refuse = (
+    res: http.ServerResponse,
+    status: number,
+    error: string,
+    issues?: ReadonlyArray<string>,
+  ) => {
+    const req = res.req;
+    if (channels.console.hasSubscribers)
+      channels.console.publish({
+        kind: 'refused',
+        method: req.method ?? '',
+        path: (req.url ?? '').split('?')[0],
+        status,
+        reason: issues === undefined ? error : `${error}: ${issues.join('; ')}`,
+      });
+    answerRefusal(res, status, error, issues);
+  };
+  const started = (job: Job, units: number) => {
+    if (channels.console.hasSubscribers)
+      channels.console.publish({ kind: 'job', id: job.id, job: job.kind, title: job.title, units });
+    return { job };
+  };
 
   const openStream = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
     const filter = checkLogFilter(url.searchParams);
@@ -115,12 +140,13 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
     if (kind === 'command') {
       const request = checkCommandRequest(body.value, find);
       if (!request.ok) return refuse(res, 400, 'invalid command request', request.issues);
-      return sendJson(res, 202, { job: model.startCommand(request.value.units, request.value.command) });
+      const { units, command } = request.value;
+      return sendJson(res, 202, started(model.startCommand(units, command), units.length));
     }
     const request = checkSequenceRequest(body.value, find);
     if (!request.ok) return refuse(res, 400, 'invalid sequence request', request.issues);
     const { units, sequence, title } = request.value;
-    sendJson(res, 202, { job: model.startSequence(units, sequence, title) });
+    sendJson(res, 202, started(model.startSequence(units, sequence, title), units.length));
   };
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
