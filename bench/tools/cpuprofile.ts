@@ -1,6 +1,9 @@
 /**
  * Summarises a V8 CPU profile (from `node --cpu-prof`): self time per function and per file,
- * and the inclusive time of the functions under a path (default src/transport).
+ * the inclusive time of the functions under a path (default src/transport), and the time spent
+ * on behalf of each of those functions: its own time plus everything it called outside the path
+ * (Node.js internals, native code, rxjs, syscalls), charged to the nearest function in the path.
+ * `(idle)` is left out of the shares, so they are shares of the time the process was busy.
  *
  *   node --cpu-prof --cpu-prof-dir=.tmp/prof --import tsx bench/ingest.ts --only=listen --rounds=1
  *   npx tsx bench/tools/cpuprofile.ts .tmp/prof/<file>.cpuprofile [src/transport] [--top=25]
@@ -46,8 +49,24 @@ function main(): void {
   const selfByFunction = new Map<string, number>();
   const selfByFile = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const onBehalf = new Map<string, number>();
+  const idle = [...self].reduce(
+    (n, [id, us]) => (byId.get(id)!.callFrame.functionName === '(idle)' ? n + us : n),
+    0,
+  );
+  const busy = total - idle;
   for (const [id, us] of self) {
     const node = byId.get(id)!;
+    if (node.callFrame.functionName === '(idle)') continue;
+    let nearest = '(outside the path)';
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!;
+      if (frame.callFrame.url.includes(focus)) {
+        nearest = label(frame);
+        break;
+      }
+    }
+    onBehalf.set(nearest, (onBehalf.get(nearest) ?? 0) + us);
     selfByFunction.set(label(node), (selfByFunction.get(label(node)) ?? 0) + us);
     const url = shortUrl(node.callFrame.url);
     selfByFile.set(url, (selfByFile.get(url) ?? 0) + us);
@@ -65,13 +84,21 @@ function main(): void {
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([k, us]) => [k, (us / 1000).toFixed(0), `${((100 * us) / total).toFixed(1)}%`]);
-  console.log(`profile ${file}: ${(total / 1e6).toFixed(2)} s sampled\n`);
+      .map(([k, us]) => [k, (us / 1000).toFixed(0), `${((100 * us) / busy).toFixed(1)}%`]);
+  console.log(
+    `profile ${file}: ${(total / 1e6).toFixed(2)} s sampled, ${(busy / 1e6).toFixed(2)} s busy (not idle); ` +
+      'shares are of the busy time\n',
+  );
   printTable(['self time by function', 'ms', 'share'], rows(selfByFunction));
   console.log('');
   printTable(['self time by file', 'ms', 'share'], rows(selfByFile));
   console.log('');
   printTable([`inclusive time, functions in ${focus}`, 'ms', 'share'], rows(inclusive));
+  console.log('');
+  printTable(
+    [`on behalf of: own time + what it called outside ${focus}, by nearest function in it`, 'ms', 'share'],
+    rows(onBehalf),
+  );
 }
 
 main();

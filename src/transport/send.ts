@@ -1,13 +1,9 @@
 import * as net from 'node:net';
 import { Observable } from 'rxjs';
-import { encodeRequest } from '../protocol/encode';
 import type { PycomRequest } from '../protocol/requests';
 import { SendError, sendCause } from './errors';
 
-/**
- * The port pycom listens on.
- * @category Transport
- */
+/** The port pycom listens on. */
 export const PYCOM_PORT = 5000;
 
 /**
@@ -18,7 +14,6 @@ export const PYCOM_PORT = 5000;
  * const a: Target = '127.0.0.2';
  * const b: Target = { host: '127.0.0.1', port: 5001 };
  * ```
- * @category Transport
  */
 export type Target = string | { readonly host: string; readonly port?: number };
 
@@ -29,7 +24,6 @@ export type Target = string | { readonly host: string; readonly port?: number };
  * ```ts
  * send('127.0.0.2', beat, { connectTimeoutMs: 1000 });
  * ```
- * @category Transport
  */
 export interface SendOptions {
   /** Give up if the TCP connection is not established within this time. Default 3 000 ms. */
@@ -52,7 +46,6 @@ export interface SendOptions {
  * ```ts
  * send(unit, beat, { onConnect: (local: LocalAddress) => console.log('reached it from', local.address) });
  * ```
- * @category Transport
  */
 export interface LocalAddress {
   /** The local IP address the system chose (or `localAddress`). */
@@ -69,7 +62,6 @@ export interface LocalAddress {
  * const { local } = await lastValueFrom(send('127.0.0.2', beat));
  * console.log('reached it from', local.address);
  * ```
- * @category Transport
  */
 export interface Delivered {
   /** The receiver's host. */
@@ -80,10 +72,7 @@ export interface Delivered {
   readonly local: LocalAddress;
 }
 
-/**
- * The defaults of {@link SendOptions}.
- * @category Transport
- */
+/** The defaults of {@link SendOptions}. */
 export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as const;
 
 /**
@@ -94,7 +83,6 @@ export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as c
  * resolveTarget('127.0.0.2'); // { host: '127.0.0.2', port: 5000 }
  * ```
  * @param target A host, or a host and port.
- * @category Transport
  */
 export function resolveTarget(target: Target): { host: string; port: number } {
   return typeof target === 'string'
@@ -117,14 +105,14 @@ export function resolveTarget(target: Target): { host: string; port: number } {
  * sendPayload({ host: '127.0.0.1', port: 5000 }, Buffer.from('{}')).subscribe((d) => console.log('delivered from', d.local.address));
  * ```
  * @param target The receiver.
- * @param bytes The payload, or a function of the local address that returns it (called once
- * connected; lets a request carry the address that actually reaches the unit).
+ * @param bytes The payload (bytes, or text sent as UTF-8), or a function of the local address
+ * that returns it (called once connected; lets a request carry the address that actually
+ * reaches the unit).
  * @param options Timeouts.
- * @category Transport
  */
 export function sendPayload(
   target: Target,
-  bytes: Uint8Array | ((local: LocalAddress) => Uint8Array),
+  bytes: Uint8Array | string | ((local: LocalAddress) => Uint8Array | string),
   options: SendOptions = {},
 ): Observable<Delivered> {
   const { host, port } = resolveTarget(target);
@@ -137,52 +125,58 @@ export function sendPayload(
       subscriber.next({ host, port, local });
       subscriber.complete();
     };
-    let written = false;
     const socket = net.connect({ host, port, localAddress: options.localAddress });
     const fail = (cause: ReturnType<typeof sendCause>, code: string | undefined, detail: string) => {
-      clearTimeout(connectTimer);
-      clearTimeout(totalTimer);
+      clearTimeout(timer);
       socket.destroy();
       subscriber.error(new SendError(host, port, cause, code, detail));
     };
-    const connectTimer = setTimeout(
-      () => fail('timeout', undefined, `not connected within ${connectMs} ms`),
-      connectMs,
-    );
-    const totalTimer = setTimeout(() => {
-      if (!written)
+    // One timer for both limits: it fires first at the connect limit (or at the overall one, if
+    // that is shorter); if connected by then, it is armed again for the rest of the overall limit.
+    let late = false;
+    const expired = () => {
+      if (!connected)
+        return fail(
+          'timeout',
+          undefined,
+          connectMs < totalMs
+            ? `not connected within ${connectMs} ms`
+            : `the request could not be written within ${totalMs} ms`,
+        );
+      if (!late && connectMs < totalMs) {
+        late = true;
+        timer = setTimeout(expired, totalMs - connectMs);
+        return;
+      }
+      if (!socket.writableFinished)
         return fail('timeout', undefined, `the request could not be written within ${totalMs} ms`);
       // Everything was written and ended, but the peer keeps the connection open: as far as TCP
       // can tell, it has the request. Tolerated for peers that close late (pycom closes at once).
       socket.destroy();
       delivered();
-    }, totalMs);
+    };
+    let timer = setTimeout(expired, Math.min(connectMs, totalMs));
     socket.on('connect', () => {
       connected = true;
-      clearTimeout(connectTimer);
       local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
       options.onConnect?.(local);
-      socket.end(typeof bytes === 'function' ? bytes(local) : bytes, () => {
-        written = true;
-      });
+      socket.end(typeof bytes === 'function' ? bytes(local) : bytes);
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      const cause = sendCause(err.code);
-      fail(cause, err.code, `${connected ? '' : 'connect: '}${err.code ?? err.message}`);
+      fail(sendCause(err.code), err.code, `${connected ? '' : 'connect: '}${err.code ?? err.message}`);
     });
     socket.on('close', (hadError) => {
       if (hadError || subscriber.closed) return;
-      clearTimeout(connectTimer);
-      clearTimeout(totalTimer);
-      if (written) delivered();
+      clearTimeout(timer);
+      // finished: every byte was handed to the system and this side ended
+      if (socket.writableFinished) delivered();
       else
         subscriber.error(
           new SendError(host, port, 'reset', undefined, 'closed by the peer before the request was written'),
         );
     });
     return () => {
-      clearTimeout(connectTimer);
-      clearTimeout(totalTimer);
+      clearTimeout(timer);
       socket.destroy();
     };
   });
@@ -207,16 +201,16 @@ export function sendPayload(
  * @param target The unit (port 5000 unless given).
  * @param request The heartbeat or command, or a function of the local address that returns it.
  * @param options Timeouts.
- * @category Transport
  */
 export function send(
   target: Target,
   request: PycomRequest | ((local: LocalAddress) => PycomRequest),
   options: SendOptions = {},
 ): Observable<Delivered> {
-  const bytes =
+  // text goes to the socket as UTF-8, without an intermediate Buffer (same bytes as encodeRequest)
+  const text =
     typeof request === 'function'
-      ? (local: LocalAddress) => encodeRequest(request(local))
-      : encodeRequest(request);
-  return sendPayload(target, bytes, options);
+      ? (local: LocalAddress) => JSON.stringify(request(local))
+      : JSON.stringify(request);
+  return sendPayload(target, text, options);
 }
