@@ -1,16 +1,20 @@
 import fc from 'fast-check';
 import { either as E } from 'fp-ts';
-import { decodeEvent, decodeRequest, encodeEvent, encodeRequest, EXCERPT_LENGTH } from '../../src/protocol';
+import {
+  decodeEvent,
+  decodeRequest,
+  encodeEvent,
+  encodeRequest,
+  EXCERPT_LENGTH,
+  PycomEvent,
+} from '../../src/protocol';
+import { VENDOR_UNIT } from '../fixtures';
 import { command, event, heartbeat } from './arbitraries';
 
-const unit = {
-  id: '81639cd4',
-  name: 'rigsters-controller',
-  ip: '192.168.0.22',
-  port: 5000,
-  version: '0.14.0',
-  coordinator: false,
-};
+const unit = VENDOR_UNIT;
+
+/** Every kind of decode failure. */
+const FAILURE_KINDS = ['utf8', 'json', 'too-deep', 'not-object', 'type', 'field'];
 
 function failure(input: string | Uint8Array) {
   const result = decodeEvent(input);
@@ -97,7 +101,15 @@ describe('decodeEvent', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         const result = decodeEvent(bytes);
-        if (E.isLeft(result)) expect(typeof result.left.message).toBe('string');
+        if (E.isRight(result)) {
+          expect(PycomEvent.is(result.right)).toBe(true);
+          expect(decodeEvent(encodeEvent(result.right))).toEqual(result);
+        } else {
+          const { kind, message, excerpt } = result.left;
+          expect(FAILURE_KINDS).toContain(kind);
+          expect(message).toMatch(/^[^\n]+$/); // one line, never empty
+          expect(excerpt.length).toBeLessThanOrEqual(EXCERPT_LENGTH + 1);
+        }
       }),
       { numRuns: 2000 },
     );
