@@ -3,7 +3,10 @@ import { Observable } from 'rxjs';
 import type { PycomRequest } from '../protocol/requests';
 import { SendError, sendCause } from './errors';
 
-/** The port pycom listens on. */
+/**
+ * The port pycom listens on.
+ * @category Transport
+ */
 export const PYCOM_PORT = 5000;
 
 /**
@@ -14,6 +17,7 @@ export const PYCOM_PORT = 5000;
  * const a: Target = '127.0.0.2';
  * const b: Target = { host: '127.0.0.1', port: 5001 };
  * ```
+ * @category Transport
  */
 export type Target = string | { readonly host: string; readonly port?: number };
 
@@ -24,6 +28,7 @@ export type Target = string | { readonly host: string; readonly port?: number };
  * ```ts
  * send('127.0.0.2', beat, { connectTimeoutMs: 1000 });
  * ```
+ * @category Transport
  */
 export interface SendOptions {
   /** Give up if the TCP connection is not established within this time. Default 3 000 ms. */
@@ -46,6 +51,7 @@ export interface SendOptions {
  * ```ts
  * send(unit, beat, { onConnect: (local: LocalAddress) => console.log('reached it from', local.address) });
  * ```
+ * @category Transport
  */
 export interface LocalAddress {
   /** The local IP address the system chose (or `localAddress`). */
@@ -62,6 +68,7 @@ export interface LocalAddress {
  * const { local } = await lastValueFrom(send('127.0.0.2', beat));
  * console.log('reached it from', local.address);
  * ```
+ * @category Transport
  */
 export interface Delivered {
   /** The receiver's host. */
@@ -72,7 +79,10 @@ export interface Delivered {
   readonly local: LocalAddress;
 }
 
-/** The defaults of {@link SendOptions}. */
+/**
+ * The defaults of {@link SendOptions}.
+ * @category Transport
+ */
 export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as const;
 
 /**
@@ -83,6 +93,7 @@ export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as c
  * resolveTarget('127.0.0.2'); // { host: '127.0.0.2', port: 5000 }
  * ```
  * @param target A host, or a host and port.
+ * @category Transport
  */
 export function resolveTarget(target: Target): { host: string; port: number } {
   return typeof target === 'string'
@@ -109,6 +120,7 @@ export function resolveTarget(target: Target): { host: string; port: number } {
  * that returns it (called once connected; lets a request carry the address that actually
  * reaches the unit).
  * @param options Timeouts.
+ * @category Transport
  */
 export function sendPayload(
   target: Target,
@@ -201,6 +213,7 @@ export function sendPayload(
  * @param target The unit (port 5000 unless given).
  * @param request The heartbeat or command, or a function of the local address that returns it.
  * @param options Timeouts.
+ * @category Transport
  */
 export function send(
   target: Target,
