@@ -1,0 +1,30 @@
+// Every relative link of the packed Markdown files (README, docs/*.md) points at a file that is in
+// the package: `npm pack --dry-run` lists the files, and each `[text](target)` that is not a URL
+// or an anchor must name one of them. Links to the repository's other files (examples/, bench/,
+// src/) would be dead in the tarball and on the npm page.
+const { execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const { dirname, join, normalize } = require('node:path');
+
+const root = join(__dirname, '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const [pack] = JSON.parse(
+  execFileSync(npm, ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }),
+);
+const files = new Set(pack.files.map((f) => f.path));
+const LINK = /\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
+
+const dead = [];
+for (const file of [...files].filter((f) => f.endsWith('.md'))) {
+  const text = readFileSync(join(root, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+  for (const [, target] of text.matchAll(LINK)) {
+    if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
+    const path = normalize(join(dirname(file), target.split('#')[0])).replace(/\\/g, '/');
+    if (!files.has(path)) dead.push(`${file}: (${target}) is not in the package`);
+  }
+}
+if (dead.length > 0) {
+  process.stderr.write(`${dead.join('\n')}\n`);
+  process.exit(1);
+}
+process.stdout.write(`pack-links: the links of ${files.size} packed files stay inside the package\n`);
