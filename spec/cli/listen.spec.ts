@@ -1,16 +1,8 @@
 import { rawSend } from '../helpers/net';
 import { jsonLines, LOOPBACK_LISTENER, occupy, runCli, startCli, type CliProcess } from './helpers';
+import { unitIdentity } from '../fixtures';
 
-const output = {
-  id: '81639cd4',
-  name: 'rigsters-controller',
-  ip: '127.0.0.1',
-  port: 5000,
-  version: '0.14.0',
-  coordinator: false,
-  type_: 'output',
-  output: 'hi\n',
-};
+const output = { ...unitIdentity({ ip: '127.0.0.1' }), type_: 'output', output: 'hi\n' };
 const message = { ...output, type_: 'message', message: 'BOARDIO_READY' };
 delete (message as Partial<typeof output>).output;
 

@@ -7,6 +7,7 @@ import { encodeEvent } from '../../src/protocol';
 import { listen, listenCause, ListenError } from '../../src/transport';
 import { sendAndEnd } from './clients';
 import { ListenerHarness } from './harness';
+import { unitIdentity } from '../fixtures';
 
 const fixture = path.join(__dirname, 'fixtures', 'bindPrivileged.ts');
 
@@ -53,26 +54,21 @@ describe('listen() bind errors', () => {
   it('errors with an in-use ListenError when another listen() holds the port, and the first keeps serving', async () => {
     const first = await ListenerHarness.start();
     try {
-      const error = await firstValueFrom(listen({ host: '127.0.0.1', port: first.port })).catch(
+      const error = await firstValueFrom(listen({ host: '127.41.0.1', port: first.port })).catch(
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ListenError);
       expect(error).toMatchObject({
         cause: 'in-use',
         code: 'EADDRINUSE',
-        host: '127.0.0.1',
+        host: '127.41.0.1',
         port: first.port,
       });
       expect((error as Error).message).toBe(
-        `cannot listen on 127.0.0.1:${first.port}: port already in use (EADDRINUSE); stop the other listener or choose another port`,
+        `cannot listen on 127.41.0.1:${first.port}: port already in use (EADDRINUSE); stop the other listener or choose another port`,
       );
       const event = encodeEvent({
-        id: 'a',
-        name: 'u',
-        ip: '127.0.0.1',
-        port: 5000,
-        version: '1',
-        coordinator: false,
+        ...unitIdentity({ ip: '127.41.0.2' }),
         type_: 'message',
         message: 'still here',
       });
@@ -85,10 +81,10 @@ describe('listen() bind errors', () => {
 
   it('errors with an in-use ListenError when a plain server holds the port, on every subscription', async () => {
     const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => blocker.listen(0, '127.41.0.1', resolve));
     const { port } = blocker.address() as net.AddressInfo;
     try {
-      const source = listen({ host: '127.0.0.1', port });
+      const source = listen({ host: '127.41.0.1', port });
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const error = await firstValueFrom(source).catch((e: unknown) => e);
         expect(error).toMatchObject({ name: 'ListenError', cause: 'in-use', code: 'EADDRINUSE', port });
@@ -101,8 +97,8 @@ describe('listen() bind errors', () => {
   it('maps permission errors to the access cause', () => {
     expect(listenCause('EACCES')).toBe('access');
     expect(listenCause('EPERM')).toBe('access');
-    expect(new ListenError('127.0.0.1', 80, 'access', 'EACCES').message).toBe(
-      'cannot listen on 127.0.0.1:80: permission denied (EACCES); ports below 1024 need privileges',
+    expect(new ListenError('127.41.0.1', 80, 'access', 'EACCES').message).toBe(
+      'cannot listen on 127.41.0.1:80: permission denied (EACCES); ports below 1024 need privileges',
     );
   });
 
@@ -117,10 +113,10 @@ describe('listen() bind errors', () => {
       name: 'ListenError',
       cause: 'access',
       code: 'EACCES',
-      host: '127.0.0.1',
+      host: '127.41.0.1',
       port,
       uid: process.getuid?.() === 0 ? 65534 : process.getuid?.(),
-      message: `cannot listen on 127.0.0.1:${port}: permission denied (EACCES); ports below 1024 need privileges`,
+      message: `cannot listen on 127.41.0.1:${port}: permission denied (EACCES); ports below 1024 need privileges`,
     });
   }, 30_000);
 });

@@ -2,15 +2,9 @@ import { encodeEvent, type Output } from '../../src/protocol';
 import { pool, resetAfter, sendAndEnd, stall } from './clients';
 import { ListenerHarness, scale, STRESS } from './harness';
 import { openFds, settledHeap } from './resources';
+import { unitIdentity } from '../fixtures';
 
-const unit = {
-  id: '81639cd4',
-  name: 'unit',
-  ip: '127.0.0.1',
-  port: 5000,
-  version: '0.14.0',
-  coordinator: false,
-};
+const unit = unitIdentity({ name: 'unit', ip: '127.0.0.1' });
 const output = (n: number): Output => ({ ...unit, type_: 'output', output: `token-${n}` });
 
 const MAX_BYTES = 8 * 1024;

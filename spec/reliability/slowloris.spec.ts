@@ -4,15 +4,9 @@ import { pool, sendAndEnd, sleep, stall, type OpenConnection } from './clients';
 import type { Inbound } from '../../src/transport';
 import { keyOf, ListenerHarness, scale } from './harness';
 import { fdLimit } from './resources';
+import { unitIdentity } from '../fixtures';
 
-const unit = {
-  id: '81639cd4',
-  name: 'unit',
-  ip: '127.0.0.1',
-  port: 5000,
-  version: '0.14.0',
-  coordinator: false,
-};
+const unit = unitIdentity({ name: 'unit', ip: '127.0.0.1' });
 const message = (n: number): Message => ({ ...unit, type_: 'message', message: `beat-${n}` });
 
 const IDLE_MS = 300;

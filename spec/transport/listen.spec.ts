@@ -4,14 +4,11 @@ import { encodeEvent, type Output } from '../../src/protocol';
 import { listen, ListenError, type Inbound, type Rejected } from '../../src/transport';
 import { canConnect, rawReset, rawSend, startCollecting } from '../helpers/net';
 
-const unit = {
-  id: '81639cd4',
-  name: 'unit',
-  ip: '127.0.0.1',
-  port: 5000,
-  version: '0.14.0',
-  coordinator: false,
-};
+/** This file's listener address (its loopback range is 127.41.0.0/16). */
+const HOST = '127.41.1.1';
+import { unitIdentity } from '../fixtures';
+
+const unit = unitIdentity({ name: 'unit', ip: '127.0.0.1' });
 const output = (n: number): Output => ({ ...unit, type_: 'output', output: `token-${n}\n` });
 
 function rejected(items: Inbound[]): Rejected[] {
@@ -22,7 +19,7 @@ describe('listen', () => {
   it('yields exactly one received item per connection, for N concurrent senders', async () => {
     const n = 200;
     const { address, items } = startCollecting(
-      (onListening) => listen({ host: '127.0.0.1', port: 0, onListening }),
+      (onListening) => listen({ host: HOST, port: 0, onListening }),
       n,
     );
     const { port } = await address;
@@ -34,14 +31,14 @@ describe('listen', () => {
       .sort();
     expect(texts).toEqual(Array.from({ length: n }, (_, i) => `token-${i}\n`).sort());
     const first = got[0]!;
-    expect(first.remote.address).toBe('127.0.0.1');
+    expect(first.remote.address).toBe(HOST);
     expect(first.remote.port).toBeGreaterThan(0);
     expect(first.receivedAt).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('reads a payload that arrives in many small chunks until the peer ends it', async () => {
     const { address, items } = startCollecting(
-      (onListening) => listen({ host: '127.0.0.1', port: 0, onListening }),
+      (onListening) => listen({ host: HOST, port: 0, onListening }),
       1,
     );
     const { port } = await address;
@@ -59,7 +56,7 @@ describe('listen', () => {
   it('turns every kind of bad input into a rejected item and keeps serving valid senders in between', async () => {
     const { address, items } = startCollecting(
       (onListening) =>
-        listen({ host: '127.0.0.1', port: 0, onListening, maxPayloadBytes: 1024 * 1024, idleTimeoutMs: 300 }),
+        listen({ host: HOST, port: 0, onListening, maxPayloadBytes: 1024 * 1024, idleTimeoutMs: 300 }),
       16,
     );
     const { port } = await address;
@@ -112,7 +109,7 @@ describe('listen', () => {
 
   it('takes a whole JSON object at once from a peer that does not end its side, and closes it', async () => {
     const { address, items } = startCollecting(
-      (onListening) => listen({ host: '127.0.0.1', port: 0, onListening, idleTimeoutMs: 5000 }),
+      (onListening) => listen({ host: HOST, port: 0, onListening, idleTimeoutMs: 5000 }),
       2,
     );
     const { port } = await address;
@@ -135,7 +132,7 @@ describe('listen', () => {
   it('waits for the end of the connection when completeOnJson is off', async () => {
     const { address, items } = startCollecting(
       (onListening) =>
-        listen({ host: '127.0.0.1', port: 0, onListening, idleTimeoutMs: 200, completeOnJson: false }),
+        listen({ host: HOST, port: 0, onListening, idleTimeoutMs: 200, completeOnJson: false }),
       1,
     );
     const { port } = await address;
@@ -148,7 +145,7 @@ describe('listen', () => {
   it('rejects a payload that trickles in too slowly even if it never goes idle', async () => {
     const { address, items } = startCollecting(
       (onListening) =>
-        listen({ host: '127.0.0.1', port: 0, onListening, idleTimeoutMs: 1000, payloadTimeoutMs: 200 }),
+        listen({ host: HOST, port: 0, onListening, idleTimeoutMs: 1000, payloadTimeoutMs: 200 }),
       1,
     );
     const { port } = await address;
@@ -189,7 +186,7 @@ describe('listen', () => {
   it('refuses connections beyond maxConnections and reports each one', async () => {
     const { address, items } = startCollecting(
       (onListening) =>
-        listen({ host: '127.0.0.1', port: 0, onListening, maxConnections: 2, idleTimeoutMs: 500 }),
+        listen({ host: HOST, port: 0, onListening, maxConnections: 2, idleTimeoutMs: 500 }),
       4,
     );
     const { port } = await address;
@@ -209,13 +206,13 @@ describe('listen', () => {
 
   it('errors with a ListenError naming host and port when the port is in use', async () => {
     const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => blocker.listen(0, HOST, r));
     const { port } = blocker.address() as net.AddressInfo;
-    const error = await firstValueFrom(listen({ host: '127.0.0.1', port })).catch((e: unknown) => e);
+    const error = await firstValueFrom(listen({ host: HOST, port })).catch((e: unknown) => e);
     await new Promise((r) => blocker.close(r));
     expect(error).toBeInstanceOf(ListenError);
-    expect(error).toMatchObject({ host: '127.0.0.1', port, cause: 'in-use', code: 'EADDRINUSE' });
-    expect((error as Error).message).toMatch(`cannot listen on 127.0.0.1:${port}: port already in use`);
+    expect(error).toMatchObject({ host: HOST, port, cause: 'in-use', code: 'EADDRINUSE' });
+    expect((error as Error).message).toMatch(`cannot listen on ${HOST}:${port}: port already in use`);
   });
 
   it('errors with a ListenError when the address does not exist here', async () => {
@@ -225,7 +222,7 @@ describe('listen', () => {
 
   it('binds when subscribed and releases the port on unsubscribe, so it binds again at once', async () => {
     const bound = new Promise<number>((resolve) => {
-      const sub = listen({ host: '127.0.0.1', port: 0, onListening: (a) => resolve(a.port) }).subscribe();
+      const sub = listen({ host: HOST, port: 0, onListening: (a) => resolve(a.port) }).subscribe();
       subs.push(sub);
     });
     const port = await bound;
@@ -236,7 +233,7 @@ describe('listen', () => {
     subs.pop()!.unsubscribe();
     await new Promise((r) => setTimeout(r, 20));
     expect(await canConnect(port)).toBe(false);
-    const again = listen({ host: '127.0.0.1', port }).pipe(take(1), toArray(), timeout(5000));
+    const again = listen({ host: HOST, port }).pipe(take(1), toArray(), timeout(5000));
     const got = firstValueFrom(again);
     await new Promise((r) => setTimeout(r, 20));
     await rawSend(port, encodeEvent(output(9)));

@@ -3,8 +3,9 @@ import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { decodeRequest, type Command } from '../../src/protocol';
 import { send, SendError, sendPayload } from '../../src/transport';
 import { either as E } from 'fp-ts';
+import { coordinatorIdentity } from '../fixtures';
 
-const me = { id: '7756f193', name: 'rig', ip: '127.0.0.1', port: 5001, version: '1.0.0', coordinator: true };
+const me = coordinatorIdentity({ name: 'rig' });
 const cmd: Command = { ...me, type_: 'cmd', command: 'echo hi' };
 
 /** A server that behaves like pycom: reads to the end, closes, never answers. */
