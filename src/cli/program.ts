@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LIBRARY_VERSION } from '../coordinator/identity';
+import { enableDebug } from '../diagnostics';
 import { defineConsole } from './commands/console';
 import { defineDemo } from './commands/demo';
 import { defineDiscover } from './commands/discover';
@@ -42,6 +43,7 @@ export function createProgram(ctx: CommandContext): Command {
         integerIn(1, 3_600_000),
       ),
     )
+    .option('--verbose', "log what the library does on stderr (as DEBUG='pycom-rx:*' does)")
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
@@ -95,6 +97,11 @@ function commanderExitCode(error: CommanderError): number {
 export async function runCli(args: ReadonlyArray<string>, io: CliIO): Promise<number> {
   let code: number = EXIT.ok;
   const program = createProgram({ io, exit: (c) => (code = c) });
+  let stopVerbose: (() => void) | undefined;
+  program.hook('preAction', (_program, action) => {
+    if (action.optsWithGlobals<{ verbose?: boolean }>().verbose === true)
+      stopVerbose ??= enableDebug('pycom-rx:*', (line) => io.stderr.write(line));
+  });
   try {
     await program.parseAsync([...args], { from: 'user' });
     return code;
@@ -102,5 +109,7 @@ export async function runCli(args: ReadonlyArray<string>, io: CliIO): Promise<nu
     if (error instanceof CommanderError) return commanderExitCode(error);
     writeLine(io.stderr, `pycom-rx: ${describeError(error)}`);
     return exitCodeOf(error);
+  } finally {
+    stopVerbose?.();
   }
 }
