@@ -6,7 +6,15 @@ import { defaultUnitInfo, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from '.
 import type { UnitInfoFields } from '../simulator/types';
 import type { MemoryUnit, MemoryUnitOptions } from './types';
 
-/** The address of a {@link memoryUnit} by default: pycom's static fallback address. */
+/**
+ * The address of a {@link memoryUnit} by default: pycom's static fallback address.
+ *
+ * ## Example
+ * ```ts
+ * coordinator.command(MEMORY_UNIT_HOST, 'uptime'); // the unit of memoryUnit(network)
+ * ```
+ * @category Testing
+ */
 export const MEMORY_UNIT_HOST = '192.168.0.23';
 
 /**
@@ -18,6 +26,7 @@ export const MEMORY_UNIT_HOST = '192.168.0.23';
  * memoryUnitId('192.168.0.23'); // always the same 8 hex characters
  * ```
  * @param host The unit's address.
+ * @category Testing
  */
 export function memoryUnitId(host: string): string {
   let h = 0x811c9dc5;
@@ -33,6 +42,7 @@ export function memoryUnitId(host: string): string {
  * ```ts
  * const from: EventSource = { host: '192.168.0.23' };
  * ```
+ * @category Testing
  */
 export type EventSource =
   | Identity
@@ -49,6 +59,7 @@ export type EventSource =
  * // { id: memoryUnitId('192.168.0.23'), name: 'rigsters-controller', ip: '192.168.0.23', port: 5000, version: '0.14.0', coordinator: false }
  * ```
  * @param source A unit, its options, or an identity.
+ * @category Testing
  */
 export function identityOf(source: EventSource = {}): Identity {
   if ('identity' in source) return source.identity;
@@ -73,6 +84,7 @@ export function identityOf(source: EventSource = {}): Identity {
  * ```
  * @param from The unit.
  * @param output The text.
+ * @category Testing
  */
 export function outputEvent(from: EventSource, output: string): Output {
   return { ...identityOf(from), type_: 'output', output };
@@ -87,6 +99,7 @@ export function outputEvent(from: EventSource, output: string): Output {
  * ```
  * @param from The unit.
  * @param message The text.
+ * @category Testing
  */
 export function messageEvent(from: EventSource, message: string): Message {
   return { ...identityOf(from), type_: 'message', message };
@@ -102,6 +115,7 @@ export function messageEvent(from: EventSource, message: string): Message {
  * ```
  * @param from The unit.
  * @param fields Overrides of the hardware fields.
+ * @category Testing
  */
 export function unitInfoEvent(from: EventSource, fields: Partial<UnitInfoFields> = {}): UnitInfo {
   const identity = identityOf(from);
@@ -118,6 +132,7 @@ export function unitInfoEvent(from: EventSource, fields: Partial<UnitInfoFields>
  * ```
  * @param event The event.
  * @param options The sender's address (default: the event's `ip`, port 40000) and the time (default 0).
+ * @category Testing
  */
 export function receivedEvent(
   event: PycomEvent,

@@ -23,7 +23,15 @@ import {
 import type { Transport } from '../transport/transport';
 import type { MemoryNetwork, Receiver } from './network';
 
-/** The address a {@link memoryTransport} has by default: the PC of the vendor's examples. */
+/**
+ * The address a {@link memoryTransport} has by default: the PC of the vendor's examples.
+ *
+ * ## Example
+ * ```ts
+ * unit.coordinators()[0]?.host; // MEMORY_COORDINATOR_HOST, once the coordinator has heartbeated
+ * ```
+ * @category Testing
+ */
 export const MEMORY_COORDINATOR_HOST = '192.168.0.100';
 
 /**
@@ -33,6 +41,7 @@ export const MEMORY_COORDINATOR_HOST = '192.168.0.100';
  * ```ts
  * const transport = memoryTransport(network, { host: '10.0.0.1' });
  * ```
+ * @category Testing
  */
 export interface MemoryTransportOptions {
   /** This machine's address on the network. Default {@link MEMORY_COORDINATOR_HOST}. */
@@ -63,6 +72,7 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
  * ```
  * @param network The network.
  * @param options This machine's address.
+ * @category Testing
  */
 export function memoryTransport(network: MemoryNetwork, options: MemoryTransportOptions = {}): Transport {
   const machine = options.host ?? MEMORY_COORDINATOR_HOST;

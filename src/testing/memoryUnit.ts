@@ -16,6 +16,7 @@ import type { MemoryFaultControls, MemoryRebootOptions, MemoryUnit, MemoryUnitOp
  * ```ts
  * memoryUnit(network, { coordinatorTimeoutMs: MEMORY_UNIT_DEFAULTS.coordinatorTimeoutMs / 10 });
  * ```
+ * @category Testing
  */
 export const MEMORY_UNIT_DEFAULTS = {
   /** pycom's port. */
@@ -81,6 +82,7 @@ function checked(name: string, value: number, min: 'zero' | 'positive'): number 
  * ```
  * @param network The network it joins.
  * @param options Address, identity, executor, files and timings; all optional.
+ * @category Testing
  */
 export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = {}): MemoryUnit {
   const host = options.host ?? MEMORY_UNIT_HOST;

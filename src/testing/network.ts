@@ -12,6 +12,7 @@ import { SEND_DEFAULTS, type Delivered, type LocalAddress } from '../transport/s
  * ```ts
  * const receiver: Receiver = (bytes, remote) => (console.log(remote.address, bytes.length), true);
  * ```
+ * @category Testing
  */
 export type Receiver = (bytes: Uint8Array, remote: Remote) => boolean;
 
@@ -22,6 +23,7 @@ export type Receiver = (bytes: Uint8Array, remote: Remote) => boolean;
  * ```ts
  * const network = memoryNetwork({ scheduler: testScheduler, latencyMs: 1 });
  * ```
+ * @category Testing
  */
 export interface MemoryNetworkOptions {
   /** Where time comes from: every delivery, timer and `receivedAt`. Default RxJS's `asyncScheduler`. */
@@ -37,6 +39,7 @@ export interface MemoryNetworkOptions {
  * ```ts
  * network.connect('192.168.0.100', { host: '192.168.0.23', port: 5000 }, () => bytes, { connectTimeoutMs: 1000 });
  * ```
+ * @category Testing
  */
 export interface ConnectOptions {
   /** An address nobody has: the sender gives up (cause `timeout`) after this long. Default 3 000 ms. */
@@ -60,6 +63,7 @@ export interface ConnectOptions {
  * const transport = memoryTransport(network, { host: '192.168.0.100' });
  * const unit = memoryUnit(network, { host: '192.168.0.23' });
  * ```
+ * @category Testing
  */
 export interface MemoryNetwork {
   /** The scheduler of every delivery and timer on this network. */
@@ -225,6 +229,7 @@ function refused(host: string, port: number): SendError {
  * });
  * ```
  * @param options The scheduler and the latency.
+ * @category Testing
  */
 export function memoryNetwork(options: MemoryNetworkOptions = {}): MemoryNetwork {
   return new Network(options);

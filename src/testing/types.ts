@@ -18,6 +18,7 @@ import type {
  * const slow: MemoryExecutorResult = { stdout: 'done\n', durationMs: 200 };
  * const failed: MemoryExecutorResult = { stderr: 'ls: cannot access x\n', exitCode: 2 };
  * ```
+ * @category Testing
  */
 export interface MemoryExecutorResult {
   /** What the command printed on its standard output. Default `''`. */
@@ -38,6 +39,7 @@ export interface MemoryExecutorResult {
  * const executor: MemoryExecutor = (command, { files }) =>
  *   command === 'cat ~/note' ? { stdout: files.get('note') ?? '' } : { stderr: 'not found\n', exitCode: 127 };
  * ```
+ * @category Testing
  */
 export interface MemoryExecutorContext {
   /** The unit's identity. */
@@ -66,6 +68,7 @@ export interface MemoryExecutorContext {
  * const executor: MemoryExecutor = (command) =>
  *   command === 'uptime' ? { stdout: ' 10:00:00 up 1 day\n', durationMs: 30 } : { stderr: `sh: 1: ${command}: not found\n`, exitCode: 127 };
  * ```
+ * @category Testing
  */
 export type MemoryExecutor = (
   command: string,
@@ -79,6 +82,7 @@ export type MemoryExecutor = (
  * ```ts
  * const options: MemoryUnitOptions = { host: '192.168.0.23', hardwareReadyDelayMs: 'manual', rowDurationMs: 10 };
  * ```
+ * @category Testing
  */
 export interface MemoryUnitOptions {
   /** The unit's address on the network. Default `'192.168.0.23'` (pycom's static fallback). */
@@ -127,6 +131,7 @@ export interface MemoryUnitOptions {
  * unit.faults.dropNext(); // the next event (an output, a message...) vanishes
  * unit.faults.refuseConnections(); // requests are refused until refuseConnections(false)
  * ```
+ * @category Testing
  */
 export interface MemoryFaultControls extends FaultControls {
   /** Refuse every request connection (`true`, the default) or accept them again (`false`). */
@@ -140,6 +145,7 @@ export interface MemoryFaultControls extends FaultControls {
  * ```ts
  * unit.reboot({ downtimeMs: 2000 });
  * ```
+ * @category Testing
  */
 export interface MemoryRebootOptions {
   /** How long the unit refuses connections before it listens again. Default 0. */
@@ -155,6 +161,7 @@ export interface MemoryRebootOptions {
  * const unit = memoryUnit(network, { host: '192.168.0.23', executor: () => ({ stdout: 'ok\n' }) });
  * unit.events$.subscribe((a) => console.log(a.kind));
  * ```
+ * @category Testing
  */
 export interface MemoryUnit {
   /** The unit's address. */
