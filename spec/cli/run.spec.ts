@@ -2,11 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { untagCommand } from '../../src/coordinator/tagged';
 import type { Sequence } from '../../src/sequence';
 import { simulateUnit, simulateUnits, type SimulatedUnit, type SimulatedUnits } from '../../src/simulator';
 import { jsonLines, LOOPBACK_LISTENER, runCli, type CliResult } from './helpers';
 
-const SENT = 'BOARDIO_CLI: Sent: "uSeq" to FIFO file\nBOARDIO_CLI: Sent: "runSeq" to FIFO file\n';
+const SENT = 'BOARDIO_CLI: Sent: "uSeq" to FIFO file\n';
+const SLOW_START_MS = 120_000;
+jest.setTimeout(SLOW_START_MS + 10_000);
+const STARTED = 'BOARDIO_CLI: Sent: "runSeq" to FIFO file\n';
 
 /** A unit whose upload "succeeds" without writing the file: boardio then reports BOARDIO_ERROR. */
 function brokenUnit(host: string): SimulatedUnit {
@@ -25,6 +29,7 @@ describe('pycom-rx run', () => {
   let units: SimulatedUnits;
   let broken: SimulatedUnit;
   let loaded: Promise<Sequence[]>;
+  const commands: Array<{ unit: string; command: string }> = [];
   let runs: Record<
     'file' | 'preset' | 'invalid' | 'unreachable' | 'boardioError' | 'standalone',
     Promise<CliResult>
@@ -44,8 +49,14 @@ describe('pycom-rx run', () => {
         toArray(),
       ),
     ).then((all) => all.map((a) => (a.kind === 'sequence-loaded' ? a.sequence : [])));
+    units.events$.subscribe((a) => {
+      if (a.kind === 'command-started')
+        commands.push({ unit: a.unit, command: untagCommand(a.command)?.command ?? a.command });
+    });
     await Promise.all([units.ready, broken.ready]);
-    const cli = (...args: string[]) => runCli(['run', ...args, ...LOOPBACK_LISTENER], { cwd: dir });
+    // six CLI processes start at once (each compiles the CLI with tsx): slow on a busy machine
+    const cli = (...args: string[]) =>
+      runCli(['run', ...args, ...LOOPBACK_LISTENER], { cwd: dir, timeoutMs: SLOW_START_MS });
     runs = {
       file: cli('127.0.7.2', '127.0.7.3', 'scan.csv'),
       preset: cli(
@@ -58,12 +69,14 @@ describe('pycom-rx run', () => {
         '70',
         '--trigger',
         'continuous',
+        '--path',
+        '/home/rigsters/la4_sequence.csv',
         '--json',
       ),
       invalid: cli('127.0.7.2', 'bad.csv'),
       unreachable: cli('127.0.7.9', '--preset', 'ALL'),
       boardioError: cli('127.0.7.6', '--preset', 'ALL'),
-      standalone: cli('127.0.7.5', '--preset', 'ALL', '--standalone'),
+      standalone: cli('127.0.7.5', '--preset', 'ALL', '--no-fans', '--standalone'),
     };
   });
 
@@ -77,12 +90,17 @@ describe('pycom-rx run', () => {
     const result = await runs.file;
     expect(result.code).toBe(0);
     for (const unit of ['127.0.7.2', '127.0.7.3']) {
-      expect(result.stdout).toMatch(new RegExp(`${unit}\\s+\\[\\.\\.\\.\\] uploading`));
+      expect(result.stdout).toMatch(new RegExp(`${unit}\\s+\\[\\.\\.\\.\\.\\] uploading`));
       expect(result.stdout).toMatch(
-        new RegExp(`${unit}\\s+\\[#\\.\\.\\] uploaded: BOARDIO_CLI: Sent: "uSeq"`),
+        new RegExp(`${unit}\\s+\\[#\\.\\.\\.\\] uploaded: BOARDIO_CLI: Sent: "uSeq"`),
       );
-      expect(result.stdout).toMatch(new RegExp(`${unit}\\s+\\[##\\.\\] loaded \\(BOARDIO_READY\\), running`));
-      expect(result.stdout).toMatch(new RegExp(`${unit}\\s+\\[###\\] completed in \\d+\\.\\d s`));
+      expect(result.stdout).toMatch(
+        new RegExp(`${unit}\\s+\\[##\\.\\.\\] loaded \\(BOARDIO_READY\\), starting`),
+      );
+      expect(result.stdout).toMatch(
+        new RegExp(`${unit}\\s+\\[###\\.\\] running: BOARDIO_CLI: Sent: "runSeq"`),
+      );
+      expect(result.stdout).toMatch(new RegExp(`${unit}\\s+\\[####\\] completed in \\d+\\.\\d s`));
     }
     expect(result.stderr).toContain('scan.csv: 3 rows -> 2 units');
     expect(result.stderr).toContain('2 of 2 units completed');
@@ -94,15 +112,23 @@ describe('pycom-rx run', () => {
     expect(await loaded).toEqual([rows, rows]);
   });
 
-  it('runs a preset and prints one JSON object per step with --json', async () => {
+  it('runs a preset (fans on first) at --path and prints one JSON object per step with --json', async () => {
     const result = await runs.preset;
     expect(result.code).toBe(0);
     expect(jsonLines(result.stdout)).toEqual([
-      { unit: '127.0.7.4', step: 'uploaded', output: SENT },
+      { unit: '127.0.7.4', step: 'uploaded', output: SENT, exitCode: 0 },
       { unit: '127.0.7.4', step: 'loaded', detail: '' },
+      { unit: '127.0.7.4', step: 'started', output: STARTED, exitCode: 0 },
       { unit: '127.0.7.4', step: 'completed' },
     ]);
-    expect(result.stderr).toContain('preset OLAT+POLAT (canon): 4 rows');
+    expect(result.stderr).toContain('preset OLAT+POLAT (canon): 5 rows');
+    const id = units.units[2]?.identity.id;
+    expect(commands.filter((c) => c.unit === id).map((c) => c.command)).toEqual([
+      expect.stringMatching(
+        /^printf '%s' 'LED_FAN,1\n.* > '\/home\/rigsters\/la4_sequence\.csv' && boardiocli uSeq$/s,
+      ),
+      'boardiocli runSeq',
+    ]);
   });
 
   it('exits 5 on an invalid sequence file and names every bad line', async () => {
@@ -118,7 +144,7 @@ describe('pycom-rx run', () => {
     const result = await runs.unreachable;
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(
-      /127\.0\.7\.9\s+\[!\.\.\] FAILED at upload: cannot send to 127\.0\.7\.9:5000/,
+      /127\.0\.7\.9\s+\[!\.\.\.\] FAILED at upload: cannot send to 127\.0\.7\.9:5000/,
     );
     expect(result.stderr).toContain('0 of 1 unit completed');
   });
@@ -129,13 +155,19 @@ describe('pycom-rx run', () => {
     expect(result.stderr).toContain('127.0.7.6: failed at load: la4_sequence.csv not found');
   });
 
-  it('uploads a standalone sequence without starting it, and warns about the fans', async () => {
+  it('uploads a standalone sequence to the vendor path without starting it, and warns about the fans', async () => {
     const result = await runs.standalone;
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(
       /warning: the standalone sequence fires flashes .* LED_FAN,1 is not its first row/,
     );
-    expect(result.stdout).toMatch(/127\.0\.7\.5\s+\[##\.\] loaded \(BOARDIO_READY\)\n/);
+    expect(result.stdout).toMatch(/127\.0\.7\.5\s+\[##\.\.\] loaded \(BOARDIO_READY\)\n/);
     expect(result.stderr).toContain('1 of 1 unit loaded');
+    const id = units.units[3]?.identity.id;
+    expect(commands.filter((c) => c.unit === id).map((c) => c.command)).toEqual([
+      expect.stringMatching(
+        / > '\/home\/rigsters\/la4_sequence_standalone\.csv' && boardiocli uSeqStandalone$/,
+      ),
+    ]);
   });
 });

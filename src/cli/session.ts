@@ -42,7 +42,11 @@ export function openSession(globals: GlobalOptions, options: CoordinatorOptions 
       next: (address) => {
         if (settled) return;
         settled = true;
-        resolve({ coordinator, address, close: () => subscription.unsubscribe() });
+        const close = () => {
+          subscription.unsubscribe();
+          void coordinator.close(); // stops lingering heartbeats at once, so the process can exit
+        };
+        resolve({ coordinator, address, close });
       },
       error: (e: unknown) => {
         if (settled) return;
