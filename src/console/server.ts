@@ -100,7 +100,7 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
     return { job };
   };
 
-  const openStream = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
+  const openStream = (res: http.ServerResponse, url: URL) => {
     const filter = checkLogFilter(url.searchParams);
     if (!filter.ok) return refuse(res, 400, 'invalid filter', filter.issues);
     const stream = openEventStream(res);
@@ -112,7 +112,7 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
       streams.delete(entry);
       stream.close();
     };
-    req.on('close', end);
+    res.on('close', end);
     stream.send('snapshot', model.snapshot());
     subscription.add(
       merge(
@@ -170,7 +170,7 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
       case 'GET /api/state':
         return sendJson(res, 200, model.snapshot());
       case 'GET /api/stream':
-        return openStream(req, res, url);
+        return openStream(res, url);
       case 'POST /api/command':
         return void startJob(req, res, 'command');
       case 'POST /api/sequence':

@@ -1,4 +1,4 @@
-import { map, merge, type Observable, scan, startWith } from 'rxjs';
+import { auditTime, map, merge, type Observable, scan, startWith } from 'rxjs';
 import type { UnitInfo } from '../protocol';
 import type { ConsoleUnit } from './address';
 import type { ConsoleCoordinator } from './coordinator';
@@ -15,10 +15,14 @@ const infoOf = (info: UnitInfo): UnitRow['info'] => ({
   unitType: info.unit_type,
 });
 
+/** At most one row update per unit in this time: a chatty unit does not flood the pages. */
+const ROW_UPDATE_MS = 100;
+
 /**
  * The grid row of one unit, kept up to date while subscribed: heartbeats and presence from
  * `coordinator.connect`, the `unit_info` from `coordinator.unitInfo`, the last event from
- * `coordinator.eventsFrom`. Subscribing sends heartbeats to the unit.
+ * `coordinator.eventsFrom`; at most one new row per 100 ms (the latest). Subscribing sends
+ * heartbeats to the unit.
  *
  * ## Example
  * ```ts
@@ -52,6 +56,7 @@ export function watchUnit(
   );
   return patches$.pipe(
     scan((row, patch) => patch(row), initial),
+    auditTime(ROW_UPDATE_MS),
     startWith(initial),
   );
 }
