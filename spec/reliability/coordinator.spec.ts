@@ -2,6 +2,7 @@ import { filter, firstValueFrom, Subject, Subscription, timeout, type Observable
 import {
   createCoordinator,
   OutputTimeoutError,
+  untagCommand,
   SendError,
   type CommandRequest,
   type CommandResult,
@@ -98,7 +99,7 @@ class RunDriver {
       unit,
       token,
       command: options.command ?? `echo ${token}`,
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.timeoutMs === undefined ? {} : { outputTimeoutMs: options.timeoutMs }),
     };
     return new Promise<CommandResult<Job>>((resolve) => {
       this.waiting.set(job, resolve);
@@ -233,7 +234,11 @@ describe('coordinator.run with dead and flapping units', () => {
       const activity = (unit: SimulatedUnit, predicate: (a: UnitActivity) => boolean, what: string) =>
         next(unit.events$, predicate, `${unit.host}: ${what}`);
       const holdStarted = (unit: SimulatedUnit, command: string) =>
-        activity(unit, (a) => a.kind === 'command-started' && a.command === command, `${command} to start`);
+        activity(
+          unit,
+          (a) => a.kind === 'command-started' && (untagCommand(a.command)?.command ?? a.command) === command,
+          `${command} to start`,
+        );
 
       // A unit closed while a command runs on it: that command times out (its output never
       // comes), every later one is refused at once; presence goes lost and stays lost.
@@ -437,8 +442,12 @@ describe('coordinator.run with dead and flapping units', () => {
       expect(neighbourOut.length).toBeGreaterThanOrEqual(20);
       expect(neighbourOut.filter((o) => o !== 'ok')).toEqual([]);
       expect(reboots).toHaveLength(FLAPS);
-      // down for 100 ms at a time, far less than lostAfterMs: presence never flaps
-      expect(presence.of(flapper.host)).toEqual(['pending', 'connected']);
+      // a heartbeat refused while it is down turns it lost at once (reason refused), and the
+      // next one taken turns it connected again; it always ends connected
+      const flapperStates = presence.of(flapper.host);
+      expect(flapperStates.slice(0, 2)).toEqual(['pending', 'connected']);
+      expect(flapperStates.at(-1)).toBe('connected');
+      for (const reason of presence.reasonsOf(flapper.host)) expect(reason).toMatch(/^refused/);
       expect(presence.of(neighbour.host)).toEqual(['pending', 'connected']);
       expect(unmatched).toEqual([]);
     } finally {
