@@ -44,7 +44,7 @@ describe('standaloneWarnings', () => {
 
 describe('standalone', () => {
   it('puts LED_FAN,1 first by default, once', () => {
-    const sequence = preset({ mode: 'OLAT', camera: 'nikon' });
+    const sequence = preset({ mode: 'OLAT', camera: 'nikon', fans: false });
     const boot = standalone(sequence);
     expect(boot).toEqual([ledFan(1), ...sequence]);
     expect(standalone(boot)).toEqual(boot);
