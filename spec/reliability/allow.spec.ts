@@ -1,10 +1,9 @@
 import { encodeEvent, type Message } from '../../src/protocol';
-import type { Inbound } from '../../src/transport';
 import { sendAndEnd } from './clients';
 import { ListenerHarness } from './harness';
 
-const senders = ['127.0.3.1', '127.0.3.2', '127.0.3.3', '127.0.3.4', '127.0.3.5', '127.0.3.6'];
-const allowed = new Set(['127.0.3.1', '127.0.3.2']);
+const senders = ['127.41.3.1', '127.41.3.2', '127.41.3.3', '127.41.3.4', '127.41.3.5', '127.41.3.6'];
+const allowed = new Set(['127.41.3.1', '127.41.3.2']);
 const PER_SENDER = 20;
 
 const message = (from: string, n: number): Message => ({
@@ -18,7 +17,7 @@ const message = (from: string, n: number): Message => ({
   message: `${from}#${n}`,
 });
 
-const countBy = (items: readonly Inbound[], f: (i: Inbound) => string) =>
+const countBy = <T>(items: readonly T[], f: (i: T) => string) =>
   items.reduce((m, i) => m.set(f(i), (m.get(f(i)) ?? 0) + 1), new Map<string, number>());
 
 describe('listen() with an allow filter', () => {
@@ -43,8 +42,15 @@ describe('listen() with an allow filter', () => {
 
       // the filter saw plain IPv4 source addresses, once per connection
       expect(asked.sort()).toEqual(senders.flatMap((s) => Array<string>(PER_SENDER).fill(s)).sort());
-      // every refused connection was closed by the listener, none left hanging
-      expect(outcomes.filter((o) => o.error === 'give-up')).toEqual([]);
+      // every refused connection was reset by the listener (its sender sees an error), none left
+      // hanging; every allowed one was closed cleanly
+      const errors = countBy(
+        outcomes.map((o, i) => `${senders[Math.floor(i / PER_SENDER)]} ${o.error ?? 'none'}`),
+        (line) => line,
+      );
+      expect([...errors].sort()).toEqual(
+        senders.map((s) => [`${s} ${allowed.has(s) ? 'none' : 'ECONNRESET'}`, PER_SENDER]).sort(),
+      );
 
       const events = harness.items.filter((i) => i.kind === 'event');
       const refused = harness.items.filter((i) => i.kind === 'rejected');
@@ -59,7 +65,7 @@ describe('listen() with an allow filter', () => {
       ).toEqual(senders.filter((s) => !allowed.has(s)).map((s) => [`${s} not-allowed`, PER_SENDER]));
       expect(refused.every((i) => i.kind === 'rejected' && i.bytes === 0 && i.excerpt === '')).toBe(true);
       expect(refused[0]?.kind === 'rejected' && refused[0].message).toMatch(
-        /^sender 127\.0\.3\.[3-6] is not allowed$/,
+        /^sender 127\.41\.3\.[3-6] is not allowed$/,
       );
     } finally {
       harness.stop();

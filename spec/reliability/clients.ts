@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { GOOD_SENDER, LISTEN_HOST } from './harness';
 
 /** What a client connection ended as. */
 export interface Outcome {
@@ -8,9 +9,10 @@ export interface Outcome {
   readonly error: string | undefined;
 }
 
-/** Where a client connects from and how long it waits at most for the server to close. */
+/** Where a client connects from (default {@link GOOD_SENDER}), to which host (default {@link LISTEN_HOST}), and how long it waits at most for the server to close. */
 export interface ClientOptions {
   readonly localAddress?: string;
+  readonly host?: string;
   readonly giveUpMs?: number;
 }
 
@@ -25,11 +27,14 @@ export interface OpenConnection {
 }
 
 /**
- * Connects to 127.0.0.1:port and resolves once connected. The connection is destroyed, and
- * `closed` resolves with a `give-up` error, if nothing closes it within `giveUpMs`.
+ * Connects to the listener's host and port and resolves once connected. The connection is
+ * destroyed, and `closed` resolves with a `give-up` error, if nothing closes it within `giveUpMs`.
+ * A connection that the listener resets before the connect is seen (it may do so at once, e.g. an
+ * `allow` refusal) resolves as connected (key `''`) and already closed with `ECONNRESET`.
  */
 export function connect(port: number, options: ClientOptions = {}): Promise<OpenConnection> {
-  const socket = net.connect({ host: '127.0.0.1', port, localAddress: options.localAddress });
+  const host = options.host ?? LISTEN_HOST;
+  const socket = net.connect({ host, port, localAddress: options.localAddress ?? GOOD_SENDER });
   let error: string | undefined;
   const giveUp = setTimeout(() => {
     error ??= 'give-up';
@@ -48,7 +53,12 @@ export function connect(port: number, options: ClientOptions = {}): Promise<Open
       key = `${socket.localAddress}:${socket.localPort}`;
       resolve({ key, socket, closed, connectedAt: performance.now() });
     });
-    void closed.then(() => reject(new Error(`connect to 127.0.0.1:${port} failed: ${error}`)));
+    void closed.then(() => {
+      // reset before the connect was seen: the listener accepted it and reset it at once (the
+      // source port is then unknown, so the key is empty)
+      if (error === 'ECONNRESET') resolve({ key, socket, closed, connectedAt: performance.now() });
+      else reject(new Error(`connect to ${host}:${port} failed: ${error}`));
+    });
   });
 }
 
@@ -74,8 +84,13 @@ export async function stall(
 }
 
 /** Connects, writes `bytes` (if any), waits `delayMs`, then aborts the connection with a RST. */
-export async function resetAfter(port: number, bytes: Uint8Array, delayMs: number): Promise<Outcome> {
-  const connection = await connect(port);
+export async function resetAfter(
+  port: number,
+  bytes: Uint8Array,
+  delayMs: number,
+  options?: ClientOptions,
+): Promise<Outcome> {
+  const connection = await connect(port, options);
   if (bytes.length > 0) await new Promise<void>((resolve) => connection.socket.write(bytes, () => resolve()));
   if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   connection.socket.resetAndDestroy();

@@ -2,6 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
 import { listen, type Inbound, type ListenOptions } from '../../src/transport';
 
+/** The address every reliability listener binds (this suite's loopback range is 127.41.0.0/16). */
+export const LISTEN_HOST = '127.41.0.1';
+
+/** The source address of well-behaved senders, unless a test picks another. */
+export const GOOD_SENDER = '127.41.0.2';
+
 /** Heavier variants run when STRESS=1 (`npm run stress`). */
 export const STRESS = process.env['STRESS'] === '1';
 
@@ -16,7 +22,7 @@ export function keyOf(remote: { readonly address: string; readonly port: number 
 }
 
 /**
- * A live listen() on 127.0.0.1 (random port) that records what it emits, indexed by the
+ * A live listen() on {@link LISTEN_HOST} (random port) that records what it emits, indexed by the
  * sender's address and port, and lets a test wait for conditions on it.
  */
 export class ListenerHarness {
@@ -49,7 +55,7 @@ export class ListenerHarness {
     return new Promise((resolve, reject) => {
       let harness: ListenerHarness | undefined;
       const subscription = listen({
-        host: '127.0.0.1',
+        host: LISTEN_HOST,
         port: 0,
         ...options,
         onListening: (address: AddressInfo) => {

@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { encodeEvent } from '../../src/protocol';
 import { connect, resetAfter, sleep } from './clients';
-import { ListenerHarness } from './harness';
+import { GOOD_SENDER, LISTEN_HOST, ListenerHarness } from './harness';
 
 const partial = '{"type_": "output", "id": "81639cd4", "na';
 
@@ -54,7 +54,7 @@ describe('listen() and connections aborted with a RST', () => {
   });
 
   it('keeps serving valid senders after the aborted ones', async () => {
-    const socket = net.connect({ host: '127.0.0.1', port: harness.port });
+    const socket = net.connect({ host: LISTEN_HOST, port: harness.port, localAddress: GOOD_SENDER });
     const before = harness.reasonCount('event');
     socket.end(
       encodeEvent({

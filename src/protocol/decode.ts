@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { either as E } from 'fp-ts';
 import { eventCodecs, type PycomEvent } from './events';
 import { Command, Heartbeat, type PycomRequest } from './requests';
+import { exceedsDepth } from './depth';
 
 /** How many characters of the raw payload a {@link DecodeFailure} keeps. */
 export const EXCERPT_LENGTH = 200;
@@ -11,10 +12,35 @@ export const EXCERPT_LENGTH = 200;
  * - `utf8`: the bytes are not valid UTF-8;
  * - `json`: the text is not JSON;
  * - `not-object`: the JSON is not an object;
+ * - `too-deep`: the JSON nests deeper than `maxDepth` (found by a linear scan, before parsing);
  * - `type`: `type_` is missing, not a string, or unknown;
  * - `field`: a field is missing or has the wrong type.
  */
-export type DecodeFailureKind = 'utf8' | 'json' | 'not-object' | 'type' | 'field';
+export type DecodeFailureKind = 'utf8' | 'json' | 'too-deep' | 'not-object' | 'type' | 'field';
+
+/**
+ * Limits of {@link decodeEvent} and {@link decodeRequest} on what they accept and keep.
+ *
+ * ## Example
+ * ```ts
+ * decodeEvent(bytes, { maxDepth: 4, maxUnknownBytes: 1024 });
+ * ```
+ */
+export interface DecodeOptions {
+  /**
+   * The deepest nesting accepted, the message object itself being level 1 (pycom's messages are
+   * flat). Deeper input is rejected as `too-deep` before it is parsed. Default 16.
+   */
+  readonly maxDepth?: number;
+  /**
+   * Unknown extra fields are kept on the result up to this many bytes of JSON text in all (their
+   * names included); the ones that do not fit are dropped. Default 4096.
+   */
+  readonly maxUnknownBytes?: number;
+}
+
+/** The defaults of {@link DecodeOptions}. */
+export const DECODE_DEFAULTS = { maxDepth: 16, maxUnknownBytes: 4096 } as const;
 
 /**
  * A payload that is not a valid pycom message: one readable line and an excerpt of the raw text.
@@ -100,7 +126,7 @@ function fail(kind: DecodeFailureKind, message: string, text: string): E.Either<
 
 type Parsed = E.Either<DecodeFailure, { text: string; value: Record<string, unknown> }>;
 
-function parseObject(input: Uint8Array | string): Parsed {
+function parseObject(input: Uint8Array | string, maxDepth: number): Parsed {
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -112,6 +138,8 @@ function parseObject(input: Uint8Array | string): Parsed {
       return fail('utf8', 'invalid UTF-8', latin);
     }
   }
+  if (exceedsDepth(text, maxDepth))
+    return fail('too-deep', `nested deeper than ${maxDepth} levels (maxDepth)`, text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -129,8 +157,10 @@ function parseObject(input: Uint8Array | string): Parsed {
 /**
  * Decodes one inbound payload (raw bytes or text) into a {@link PycomEvent}. Never throws.
  *
- * Checks, in order: UTF-8, JSON, an object, a known `type_`, then that event's fields. Unknown
- * extra fields are kept on the result.
+ * Checks, in order: UTF-8, nesting depth (`too-deep`, before parsing), JSON, an object, a known
+ * `type_`, then that event's fields. Unknown extra fields are kept on the result, up to
+ * `maxUnknownBytes` of them (see {@link DecodeOptions}), so that anything accepted can be printed
+ * and serialised safely.
  *
  * ## Example
  * ```ts
@@ -140,10 +170,14 @@ function parseObject(input: Uint8Array | string): Parsed {
  * else console.warn(r.left.message);
  * ```
  * @param input The complete payload of one inbound connection.
+ * @param options Depth and size limits (see {@link DECODE_DEFAULTS}).
  * @return `Right` with the event, or `Left` with a {@link DecodeFailure}.
  */
-export function decodeEvent(input: Uint8Array | string): E.Either<DecodeFailure, PycomEvent> {
-  const parsed = parseObject(input);
+export function decodeEvent(
+  input: Uint8Array | string,
+  options: DecodeOptions = {},
+): E.Either<DecodeFailure, PycomEvent> {
+  const parsed = parseObject(input, options.maxDepth ?? DECODE_DEFAULTS.maxDepth);
   if (E.isLeft(parsed)) return parsed;
   const { text, value } = parsed.right;
   const type = value['type_'];
@@ -156,10 +190,51 @@ export function decodeEvent(input: Uint8Array | string): E.Either<DecodeFailure,
   }
   const codec = eventCodecs[type as keyof typeof eventCodecs];
   // fast path: a valid event is returned as is; decode only to explain a failure
-  if (codec.is(value)) return E.right(value as PycomEvent);
-  const result = codec.decode(value);
-  if (E.isLeft(result)) return fail('field', formatErrors(result.left), text);
-  return E.right(result.right as PycomEvent);
+  if (!codec.is(value)) {
+    const result = codec.decode(value);
+    if (E.isLeft(result)) return fail('field', formatErrors(result.left), text);
+  }
+  return E.right(boundUnknown(value, codec.props, options) as PycomEvent);
+}
+
+/**
+ * Keeps the known fields and, in key order, the unknown ones that fit in `maxUnknownBytes`.
+ * Returns `value` itself when nothing is dropped (the common case: no unknown field at all).
+ */
+function boundUnknown(
+  value: Record<string, unknown>,
+  props: Record<string, unknown>,
+  options: DecodeOptions,
+): Record<string, unknown> {
+  const keys = Object.keys(value);
+  let known = 0;
+  for (const key of keys) if (Object.prototype.hasOwnProperty.call(props, key)) known += 1;
+  if (known === keys.length) return value;
+  let budget = options.maxUnknownBytes ?? DECODE_DEFAULTS.maxUnknownBytes;
+  let dropped = false;
+  const kept: Record<string, unknown> = {};
+  for (const key of keys) {
+    const field = value[key];
+    if (!Object.prototype.hasOwnProperty.call(props, key)) {
+      const size = key.length + 4 + jsonLength(field);
+      if (size > budget) {
+        dropped = true;
+        continue;
+      }
+      budget -= size;
+    }
+    Object.defineProperty(kept, key, { value: field, enumerable: true, writable: true, configurable: true });
+  }
+  return dropped ? kept : value;
+}
+
+/** The length of a parsed JSON value's text (its depth is bounded by the pre-scan). */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Infinity;
+  }
 }
 
 /**
@@ -172,9 +247,13 @@ export function decodeEvent(input: Uint8Array | string): E.Either<DecodeFailure,
  * if (E.isRight(r) && 'command' in r.right) run(r.right.command);
  * ```
  * @param input The complete payload of one request connection.
+ * @param options Depth and size limits (see {@link DECODE_DEFAULTS}).
  */
-export function decodeRequest(input: Uint8Array | string): E.Either<DecodeFailure, PycomRequest> {
-  const parsed = parseObject(input);
+export function decodeRequest(
+  input: Uint8Array | string,
+  options: DecodeOptions = {},
+): E.Either<DecodeFailure, PycomRequest> {
+  const parsed = parseObject(input, options.maxDepth ?? DECODE_DEFAULTS.maxDepth);
   if (E.isLeft(parsed)) return parsed;
   const { text, value } = parsed.right;
   const type = value['type_'];
@@ -183,5 +262,5 @@ export function decodeRequest(input: Uint8Array | string): E.Either<DecodeFailur
     return fail('type', `unknown request type_ ${describe(type)} (expected "cmd" or none)`, text);
   const result = (codec as t.Decoder<unknown, PycomRequest>).decode(value);
   if (E.isLeft(result)) return fail('field', formatErrors(result.left), text);
-  return E.right(result.right);
+  return E.right(boundUnknown(result.right as Record<string, unknown>, codec.props, options) as PycomRequest);
 }

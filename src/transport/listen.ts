@@ -1,8 +1,10 @@
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { either as E } from 'fp-ts';
-import { decodeEvent } from '../protocol/decode';
+import { decodeEvent, type DecodeOptions } from '../protocol/decode';
 import type { PycomEvent } from '../protocol/events';
-import { listenPayloads, type ListenOptions, type Rejected, type Remote } from './listenPayloads';
+import { checkOptions } from '../validation/checkOptions';
+import { LISTEN_RULES, type ListenOptions, type Payload, type Rejected, type Remote } from './listenPayloads';
+import { serve } from './serve';
 
 /**
  * A valid event received from a unit, with where and when it came from.
@@ -27,13 +29,44 @@ export interface Received {
 export type Inbound = Received | Rejected;
 
 /**
+ * Decodes one payload into a {@link Received} event or a {@link Rejected} item.
+ *
+ * ## Example
+ * ```ts
+ * listenPayloads({ port: 0 }).pipe(map((p) => (p.kind === 'payload' ? decodeInbound(p) : p)));
+ * ```
+ * @param payload A complete payload from {@link listenPayloads}.
+ * @param options Depth and size limits of the decoder.
+ */
+export function decodeInbound(payload: Payload, options: DecodeOptions = {}): Received | Rejected {
+  const decoded = decodeEvent(payload.bytes, options);
+  if (E.isRight(decoded)) {
+    return { kind: 'event', event: decoded.right, remote: payload.remote, receivedAt: payload.receivedAt };
+  }
+  const failure = decoded.left;
+  return {
+    kind: 'rejected',
+    reason: failure.kind,
+    message: failure.message,
+    remote: payload.remote,
+    excerpt: failure.excerpt,
+    bytes: payload.bytes.length,
+    receivedAt: payload.receivedAt,
+  };
+}
+
+/**
  * A cold Observable of the events units send to this coordinator: one item per inbound
- * connection, read until the peer ends it, then decoded with {@link decodeEvent}.
+ * connection, read until the peer ends it (or until it holds one whole JSON object), then decoded
+ * with {@link decodeEvent}.
  *
  * Binds `host:port` (default `0.0.0.0:5000`) when subscribed and releases it on unsubscribe.
- * Bad input never errors the stream: malformed, oversized, slow, reset or refused connections
- * become {@link Rejected} items. Only a bind failure errors, with a {@link ListenError}. Share it
- * (`share()`) when several consumers need one server.
+ * Bad input never errors the stream: malformed, too deep, oversized, slow, evicted, reset or
+ * refused connections become {@link Rejected} items, and their senders see a reset (never a clean
+ * close, so a sender whose event was not taken knows it). Connections are read through a fair
+ * pool of slots (see {@link ListenOptions}), so slow or silent senders cannot starve the others.
+ * Only a bind failure errors, with a {@link ListenError}. Share it (`share()`) when several
+ * consumers need one server.
  *
  * ## Example
  * ```ts
@@ -43,25 +76,13 @@ export type Inbound = Received | Rejected;
  * ```
  * @param options Where to bind, and the limits.
  * @return An Observable of {@link Inbound} items that never completes by itself.
+ * @throws {@link OptionError} when a numeric option is invalid (at call time, not on subscribe).
  */
 export function listen(options: ListenOptions = {}): Observable<Inbound> {
-  return listenPayloads(options).pipe(
-    map((item): Inbound => {
-      if (item.kind === 'rejected') return item;
-      const decoded = decodeEvent(item.bytes);
-      if (E.isRight(decoded)) {
-        return { kind: 'event', event: decoded.right, remote: item.remote, receivedAt: item.receivedAt };
-      }
-      const failure = decoded.left;
-      return {
-        kind: 'rejected',
-        reason: failure.kind,
-        message: failure.message,
-        remote: item.remote,
-        excerpt: failure.excerpt,
-        bytes: item.bytes.length,
-        receivedAt: item.receivedAt,
-      };
-    }),
-  );
+  checkOptions(options, LISTEN_RULES);
+  const limits: DecodeOptions = {
+    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+    ...(options.maxUnknownBytes === undefined ? {} : { maxUnknownBytes: options.maxUnknownBytes }),
+  };
+  return serve<Received>(options, (payload) => decodeInbound(payload, limits));
 }

@@ -1,7 +1,8 @@
 import * as net from 'node:net';
 import { Observable } from 'rxjs';
-import { excerptOf, type DecodeFailureKind } from '../protocol/decode';
-import { ListenError, listenCause } from './errors';
+import { DECODE_DEFAULTS, type DecodeFailureKind } from '../protocol/decode';
+import { checkOptions, RULES, type OptionTable } from '../validation/checkOptions';
+import { serve } from './serve';
 
 /** The far end of an inbound connection. */
 export interface Remote {
@@ -12,21 +13,29 @@ export interface Remote {
 }
 
 /**
- * Why an inbound connection yielded no event: a {@link DecodeFailureKind}, or
+ * Why an inbound connection yielded no event: a {@link DecodeFailureKind} (including `too-deep`),
+ * or
  * - `too-large`: more than `maxPayloadBytes` arrived;
  * - `idle-timeout`: nothing arrived for `idleTimeoutMs`;
- * - `too-slow`: the payload was not complete within `payloadTimeoutMs`;
- * - `too-many-connections`: `maxConnections` were already open; the connection was refused;
+ * - `too-slow`: the payload was not complete within `payloadTimeoutMs` of the connection's accept;
+ * - `evicted`: the connection had held a reading slot for `evictAfterMs` without completing, and
+ *   was closed to make room for a waiting one;
+ * - `too-many-connections`: the connection was closed unread because the waiting room
+ *   (`maxWaiting`) was full;
  * - `not-allowed`: the `allow` filter refused the sender;
  * - `reset`: the peer aborted the connection before ending its payload. (When data and the reset
  *   arrive in the same event-loop turn, the system reports an ordinary end instead: the partial
  *   payload is then decoded and rejected for what it is, e.g. `json`. Either way it is rejected.)
+ *
+ * Every connection rejected by this side is closed with a reset (RST), so that its sender sees an
+ * error rather than a clean close: nothing is lost silently.
  */
 export type RejectReason =
   | DecodeFailureKind
   | 'too-large'
   | 'idle-timeout'
   | 'too-slow'
+  | 'evicted'
   | 'too-many-connections'
   | 'not-allowed'
   | 'reset';
@@ -76,7 +85,8 @@ export interface Payload {
 }
 
 /**
- * Options of {@link listen} and {@link listenPayloads}. Every limit has a safe default.
+ * Options of {@link listen} and {@link listenPayloads}. Every limit has a safe default; every
+ * numeric option is checked when the function is called (an {@link OptionError} names it).
  *
  * ## Example
  * ```ts
@@ -86,30 +96,55 @@ export interface Payload {
 export interface ListenOptions {
   /** Address to bind. Default `'0.0.0.0'` (every IPv4 interface). */
   readonly host?: string;
-  /** Port to bind; `0` picks a free one (see `onListening`). Default `5000`. */
+  /** Port to bind, an integer 0..65535; `0` picks a free one (see `onListening`). Default `5000`. */
   readonly port?: number;
-  /** Largest accepted payload; a larger one is rejected and its socket destroyed. Default 1 MiB. */
+  /** Largest accepted payload; a larger one is rejected and its socket reset. Default 1 MiB. */
   readonly maxPayloadBytes?: number;
-  /** A connection silent for this long is rejected and destroyed. Default 10 000 ms. */
+  /** A connection being read that stays silent this long is rejected and reset. Default 10 000 ms. */
   readonly idleTimeoutMs?: number;
-  /** A payload not complete this long after the connection opened is rejected. Default 30 000 ms. */
+  /**
+   * The overall deadline of a connection: a payload not complete this long after the connection
+   * was accepted (waiting time included) is rejected. Default 30 000 ms.
+   */
   readonly payloadTimeoutMs?: number;
-  /** Open connections allowed at once; extra ones are refused and reported. Default 1024. */
+  /**
+   * Connections read at once (slots). Connections beyond wait, accepted but unread, until a slot
+   * is free; none is refused at the door. Default 1024.
+   */
   readonly maxConnections?: number;
+  /** Slots one source address may hold at once; its other connections wait. Default 256. */
+  readonly maxConnectionsPerAddress?: number;
+  /**
+   * Accepted connections that may wait for a slot. When more arrive, the oldest waiting
+   * connection of the address with the most waiting ones is reset (`too-many-connections`).
+   * Default 4096.
+   */
+  readonly maxWaiting?: number;
+  /**
+   * A connection keeps its slot at least this long. After that, while others wait and no slot is
+   * free, the connection that has held its slot longest without completing is reset (`evicted`)
+   * to make room (the oldest of the waiting connection's own address when that address is at its
+   * cap). Default 1 000 ms: far longer than a unit needs to send an event.
+   */
+  readonly evictAfterMs?: number;
   /**
    * Connections the system may queue before they are accepted (the listen backlog; capped by
-   * the system's `somaxconn`). A burst larger than this, e.g. hundreds of units answering at
-   * once, may see connections dropped by the system. Default 4096.
+   * the system's `somaxconn`). Default 4096.
    */
   readonly backlog?: number;
-  /** Called with the peer's address; returning `false` refuses the connection (reported). */
+  /** Called with the peer's address; returning `false` refuses the connection (reset, reported). */
   readonly allow?: (remoteAddress: string) => boolean;
   /**
-   * Take a payload as complete as soon as it is one whole JSON object, without waiting for the
-   * peer to end the connection (the socket is then closed by this side, as pycom does). Peers
-   * that half-close are unaffected. Default `true`.
+   * Take a payload as complete as soon as it is one whole JSON object (or array), without waiting
+   * for the peer to end the connection (the socket is then closed by this side, as pycom does).
+   * The end is found incrementally, in linear time. Peers that half-close are unaffected.
+   * Default `true`.
    */
   readonly completeOnJson?: boolean;
+  /** {@link listen} only: the deepest nesting accepted, else `too-deep`. Default 16. */
+  readonly maxDepth?: number;
+  /** {@link listen} only: bytes of unknown fields kept on an event (see {@link DecodeOptions}). Default 4096. */
+  readonly maxUnknownBytes?: number;
   /** Called once the server is bound, with the bound address (useful with `port: 0`). */
   readonly onListening?: (address: net.AddressInfo) => void;
 }
@@ -122,8 +157,36 @@ export const LISTEN_DEFAULTS = {
   idleTimeoutMs: 10_000,
   payloadTimeoutMs: 30_000,
   maxConnections: 1024,
+  maxConnectionsPerAddress: 256,
+  maxWaiting: 4096,
+  evictAfterMs: 1_000,
   backlog: 4096,
+  maxDepth: DECODE_DEFAULTS.maxDepth,
+  maxUnknownBytes: DECODE_DEFAULTS.maxUnknownBytes,
 } as const;
+
+/**
+ * The rule of each numeric option of {@link ListenOptions}, checked when {@link listen} or
+ * {@link listenPayloads} is called.
+ *
+ * ## Example
+ * ```ts
+ * checkOptions(coordinatorOptions.listen, LISTEN_RULES, 'listen');
+ * ```
+ */
+export const LISTEN_RULES: OptionTable<ListenOptions> = {
+  port: RULES.port,
+  maxPayloadBytes: RULES.positiveSize,
+  idleTimeoutMs: RULES.ms,
+  payloadTimeoutMs: RULES.ms,
+  maxConnections: RULES.count,
+  maxConnectionsPerAddress: RULES.count,
+  maxWaiting: RULES.size,
+  evictAfterMs: RULES.delayMs,
+  backlog: RULES.count,
+  maxDepth: RULES.count,
+  maxUnknownBytes: RULES.size,
+};
 
 /**
  * Removes the `::ffff:` prefix of an IPv4-mapped IPv6 address.
@@ -139,23 +202,17 @@ export function plainAddress(address: string | undefined): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
-function endsWithBrace(chunk: Buffer): boolean {
-  for (let i = chunk.length - 1; i >= 0; i--) {
-    const c = chunk[i];
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
-    return c === 0x7d;
-  }
-  return false;
-}
-
 /**
  * A cold Observable of the raw payloads of inbound connections: one item per connection, a
  * {@link Payload} when the peer ended it normally within the limits (or, with `completeOnJson`,
  * as soon as it holds one whole JSON object), otherwise a {@link Rejected}.
  *
- * Binds `host:port` when subscribed; on unsubscribe closes the server and destroys every open
+ * Binds `host:port` when subscribed; on unsubscribe closes the server and resets every open
  * socket, so the port can be bound again at once. A bind failure errors with a {@link ListenError}.
- * Items come in the order the connections finished. {@link listen} builds on it to decode events.
+ * Items come in the order the connections finished. Connections are read through a fair pool of
+ * slots (see {@link ListenOptions}: `maxConnections`, `maxConnectionsPerAddress`, `maxWaiting`,
+ * `evictAfterMs`), so slow or silent senders cannot starve the others. {@link listen} builds on it
+ * to decode events.
  *
  * ## Example
  * ```ts
@@ -164,129 +221,9 @@ function endsWithBrace(chunk: Buffer): boolean {
  * ```
  * @param options Where to bind and the limits.
  * @return An Observable that never completes by itself; unsubscribe to stop.
+ * @throws {@link OptionError} when a numeric option is invalid (at call time).
  */
 export function listenPayloads(options: ListenOptions = {}): Observable<Payload | Rejected> {
-  const host = options.host ?? LISTEN_DEFAULTS.host;
-  const port = options.port ?? LISTEN_DEFAULTS.port;
-  const maxBytes = options.maxPayloadBytes ?? LISTEN_DEFAULTS.maxPayloadBytes;
-  const idleMs = options.idleTimeoutMs ?? LISTEN_DEFAULTS.idleTimeoutMs;
-  const payloadMs = options.payloadTimeoutMs ?? LISTEN_DEFAULTS.payloadTimeoutMs;
-  const maxConnections = options.maxConnections ?? LISTEN_DEFAULTS.maxConnections;
-  const { allow, onListening } = options;
-  const completeOnJson = options.completeOnJson ?? true;
-
-  return new Observable<Payload | Rejected>((subscriber) => {
-    const sockets = new Set<net.Socket>();
-    let listening = false;
-    let closed = false;
-
-    const reject = (
-      reason: RejectReason,
-      message: string,
-      remote: Remote,
-      received: Buffer[],
-      bytes: number,
-    ) => {
-      const text = received.length === 0 ? '' : Buffer.concat(received).subarray(0, 400).toString('utf8');
-      subscriber.next({
-        kind: 'rejected',
-        reason,
-        message,
-        remote,
-        excerpt: excerptOf(text),
-        bytes,
-        receivedAt: Date.now(),
-      });
-    };
-
-    const server = net.createServer({ allowHalfOpen: false, pauseOnConnect: false }, (socket) => {
-      const remote: Remote = { address: plainAddress(socket.remoteAddress), port: socket.remotePort ?? 0 };
-      if (allow !== undefined && !allow(remote.address)) {
-        socket.destroy();
-        reject('not-allowed', `sender ${remote.address} is not allowed`, remote, [], 0);
-        return;
-      }
-      sockets.add(socket);
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      let done = false;
-      const finish = (reason: RejectReason | undefined, message: string) => {
-        if (done) return;
-        done = true;
-        clearTimeout(deadline);
-        sockets.delete(socket);
-        if (closed) {
-          socket.destroy();
-        } else if (reason === undefined) {
-          // hand the payload over first, then close: the event reaches the application sooner
-          const payload = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
-          subscriber.next({ kind: 'payload', bytes: payload, remote, receivedAt: Date.now() });
-          socket.destroy();
-        } else {
-          socket.destroy();
-          reject(reason, message, remote, chunks, bytes);
-        }
-      };
-      const deadline = setTimeout(
-        () => finish('too-slow', `payload not complete within ${payloadMs} ms`),
-        payloadMs,
-      );
-      socket.setTimeout(idleMs, () => finish('idle-timeout', `no data for ${idleMs} ms`));
-      let checkScheduled = false;
-      // Runs after any 'end' that arrived with the data, so peers that end pay nothing for it.
-      const checkComplete = () => {
-        checkScheduled = false;
-        if (done) return;
-        try {
-          const value: unknown = JSON.parse(Buffer.concat(chunks, bytes).toString('utf8'));
-          if (typeof value === 'object' && value !== null) finish(undefined, '');
-        } catch {
-          // not complete yet: wait for more data or the peer's end
-        }
-      };
-      socket.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes > maxBytes) {
-          chunks.push(chunk.subarray(0, Math.max(0, 400 - (bytes - chunk.length))));
-          finish('too-large', `payload larger than ${maxBytes} bytes`);
-          return;
-        }
-        chunks.push(chunk);
-        if (completeOnJson && !checkScheduled && endsWithBrace(chunk)) {
-          checkScheduled = true;
-          setImmediate(checkComplete);
-        }
-      });
-      socket.on('end', () => finish(undefined, ''));
-      socket.on('error', (err: NodeJS.ErrnoException) =>
-        finish('reset', `connection aborted by the peer (${err.code ?? err.message})`),
-      );
-      socket.on('close', () => finish('reset', 'connection closed before the payload ended'));
-    });
-
-    server.maxConnections = maxConnections;
-    server.on('drop', (data) => {
-      const remote: Remote = { address: plainAddress(data?.remoteAddress), port: data?.remotePort ?? 0 };
-      if (!closed) {
-        reject('too-many-connections', `refused: ${maxConnections} connections already open`, remote, [], 0);
-      }
-    });
-    server.on('error', (err: NodeJS.ErrnoException) => {
-      if (closed) return;
-      subscriber.error(new ListenError(host, port, listening ? 'other' : listenCause(err.code), err.code));
-    });
-    server.listen({ host, port, backlog: options.backlog ?? LISTEN_DEFAULTS.backlog }, () => {
-      listening = true;
-      const address = server.address();
-      if (onListening !== undefined && address !== null && typeof address === 'object') onListening(address);
-    });
-
-    return () => {
-      closed = true;
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-      server.close();
-      server.removeAllListeners('connection');
-    };
-  });
+  checkOptions(options, LISTEN_RULES);
+  return serve(options, (payload) => payload);
 }

@@ -1,0 +1,130 @@
+import * as net from 'node:net';
+import { Observable } from 'rxjs';
+import { excerptOf } from '../protocol/decode';
+import { ConnectionPool } from './connectionPool';
+import { ListenError, listenCause } from './errors';
+import { InboundConnection, type ConnectionOutcome } from './inboundConnection';
+import {
+  LISTEN_DEFAULTS,
+  plainAddress,
+  type ListenOptions,
+  type Payload,
+  type Rejected,
+  type Remote,
+} from './listenPayloads';
+
+/**
+ * The inbound server behind {@link listenPayloads} and {@link listen}: binds on subscribe, reads
+ * each connection through the fair pool, and turns each complete payload into an item with
+ * `take`. When `take` returns a {@link Rejected} (e.g. the payload does not decode), the
+ * connection is reset rather than closed, so that its sender sees an error.
+ *
+ * @param options Checked options (see {@link LISTEN_RULES}).
+ * @param take Turns a payload into the item to emit, or into a rejection.
+ */
+export function serve<T extends { readonly kind: string }>(
+  options: ListenOptions,
+  take: (payload: Payload) => T | Rejected,
+): Observable<T | Rejected> {
+  const host = options.host ?? LISTEN_DEFAULTS.host;
+  const port = options.port ?? LISTEN_DEFAULTS.port;
+  const limits = {
+    maxPayloadBytes: options.maxPayloadBytes ?? LISTEN_DEFAULTS.maxPayloadBytes,
+    idleTimeoutMs: options.idleTimeoutMs ?? LISTEN_DEFAULTS.idleTimeoutMs,
+    payloadTimeoutMs: options.payloadTimeoutMs ?? LISTEN_DEFAULTS.payloadTimeoutMs,
+    completeOnJson: options.completeOnJson ?? true,
+  };
+  const poolLimits = {
+    maxConnections: options.maxConnections ?? LISTEN_DEFAULTS.maxConnections,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress ?? LISTEN_DEFAULTS.maxConnectionsPerAddress,
+    maxWaiting: options.maxWaiting ?? LISTEN_DEFAULTS.maxWaiting,
+    evictAfterMs: options.evictAfterMs ?? LISTEN_DEFAULTS.evictAfterMs,
+  };
+  const { allow, onListening } = options;
+
+  return new Observable<T | Rejected>((subscriber) => {
+    const connections = new Set<InboundConnection>();
+    const pool = new ConnectionPool<InboundConnection>(poolLimits);
+    let listening = false;
+    let closed = false;
+
+    const rejected = (
+      remote: Remote,
+      reason: Rejected['reason'],
+      message: string,
+      head: Buffer,
+      bytes: number,
+    ) =>
+      ({
+        kind: 'rejected',
+        reason,
+        message,
+        remote,
+        excerpt: excerptOf(head.length === 0 ? '' : head.toString('utf8')),
+        bytes,
+        receivedAt: Date.now(),
+      }) satisfies Rejected;
+
+    const onOutcome = (connection: InboundConnection, outcome: ConnectionOutcome): boolean => {
+      if (closed) return false;
+      const { remote } = connection;
+      if (outcome.kind === 'rejected') {
+        subscriber.next(rejected(remote, outcome.reason, outcome.message, outcome.head, outcome.bytes));
+        return false;
+      }
+      const item = take({ kind: 'payload', bytes: outcome.bytes, remote, receivedAt: Date.now() });
+      subscriber.next(item);
+      return item.kind !== 'rejected';
+    };
+    const onDone = (connection: InboundConnection) => {
+      connections.delete(connection);
+      pool.release(connection);
+    };
+
+    const server = net.createServer({ allowHalfOpen: false, pauseOnConnect: true }, (socket) => {
+      const remote: Remote = { address: plainAddress(socket.remoteAddress), port: socket.remotePort ?? 0 };
+      if (closed) {
+        socket.destroy();
+        return;
+      }
+      if (allow !== undefined && !allow(remote.address)) {
+        socket.on('error', () => undefined);
+        socket.resetAndDestroy();
+        subscriber.next(
+          rejected(remote, 'not-allowed', `sender ${remote.address} is not allowed`, Buffer.alloc(0), 0),
+        );
+        return;
+      }
+      const connection: InboundConnection = new InboundConnection(
+        socket,
+        remote,
+        limits,
+        (outcome: ConnectionOutcome): boolean => onOutcome(connection, outcome),
+        onDone,
+      );
+      connections.add(connection);
+      pool.admit(connection);
+    });
+
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      if (closed) return;
+      // out of descriptors while accepting: the system drops that connection; keep serving
+      if (listening && err.syscall === 'accept') return;
+      subscriber.error(new ListenError(host, port, listening ? 'other' : listenCause(err.code), err.code));
+    });
+    server.listen({ host, port, backlog: options.backlog ?? LISTEN_DEFAULTS.backlog }, () => {
+      listening = true;
+      const address = server.address();
+      if (onListening !== undefined && address !== null && typeof address === 'object') onListening(address);
+    });
+
+    return () => {
+      closed = true;
+      pool.close();
+      for (const connection of connections) connection.abort();
+      connections.clear();
+      server.close();
+      server.removeAllListeners('connection');
+    };
+  });
+}
