@@ -15,3 +15,4 @@ export * from './operators';
 export * from './coordinator';
 export * from './discovery';
 export * from './sequence';
+export * from './validation';
