@@ -40,11 +40,11 @@ export function memoryUnitId(host: string): string {
  *
  * ## Example
  * ```ts
- * const from: EventSource = { host: '192.168.0.23' };
+ * const from: EventOrigin = { host: '192.168.0.23' };
  * ```
  * @category Testing
  */
-export type EventSource =
+export type EventOrigin =
   | Identity
   | Pick<MemoryUnit, 'identity'>
   | Pick<MemoryUnitOptions, 'host' | 'port' | 'id' | 'name' | 'ip' | 'version'>;
@@ -61,7 +61,7 @@ export type EventSource =
  * @param source A unit, its options, or an identity.
  * @category Testing
  */
-export function identityOf(source: EventSource = {}): Identity {
+export function identityOf(source: EventOrigin = {}): Identity {
   if ('identity' in source) return source.identity;
   if ('coordinator' in source) return source;
   const host = source.host ?? MEMORY_UNIT_HOST;
@@ -86,7 +86,7 @@ export function identityOf(source: EventSource = {}): Identity {
  * @param output The text.
  * @category Testing
  */
-export function outputEvent(from: EventSource, output: string): Output {
+export function outputEvent(from: EventOrigin, output: string): Output {
   return { ...identityOf(from), type_: 'output', output };
 }
 
@@ -101,7 +101,7 @@ export function outputEvent(from: EventSource, output: string): Output {
  * @param message The text.
  * @category Testing
  */
-export function messageEvent(from: EventSource, message: string): Message {
+export function messageEvent(from: EventOrigin, message: string): Message {
   return { ...identityOf(from), type_: 'message', message };
 }
 
@@ -117,7 +117,7 @@ export function messageEvent(from: EventSource, message: string): Message {
  * @param fields Overrides of the hardware fields.
  * @category Testing
  */
-export function unitInfoEvent(from: EventSource, fields: Partial<UnitInfoFields> = {}): UnitInfo {
+export function unitInfoEvent(from: EventOrigin, fields: Partial<UnitInfoFields> = {}): UnitInfo {
   const identity = identityOf(from);
   return { ...identity, type_: 'unit_info', ...defaultUnitInfo(identity.id), ...fields };
 }

@@ -34,5 +34,5 @@ export {
   outputEvent,
   receivedEvent,
   unitInfoEvent,
-  type EventSource,
+  type EventOrigin,
 } from './events';
