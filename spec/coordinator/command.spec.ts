@@ -7,6 +7,8 @@ import {
   SendError,
   send,
   type Coordinator,
+  readTrailer,
+  untagCommand,
 } from '../../src';
 import { simulateUnit, simulateUnits, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
 import { canConnect } from '../helpers/net';
@@ -39,7 +41,7 @@ describe('coordinator commands', () => {
     await unit.ready;
     const requests: UnitActivity[] = [];
     unit.events$.subscribe((a) => a.kind === 'request' && requests.push(a));
-    const coordinator = coordinatorAt({ name: 'rig-7', id: 'abcdef12' });
+    const coordinator = coordinatorAt({ name: 'rig-7', id: 'abcdef12', tagged: false });
     let port = 0;
     const keep = coordinator.listening$.subscribe((a) => (port = a.port));
     await firstValueFrom(coordinator.command('127.0.10.3', 'echo x'));
@@ -64,8 +66,9 @@ describe('coordinator commands', () => {
     await unit.ready;
     const log: string[] = [];
     unit.events$.subscribe((a) => {
-      if (a.kind === 'request' && 'command' in a.request) log.push(`request ${a.request.command}`);
-      if (a.kind === 'command-finished') log.push(`output ${a.output.trim()}`);
+      if (a.kind === 'request' && 'command' in a.request)
+        log.push(`request ${untagCommand(a.request.command)?.command}`);
+      if (a.kind === 'command-finished') log.push(`output ${readTrailer(a.output)?.output.trim()}`);
     });
     const coordinator = coordinatorAt();
     const outputs = await Promise.all(

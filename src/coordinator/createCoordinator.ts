@@ -218,38 +218,41 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       };
       const keep = hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) });
       keep.add(
-        ready$.subscribe(() => {
-          const startedAt = scheduler.now();
-          waiting = {
-            unit,
-            command: shellCommand,
-            nonce: tag?.nonce,
-            answer: (output) => {
-              waiting = undefined;
-              stats.commands.output++;
-              stats.roundTrip(unit.host, scheduler.now() - startedAt);
-              subscriber.next(output);
-              subscriber.complete();
-            },
-          };
-          book.add(waiting);
-          stats.commands.sent++;
-          if (Number.isFinite(timeoutMs) && timeoutMs <= MAX_TIMER_MS)
+        ready$.subscribe({
+          error: (e: unknown) => subscriber.error(e),
+          next: () => {
+            const startedAt = scheduler.now();
+            waiting = {
+              unit,
+              command: shellCommand,
+              nonce: tag?.nonce,
+              answer: (output) => {
+                waiting = undefined;
+                stats.commands.output++;
+                stats.roundTrip(unit.host, scheduler.now() - startedAt);
+                subscriber.next(output);
+                subscriber.complete();
+              },
+            };
+            book.add(waiting);
+            stats.commands.sent++;
+            if (Number.isFinite(timeoutMs) && timeoutMs <= MAX_TIMER_MS)
+              keep.add(
+                timer(timeoutMs, scheduler).subscribe(() =>
+                  stop('timeout', new OutputTimeoutError(unit.host, timeoutMs, shellCommand)),
+                ),
+              );
+            const request = (local: LocalAddress): Command => ({
+              ...identity(local.address),
+              type_: 'cmd',
+              command: tag?.text ?? shellCommand,
+            });
             keep.add(
-              timer(timeoutMs, scheduler).subscribe(() =>
-                stop('timeout', new OutputTimeoutError(unit.host, timeoutMs, shellCommand)),
-              ),
+              transport
+                .send(target, request, options.send)
+                .subscribe({ error: (e: unknown) => stop('failed', e) }),
             );
-          const request = (local: LocalAddress): Command => ({
-            ...identity(local.address),
-            type_: 'cmd',
-            command: tag?.text ?? shellCommand,
-          });
-          keep.add(
-            transport
-              .send(target, request, options.send)
-              .subscribe({ error: (e: unknown) => stop('failed', e) }),
-          );
+          },
         }),
       );
       return () => {

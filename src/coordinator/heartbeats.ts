@@ -132,7 +132,8 @@ export class Heartbeats {
           );
         }),
       )
-      .subscribe((outcome) => lease.outcomes.next(outcome));
+      // a listener that cannot bind errors ready$: the holders get that error from the listener
+      .subscribe({ next: (outcome) => lease.outcomes.next(outcome), error: () => undefined });
   }
 
   private stop(unit: Unit, lease: Lease): void {
