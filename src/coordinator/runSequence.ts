@@ -260,7 +260,7 @@ export function runSequence(
     const failedOutput = (out: CommandOutput) =>
       `exit status ${out.exitCode ?? '?'}: ${oneLine(out.output) || '(no output)'}`;
 
-    /** Sends one command; its output or error goes to `onOutput` / `onError` unless settled. */
+    /** Sends one command: its output goes to `onOutput` unless settled; an error fails `stage`. */
     const send = (shellCommand: string, stage: Stage, onOutput: (out: CommandOutput) => void) => {
       if (settled) return;
       inFlight += 1;
