@@ -1,4 +1,5 @@
 import { Observable, type SchedulerLike, timer } from 'rxjs';
+import { channels, published } from '../diagnostics';
 import type { PycomEvent } from '../protocol';
 import type { HeartbeatOutcome } from './heartbeats';
 import type { Presence, PresenceState } from './types';
@@ -50,13 +51,15 @@ export function presence(inputs: PresenceInputs): Observable<Presence> {
     const become = (next: PresenceState, reason?: string) => {
       if (next === state) return;
       state = next;
-      subscriber.next({
-        unit,
-        state,
-        at: scheduler.now(),
-        ...(id === undefined ? {} : { id }),
-        ...(reason === undefined ? {} : { reason }),
-      });
+      subscriber.next(
+        published(channels.presence, {
+          unit,
+          state,
+          at: scheduler.now(),
+          ...(id === undefined ? {} : { id }),
+          ...(reason === undefined ? {} : { reason }),
+        }),
+      );
     };
     const heard = () => {
       lastHeard = scheduler.now();

@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export * from './names';
-export { channels } from './channels';
+export { channels, published } from './channels';
 export { debugNamespaces, enableDebug, debugFromEnvironment } from './debug';
 export { formatDiagnostic } from './format';

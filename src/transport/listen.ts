@@ -1,5 +1,6 @@
-import type { Observable } from 'rxjs';
+import { type Observable, tap } from 'rxjs';
 import { either as E } from 'fp-ts';
+import { channels, published } from '../diagnostics';
 import { decodeEvent, type DecodeOptions } from '../protocol/decode';
 import type { PycomEvent } from '../protocol/events';
 import { checkOptions } from '../validation/checkOptions';
@@ -84,5 +85,7 @@ export function listen(options: ListenOptions = {}): Observable<Inbound> {
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.maxUnknownBytes === undefined ? {} : { maxUnknownBytes: options.maxUnknownBytes }),
   };
-  return serve<Received>(options, (payload) => decodeInbound(payload, limits));
+  return serve<Received>(options, (payload) => decodeInbound(payload, limits)).pipe(
+    tap((item) => published(channels.inbound, item)), // diagnostics (pycom-rx:inbound): one property read when off
+  );
 }
