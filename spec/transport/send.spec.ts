@@ -3,6 +3,7 @@ import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { decodeRequest, type Command } from '../../src/protocol';
 import { send, SendError, sendPayload } from '../../src/transport';
 import { either as E } from 'fp-ts';
+import { OptionError } from '../../src/validation';
 import { coordinatorIdentity } from '../fixtures';
 
 const me = coordinatorIdentity({ name: 'rig' });
@@ -155,5 +156,30 @@ describe('send', () => {
     held.forEach((s) => s.destroy());
     await new Promise((r) => server.close(r));
     expect(events).toEqual([]);
+  });
+});
+
+describe('send() options', () => {
+  it.each([
+    ['127.41.1.1', { timeoutMs: NaN }, 'timeoutMs', 'not-finite'],
+    ['127.41.1.1', { connectTimeoutMs: 2 ** 31 }, 'connectTimeoutMs', 'too-large'],
+    ['127.41.1.1', { connectTimeoutMs: '300' }, 'connectTimeoutMs', 'type'],
+    [{ host: '127.41.1.1', port: 70000 }, {}, 'port', 'too-large'],
+    [{ host: '127.41.1.1', port: 0 }, {}, 'port', 'too-small'],
+  ])('throws an OptionError when called with %p and %p', (target, options, option, reason) => {
+    const calls = [
+      () => send(target, cmd, options as never),
+      () => sendPayload(target, Buffer.from('{}'), options as never),
+    ];
+    for (const call of calls) {
+      let thrown: unknown;
+      try {
+        call();
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(OptionError);
+      expect(thrown).toMatchObject({ option, reason });
+    }
   });
 });

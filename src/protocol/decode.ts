@@ -4,7 +4,9 @@ import { eventCodecs, type PycomEvent } from './events';
 import { Command, Heartbeat, type PycomRequest } from './requests';
 import { exceedsDepth } from './depth';
 
-/** How many characters of the raw payload a {@link DecodeFailure} keeps. */
+/** How many characters of the raw payload a {@link DecodeFailure} keeps.
+ * @category Protocol
+ */
 export const EXCERPT_LENGTH = 200;
 
 /**
@@ -15,6 +17,7 @@ export const EXCERPT_LENGTH = 200;
  * - `too-deep`: the JSON nests deeper than `maxDepth` (found by a linear scan, before parsing);
  * - `type`: `type_` is missing, not a string, or unknown;
  * - `field`: a field is missing or has the wrong type.
+ * @category Protocol
  */
 export type DecodeFailureKind = 'utf8' | 'json' | 'too-deep' | 'not-object' | 'type' | 'field';
 
@@ -25,6 +28,7 @@ export type DecodeFailureKind = 'utf8' | 'json' | 'too-deep' | 'not-object' | 't
  * ```ts
  * decodeEvent(bytes, { maxDepth: 4, maxUnknownBytes: 1024 });
  * ```
+ * @category Protocol
  */
 export interface DecodeOptions {
   /**
@@ -39,7 +43,9 @@ export interface DecodeOptions {
   readonly maxUnknownBytes?: number;
 }
 
-/** The defaults of {@link DecodeOptions}. */
+/** The defaults of {@link DecodeOptions}.
+ * @category Protocol
+ */
 export const DECODE_DEFAULTS = { maxDepth: 16, maxUnknownBytes: 4096 } as const;
 
 /**
@@ -50,6 +56,7 @@ export const DECODE_DEFAULTS = { maxDepth: 16, maxUnknownBytes: 4096 } as const;
  * const r = decodeEvent('{"type_":"x"}');
  * if (E.isLeft(r)) console.log(r.left.message); // unknown type_ "x" ...
  * ```
+ * @category Protocol
  */
 export interface DecodeFailure {
   /** The category of failure. */
@@ -71,6 +78,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * ```
  * @param text The text to shorten.
  * @param max The maximum length kept.
+ * @category Protocol
  */
 export function excerptOf(text: string, max: number = EXCERPT_LENGTH): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -96,6 +104,7 @@ function describe(value: unknown): string {
  * if (E.isLeft(r)) console.log(formatErrors(r.left));
  * ```
  * @param errors The errors of a failed `decode`.
+ * @category Protocol
  */
 export function formatErrors(errors: t.Errors): string {
   const parts = errors.slice(0, 3).map((error) => {
@@ -172,6 +181,7 @@ function parseObject(input: Uint8Array | string, maxDepth: number): Parsed {
  * @param input The complete payload of one inbound connection.
  * @param options Depth and size limits (see {@link DECODE_DEFAULTS}).
  * @return `Right` with the event, or `Left` with a {@link DecodeFailure}.
+ * @category Protocol
  */
 export function decodeEvent(
   input: Uint8Array | string,
@@ -216,7 +226,7 @@ function boundUnknown(
   for (const key of keys) {
     const field = value[key];
     if (!Object.prototype.hasOwnProperty.call(props, key)) {
-      const size = key.length + 4 + jsonLength(field);
+      const size = JSON.stringify(key).length + 2 + jsonLength(field);
       if (size > budget) {
         dropped = true;
         continue;
@@ -248,6 +258,7 @@ function jsonLength(value: unknown): number {
  * ```
  * @param input The complete payload of one request connection.
  * @param options Depth and size limits (see {@link DECODE_DEFAULTS}).
+ * @category Protocol
  */
 export function decodeRequest(
   input: Uint8Array | string,

@@ -14,6 +14,7 @@ import { serve } from './serve';
  * ```ts
  * listen().subscribe((item) => item.kind === 'event' && console.log(item.remote.address, item.event.type_));
  * ```
+ * @category Transport
  */
 export interface Received {
   /** Always `'event'`. */
@@ -26,7 +27,9 @@ export interface Received {
   readonly receivedAt: number;
 }
 
-/** One item of {@link listen}: a {@link Received} event or a {@link Rejected} payload. */
+/** One item of {@link listen}: a {@link Received} event or a {@link Rejected} payload.
+ * @category Transport
+ */
 export type Inbound = Received | Rejected;
 
 /**
@@ -38,6 +41,7 @@ export type Inbound = Received | Rejected;
  * ```
  * @param payload A complete payload from {@link listenPayloads}.
  * @param options Depth and size limits of the decoder.
+ * @category Transport
  */
 export function decodeInbound(payload: Payload, options: DecodeOptions = {}): Received | Rejected {
   const decoded = decodeEvent(payload.bytes, options);
@@ -78,6 +82,7 @@ export function decodeInbound(payload: Payload, options: DecodeOptions = {}): Re
  * @param options Where to bind, and the limits.
  * @return An Observable of {@link Inbound} items that never completes by itself.
  * @throws {@link OptionError} when a numeric option is invalid (at call time, not on subscribe).
+ * @category Transport
  */
 export function listen(options: ListenOptions = {}): Observable<Inbound> {
   checkOptions(options, LISTEN_RULES);

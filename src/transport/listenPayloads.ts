@@ -4,7 +4,9 @@ import { DECODE_DEFAULTS, type DecodeFailureKind } from '../protocol/decode';
 import { checkOptions, RULES, type OptionTable } from '../validation/checkOptions';
 import { serve } from './serve';
 
-/** The far end of an inbound connection. */
+/** The far end of an inbound connection.
+ * @category Transport
+ */
 export interface Remote {
   /** The peer's IP address (IPv4-mapped IPv6 addresses are shown as plain IPv4). */
   readonly address: string;
@@ -29,6 +31,7 @@ export interface Remote {
  *
  * Every connection rejected by this side is closed with a reset (RST), so that its sender sees an
  * error rather than a clean close: nothing is lost silently.
+ * @category Transport
  */
 export type RejectReason =
   | DecodeFailureKind
@@ -47,6 +50,7 @@ export type RejectReason =
  * ```ts
  * listen().pipe(filter((i): i is Rejected => i.kind === 'rejected')).subscribe((r) => console.warn(r.message));
  * ```
+ * @category Transport
  */
 export interface Rejected {
   /** Always `'rejected'`. */
@@ -72,6 +76,7 @@ export interface Rejected {
  * ```ts
  * listenPayloads({ port: 0 }).subscribe((p) => p.kind === 'payload' && console.log(p.bytes.length));
  * ```
+ * @category Transport
  */
 export interface Payload {
   /** Always `'payload'`. */
@@ -92,6 +97,7 @@ export interface Payload {
  * ```ts
  * const options: ListenOptions = { host: '127.0.0.1', port: 0, onListening: (a) => console.log(a.port) };
  * ```
+ * @category Transport
  */
 export interface ListenOptions {
   /** Address to bind. Default `'0.0.0.0'` (every IPv4 interface). */
@@ -149,7 +155,9 @@ export interface ListenOptions {
   readonly onListening?: (address: net.AddressInfo) => void;
 }
 
-/** The defaults of {@link ListenOptions}. */
+/** The defaults of {@link ListenOptions}.
+ * @category Transport
+ */
 export const LISTEN_DEFAULTS = {
   host: '0.0.0.0',
   port: 5000,
@@ -173,6 +181,7 @@ export const LISTEN_DEFAULTS = {
  * ```ts
  * checkOptions(coordinatorOptions.listen, LISTEN_RULES, 'listen');
  * ```
+ * @category Transport
  */
 export const LISTEN_RULES: OptionTable<ListenOptions> = {
   port: RULES.port,
@@ -196,6 +205,7 @@ export const LISTEN_RULES: OptionTable<ListenOptions> = {
  * plainAddress('::ffff:127.0.0.1'); // '127.0.0.1'
  * ```
  * @param address An address as Node.js reports it.
+ * @category Transport
  */
 export function plainAddress(address: string | undefined): string {
   if (address === undefined) return '';
@@ -222,6 +232,7 @@ export function plainAddress(address: string | undefined): string {
  * @param options Where to bind and the limits.
  * @return An Observable that never completes by itself; unsubscribe to stop.
  * @throws {@link OptionError} when a numeric option is invalid (at call time).
+ * @category Transport
  */
 export function listenPayloads(options: ListenOptions = {}): Observable<Payload | Rejected> {
   checkOptions(options, LISTEN_RULES);

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { Observable } from 'rxjs';
 import type { PycomRequest } from '../protocol/requests';
+import { checkOption, checkOptions, RULES, type OptionTable } from '../validation/checkOptions';
 import { SendError, sendCause } from './errors';
 
 /**
@@ -86,6 +87,18 @@ export interface Delivered {
 export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as const;
 
 /**
+ * The rule of each numeric option of {@link SendOptions}, checked when {@link send} or
+ * {@link sendPayload} is called.
+ *
+ * ## Example
+ * ```ts
+ * checkOptions(coordinatorOptions.send, SEND_RULES, 'send');
+ * ```
+ * @category Transport
+ */
+export const SEND_RULES: OptionTable<SendOptions> = { connectTimeoutMs: RULES.ms, timeoutMs: RULES.ms };
+
+/**
  * Splits a {@link Target} into host and port.
  *
  * ## Example
@@ -120,6 +133,7 @@ export function resolveTarget(target: Target): { host: string; port: number } {
  * that returns it (called once connected; lets a request carry the address that actually
  * reaches the unit).
  * @param options Timeouts.
+ * @throws {@link OptionError} when the port (1..65535) or a timeout is invalid (at call time).
  * @category Transport
  */
 export function sendPayload(
@@ -127,7 +141,9 @@ export function sendPayload(
   bytes: Uint8Array | string | ((local: LocalAddress) => Uint8Array | string),
   options: SendOptions = {},
 ): Observable<Delivered> {
+  checkOptions(options, SEND_RULES);
   const { host, port } = resolveTarget(target);
+  checkOption('port', port, RULES.remotePort);
   const connectMs = options.connectTimeoutMs ?? SEND_DEFAULTS.connectTimeoutMs;
   const totalMs = options.timeoutMs ?? SEND_DEFAULTS.timeoutMs;
   return new Observable<Delivered>((subscriber) => {
@@ -213,6 +229,7 @@ export function sendPayload(
  * @param target The unit (port 5000 unless given).
  * @param request The heartbeat or command, or a function of the local address that returns it.
  * @param options Timeouts.
+ * @throws {@link OptionError} when the port (1..65535) or a timeout is invalid (at call time).
  * @category Transport
  */
 export function send(

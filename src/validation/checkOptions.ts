@@ -1,4 +1,6 @@
-/** The largest delay a Node.js timer accepts (2^31 - 1 ms, about 24.8 days). */
+/** The largest delay a Node.js timer accepts (2^31 - 1 ms, about 24.8 days).
+ * @category Validation
+ */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
@@ -7,6 +9,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  * - `not-finite`: `NaN` or an infinity;
  * - `not-integer`: a fraction where a whole number is needed;
  * - `too-small` / `too-large`: outside the allowed range.
+ * @category Errors
  */
 export type OptionErrorReason = 'type' | 'not-finite' | 'not-integer' | 'too-small' | 'too-large';
 
@@ -22,6 +25,7 @@ export type OptionErrorReason = 'type' | 'not-finite' | 'not-integer' | 'too-sma
  *   if (e instanceof OptionError) console.error(e.option, e.reason); // 'port' 'too-large'
  * }
  * ```
+ * @category Errors
  */
 export class OptionError extends RangeError {
   /** Always `'OptionError'`. */
@@ -58,6 +62,7 @@ function show(value: unknown): string {
  * ```ts
  * const port: NumberRule = { integer: true, min: 0, max: 65535 };
  * ```
+ * @category Validation
  */
 export interface NumberRule {
   /** Whole numbers only. */
@@ -79,6 +84,7 @@ export interface NumberRule {
  * ```ts
  * checkOptions({ idleTimeoutMs: 500 }, { idleTimeoutMs: RULES.ms });
  * ```
+ * @category Validation
  */
 export const RULES = {
   /** A port to bind: an integer 0..65535 (0: any free port). */
@@ -109,6 +115,7 @@ export const RULES = {
  * ```ts
  * const table: OptionTable<ListenOptions> = { port: RULES.port, idleTimeoutMs: RULES.ms };
  * ```
+ * @category Validation
  */
 export type OptionTable<T> = { readonly [K in keyof T]?: NumberRule };
 
@@ -120,6 +127,7 @@ export type OptionTable<T> = { readonly [K in keyof T]?: NumberRule };
  * describeRule(RULES.port); // 'an integer 0..65535'
  * ```
  * @param rule The rule.
+ * @category Validation
  */
 export function describeRule(rule: NumberRule): string {
   const what = rule.integer === true ? 'an integer' : 'a number';
@@ -145,6 +153,7 @@ export function describeRule(rule: NumberRule): string {
  * @param option The option's name, as the caller wrote it.
  * @param value The value (`undefined` passes: the default applies).
  * @param rule The rule.
+ * @category Validation
  */
 export function checkOption(option: string, value: unknown, rule: NumberRule): void {
   if (value === undefined) return;
@@ -175,6 +184,7 @@ export function checkOption(option: string, value: unknown, rule: NumberRule): v
  * @param table The rule of each numeric option.
  * @param prefix Put before each option's name in the error, e.g. `'listen'` for `listen.port`.
  * @throws {@link OptionError} when an option breaks its rule, or `options` is not an object.
+ * @category Validation
  */
 export function checkOptions<T extends object>(
   options: T | undefined,
