@@ -116,7 +116,4 @@ export async function pool<T>(
   return results;
 }
 
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep } from '../fixtures';

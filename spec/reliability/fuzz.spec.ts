@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { either as E } from 'fp-ts';
-import { decodeEvent, type DecodeFailure, type PycomEvent } from '../../src/protocol';
-import { sendAndEnd, sleep } from './clients';
+import { decodeEvent, encodeEvent, type DecodeFailure, type PycomEvent } from '../../src/protocol';
+import { unitIdentity } from '../fixtures';
+import { sendAndEnd } from './clients';
 import { GOOD_SENDER, ListenerHarness, scale } from './harness';
 import { anyCase, type Case } from './payloads';
 
@@ -44,7 +45,7 @@ describe('decodeEvent on arbitrary input', () => {
     () => {
       // any text the sender controls: bad JSON, an unknown type_, a field of the wrong type
       const text = fc.string({ unit: 'binary', maxLength: 40 });
-      const unit = { id: 'a', name: 'u', ip: 'i', port: 5000, version: '1', coordinator: false };
+      const unit = unitIdentity({ id: 'a', name: 'u', ip: 'i', version: '1' });
       const noisy = fc.oneof(
         anyCase.map((c) => c.bytes),
         text.map((t) => Buffer.from(`x${t}`, 'utf8')),
@@ -111,9 +112,12 @@ describe('listen() on arbitrary input over real sockets', () => {
         }),
         { numRuns: scale(300, 3_000) },
       );
-      // nothing arrives late or twice, and the stream is still alive
-      await sleep(100);
-      expect(harness.count).toBe(sent);
+      // nothing arrives late or twice, and the stream is still alive: a sentinel event comes next
+      const sentinel = encodeEvent({ ...unitIdentity(), type_: 'message', message: 'sentinel' });
+      await sendAndEnd(harness.port, sentinel);
+      await harness.until(() => harness.count > sent, 'the sentinel');
+      expect(harness.count).toBe(sent + 1);
+      expect(harness.items.at(-1)).toMatchObject({ kind: 'event', event: { message: 'sentinel' } });
       expect(harness.error).toBeUndefined();
     },
     scale(30_000, 180_000),
