@@ -4,10 +4,10 @@
  *
  * - `pycom-rx:inbound`: every inbound item of the listener, an event or a rejected payload
  *   (the `Inbound` item itself);
- * - `pycom-rx:send`: every request handed to a unit, or not (`SendDiagnostic`);
- * - `pycom-rx:command`: commands sent, answered, timed out, failed (`CommandDiagnostic`);
  * - `pycom-rx:presence`: presence changes of units (the `Presence` itself);
- * - `pycom-rx:console`: the console's refused requests and started jobs (`ConsoleDiagnostic`).
+ * - `pycom-rx:console`: the console's refused requests and started jobs (`ConsoleDiagnostic`);
+ * - `pycom-rx:send`, `pycom-rx:command`: reserved for the coordinator's requests handed to units
+ *   (`SendDiagnostic`) and its commands' lives (`CommandDiagnostic`); nothing published yet.
  *
  * ## Example
  * ```ts
