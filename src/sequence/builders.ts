@@ -45,15 +45,20 @@ export function validateRow(input: unknown): E.Either<ReadonlyArray<string>, Row
  * @category Sequences
  */
 export function validateSequence(input: unknown): E.Either<ReadonlyArray<string>, Sequence> {
-  if (!Array.isArray(input)) return E.left([`expected an array of rows, got ${typeof input}`]);
-  const issues: string[] = [];
-  const rows: Row[] = [];
-  input.forEach((item: unknown, index) => {
-    const result = validateRow(item);
-    if (E.isRight(result)) rows.push(result.right);
-    else issues.push(...result.left.map((issue) => `row ${index + 1}: ${issue}`));
-  });
-  return issues.length > 0 ? E.left(issues) : E.right(rows);
+  try {
+    if (!Array.isArray(input)) return E.left([`expected an array of rows, got ${typeof input}`]);
+    const issues: string[] = [];
+    const rows: Row[] = [];
+    input.forEach((item: unknown, index) => {
+      const result = validateRow(item);
+      if (E.isRight(result)) rows.push(result.right);
+      else for (const issue of result.left) issues.push(`row ${index + 1}: ${issue}`);
+    });
+    return issues.length > 0 ? E.left(issues) : E.right(rows);
+  } catch (e) {
+    // a revoked proxy or a throwing getter: the sequence cannot be read
+    return E.left([`the sequence cannot be read: ${e instanceof Error ? e.message : String(e)}`]);
+  }
 }
 
 /**

@@ -106,9 +106,43 @@ export function extraParameter(register: RegisterName, key: string | undefined, 
   return `${register}: extra parameter ${column ?? ''} (expected ${expected}: ${names(register)})`;
 }
 
+/** How many extra parameters of one row are listed one by one before the rest are counted. */
+export const MAX_EXTRA_LISTED = 3;
+
+/**
+ * The messages for the parameters a register does not have (unknown keys of a row object, or
+ * extra CSV columns): the first {@link MAX_EXTRA_LISTED} one by one, then one line counting the
+ * rest, so that a row with 150,000 columns gives four lines, not 150,000.
+ *
+ * ## Example
+ * ```ts
+ * extraParameters('LED_FAN', ['1', '1', '1', '1', '1'], 'column');
+ * // ['LED_FAN: extra parameter 1 (expected 1: state)', ... (3 of them), 'LED_FAN: and 2 more extra parameters']
+ * ```
+ * @param register The register.
+ * @param extras The unknown keys, or the texts of the extra columns.
+ * @param kind Whether `extras` are keys of a row object or CSV columns.
+ */
+export function extraParameters(
+  register: RegisterName,
+  extras: ReadonlyArray<string>,
+  kind: 'key' | 'column',
+): string[] {
+  const listed = extras
+    .slice(0, MAX_EXTRA_LISTED)
+    .map((extra) =>
+      kind === 'key' ? extraParameter(register, extra) : extraParameter(register, undefined, extra),
+    );
+  const more = extras.length - listed.length;
+  if (more > 0)
+    listed.push(`${register}: and ${more} more ${kind === 'key' ? 'unknown' : 'extra'} parameters`);
+  return listed;
+}
+
 /**
  * Checks any value as a row object: a known `register`, each parameter an integer in range, and
- * no other keys. Returns every problem found; an empty array means the row is valid.
+ * no other keys. Returns every problem found (extra keys counted past {@link MAX_EXTRA_LISTED});
+ * an empty array means the row is valid. Never throws, even for a proxy or a throwing getter.
  *
  * ## Example
  * ```ts
@@ -118,19 +152,25 @@ export function extraParameter(register: RegisterName, key: string | undefined, 
  * @param input Any value.
  */
 export function checkRow(input: unknown): ReadonlyArray<string> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    return [`expected a row object { register, ... }, got ${describeValue(input)}`];
-  const record = input as Record<string, unknown>;
-  const register = record['register'];
-  if (!isRegisterName(register)) return [unknownRegister(register)];
-  const params = parametersOf(register);
-  const issues: string[] = [];
-  for (const parameter of params) {
-    const issue = checkParameter(register, parameter, record[parameter.name]);
-    if (issue !== undefined) issues.push(issue);
+  try {
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      return [`expected a row object { register, ... }, got ${describeValue(input)}`];
+    const record = input as Record<string, unknown>;
+    const register = record['register'];
+    if (!isRegisterName(register)) return [unknownRegister(register)];
+    const params = parametersOf(register);
+    const issues: string[] = [];
+    for (const parameter of params) {
+      const issue = checkParameter(register, parameter, record[parameter.name]);
+      if (issue !== undefined) issues.push(issue);
+    }
+    const extras = Object.keys(record).filter(
+      (key) => key !== 'register' && !params.some((p) => p.name === key),
+    );
+    for (const issue of extraParameters(register, extras, 'key')) issues.push(issue);
+    return issues;
+  } catch (e) {
+    // a proxy or a getter that throws: the row cannot be read, which is a problem of the row
+    return [`the row cannot be read: ${describeValue(e instanceof Error ? e.message : e)}`];
   }
-  for (const key of Object.keys(record)) {
-    if (key !== 'register' && !params.some((p) => p.name === key)) issues.push(extraParameter(register, key));
-  }
-  return issues;
 }
