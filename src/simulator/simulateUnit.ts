@@ -1,4 +1,5 @@
 import { Subject } from 'rxjs';
+import { checkOptions, RULES, type OptionTable } from '../validation/checkOptions';
 import type { Identity } from '../protocol/identity';
 import { Faults } from './faults';
 import { defaultUnitInfo, randomUnitId, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from './identity';
@@ -52,17 +53,20 @@ export const SIMULATOR_DEFAULTS = {
   deliveryTimeoutMs: 5_000,
 } as const;
 
-function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0)
-    throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
-  return value;
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
-  return value;
-}
+/** The rule of each numeric option of {@link SimulateUnitOptions}, checked when the unit is created. */
+const SIMULATOR_RULES: OptionTable<SimulateUnitOptions> = {
+  port: RULES.port,
+  hardwareReadyDelayMs: { ...RULES.delayMs, words: ['manual'] },
+  coordinatorTimeoutMs: RULES.ms,
+  commandTimeoutMs: RULES.ms,
+  maxOutputBytes: RULES.size,
+  commandConcurrency: RULES.count,
+  rowDurationMs: RULES.delayMs,
+  maxRequestBytes: RULES.positiveSize,
+  requestIdleTimeoutMs: RULES.ms,
+  deliveryConnectTimeoutMs: RULES.ms,
+  deliveryTimeoutMs: RULES.ms,
+};
 
 /**
  * Starts a simulated LightArray4 unit: pycom listening on `host:port` (default `127.0.0.1:5000`)
@@ -93,50 +97,19 @@ function positive(name: string, value: number): number {
 export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
   const host = options.host ?? SIMULATOR_DEFAULTS.host;
   assertBindable(host, options.allowNonLoopback ?? false);
+  checkOptions(options, SIMULATOR_RULES);
   const requestedPort = options.port ?? SIMULATOR_DEFAULTS.port;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535)
-    throw new RangeError(`port must be an integer 0..65535, got ${requestedPort}`);
   const timing = {
-    hardwareReadyDelayMs:
-      options.hardwareReadyDelayMs === 'manual'
-        ? ('manual' as const)
-        : nonNegative(
-            'hardwareReadyDelayMs',
-            options.hardwareReadyDelayMs ?? SIMULATOR_DEFAULTS.hardwareReadyDelayMs,
-          ),
-    coordinatorTimeoutMs: positive(
-      'coordinatorTimeoutMs',
-      options.coordinatorTimeoutMs ?? SIMULATOR_DEFAULTS.coordinatorTimeoutMs,
-    ),
-    commandTimeoutMs: positive(
-      'commandTimeoutMs',
-      options.commandTimeoutMs ?? SIMULATOR_DEFAULTS.commandTimeoutMs,
-    ),
-    maxOutputBytes: nonNegative(
-      'maxOutputBytes',
-      options.maxOutputBytes ?? SIMULATOR_DEFAULTS.maxOutputBytes,
-    ),
-    commandConcurrency: positive(
-      'commandConcurrency',
-      options.commandConcurrency ?? SIMULATOR_DEFAULTS.commandConcurrency,
-    ),
+    hardwareReadyDelayMs: options.hardwareReadyDelayMs ?? SIMULATOR_DEFAULTS.hardwareReadyDelayMs,
+    coordinatorTimeoutMs: options.coordinatorTimeoutMs ?? SIMULATOR_DEFAULTS.coordinatorTimeoutMs,
+    commandTimeoutMs: options.commandTimeoutMs ?? SIMULATOR_DEFAULTS.commandTimeoutMs,
+    maxOutputBytes: options.maxOutputBytes ?? SIMULATOR_DEFAULTS.maxOutputBytes,
+    commandConcurrency: options.commandConcurrency ?? SIMULATOR_DEFAULTS.commandConcurrency,
     rowDurationMs: options.rowDurationMs ?? SIMULATOR_DEFAULTS.rowDurationMs,
-    maxRequestBytes: positive(
-      'maxRequestBytes',
-      options.maxRequestBytes ?? SIMULATOR_DEFAULTS.maxRequestBytes,
-    ),
-    requestIdleTimeoutMs: positive(
-      'requestIdleTimeoutMs',
-      options.requestIdleTimeoutMs ?? SIMULATOR_DEFAULTS.requestIdleTimeoutMs,
-    ),
-    deliveryConnectTimeoutMs: positive(
-      'deliveryConnectTimeoutMs',
-      options.deliveryConnectTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryConnectTimeoutMs,
-    ),
-    deliveryTimeoutMs: positive(
-      'deliveryTimeoutMs',
-      options.deliveryTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryTimeoutMs,
-    ),
+    maxRequestBytes: options.maxRequestBytes ?? SIMULATOR_DEFAULTS.maxRequestBytes,
+    requestIdleTimeoutMs: options.requestIdleTimeoutMs ?? SIMULATOR_DEFAULTS.requestIdleTimeoutMs,
+    deliveryConnectTimeoutMs: options.deliveryConnectTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryConnectTimeoutMs,
+    deliveryTimeoutMs: options.deliveryTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryTimeoutMs,
     boardioBeforeOutput: options.boardioBeforeOutput ?? false,
   };
 
@@ -191,7 +164,8 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
   ready.catch(() => undefined);
 
   const reboot = async (rebootOptions: RebootOptions = {}): Promise<void> => {
-    const downtimeMs = nonNegative('downtimeMs', rebootOptions.downtimeMs ?? 0);
+    checkOptions(rebootOptions, { downtimeMs: RULES.delayMs });
+    const downtimeMs = rebootOptions.downtimeMs ?? 0;
     if (closing) throw new Error(`simulated unit ${id} is closed`);
     await ready;
     const mine = ++reboots;
