@@ -174,11 +174,13 @@ describe('trustworthy command results (tagged commands)', () => {
     expect(await late).toMatchObject({ command: 'hold gone', reason: 'cancelled' });
     expect((await next).output).toBe('mine\n');
     // RxJS's own timeout operator cancels the same way
+    const holdingAgain = firstValueFrom(holding$.pipe(filter((name) => name === 'again')));
     const timedOut = await firstValueFrom(c.command(unit.host, 'hold again').pipe(timeout(50))).catch(
       (e: unknown) => (e as Error).name,
     );
     expect(timedOut).toBe('TimeoutError');
     const after = firstValueFrom(c.command(unit.host, 'echo after'));
+    await holdingAgain;
     release('again');
     expect((await after).output).toBe('after\n');
   });

@@ -32,7 +32,7 @@ describe('interoperability with peers written from the protocol alone', () => {
     ['reads each request to its end', 'eof', '127.0.21.2'],
     ['takes a single read and closes at once', 'once', '127.0.21.3'],
   ])('the coordinator drives a pycom-like unit that %s', async (_name, mode, host) => {
-    const unit = start('vendor_unit.py', [host, mode, '2']);
+    const unit = start('vendor_unit.py', [host, mode, '3']);
     try {
       expect(await nextLine(unit.lines)).toBe('ready');
       const coordinator = createCoordinator({
@@ -40,9 +40,15 @@ describe('interoperability with peers written from the protocol alone', () => {
         commandTimeoutMs: 5000,
       });
       const first = await firstValueFrom(coordinator.command(host, 'echo one'));
-      const second = await firstValueFrom(coordinator.command(host, 'echo two'));
-      expect([first.output, second.output]).toEqual(['ECHO ONE', 'ECHO TWO']);
+      const failed = await firstValueFrom(coordinator.command(host, 'echo x >&2; exit 3'));
+      const untagged = await firstValueFrom(
+        coordinator.command(host, 'echo out; echo err >&2; exit 2', { tagged: false }),
+      );
+      expect([first.output, first.exitCode]).toEqual(['one\n', 0]);
+      expect([failed.output, failed.exitCode]).toEqual(['x\n', 3]);
+      expect([untagged.output, untagged.exitCode]).toEqual(['err\n', undefined]);
       expect(first).toMatchObject({ type_: 'output', id: '81639cd4', ip: host, coordinator: false });
+      await coordinator.close();
       expect(await exited(unit.child)).toBe(0);
     } finally {
       unit.child.kill();

@@ -15,6 +15,7 @@ import {
   share,
   startWith,
   Subject,
+  Subscription,
   take,
   takeUntil,
   tap,
@@ -195,13 +196,30 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     coordinator: true,
   });
   const heartbeats = new Heartbeats({
-    send: (unit) => transport.send(unit, (local: LocalAddress) => identity(local.address), options.send),
+    // never a heartbeat without a bound listener: its port would be wrong
+    send: (unit) =>
+      bound$.value === undefined
+        ? EMPTY
+        : transport.send(unit, (local: LocalAddress) => identity(local.address), options.send),
     ready$,
     intervalMs: settings.heartbeatIntervalMs,
     scheduler,
   });
+  // a released listener ends the last interval of the units nobody holds
+  bound$.subscribe((address) => address === undefined && heartbeats.stopLingering());
   /** Keeps the listener bound and the unit heartbeated while subscribed. */
-  const hold = (unit: Unit) => withListener(new Observable<never>(() => heartbeats.hold(unit)));
+  const hold = (unit: Unit) =>
+    new Observable<never>((subscriber) => {
+      const keep = new Subscription();
+      keep.add(heartbeats.hold(unit)); // released first, then the listener
+      keep.add(
+        inbound$.subscribe({
+          error: (e: unknown) => subscriber.error(e),
+          complete: () => subscriber.complete(),
+        }),
+      );
+      return keep;
+    });
 
   /** Sends one command now (no queue) and emits its output. */
   const exec = (target: Target, shellCommand: string, commandOptions: CommandOptions = {}) =>
@@ -322,6 +340,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       // watch first, then hold: the first heartbeat's outcome is never missed
       const keep = presence({
         unit: unit.host,
+        idOf: () => unit.id,
         outcomes$: heartbeats.outcomes(unit),
         events$: eventsFrom(target),
         intervalMs: settings.heartbeatIntervalMs,

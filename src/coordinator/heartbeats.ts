@@ -93,6 +93,11 @@ export class Heartbeats {
     return this.lease(unit).outcomes;
   }
 
+  /** Stops the heartbeats of the units nobody holds any more (their last interval). */
+  stopLingering(): void {
+    for (const [unit, lease] of [...this.leases]) if (lease.holds === 0) this.stop(unit, lease);
+  }
+
   /** Stops every heartbeat at once. */
   stopAll(): void {
     for (const [unit, lease] of this.leases) {

@@ -12,6 +12,8 @@ import type { Presence, PresenceState } from './types';
 export interface PresenceInputs {
   /** The unit's host. */
   readonly unit: string;
+  /** The unit's id, when the coordinator knows it. */
+  readonly idOf?: () => string | undefined;
   /** The outcome of each heartbeat sent to the unit. */
   readonly outcomes$: Observable<HeartbeatOutcome>;
   /** The unit's events. */
@@ -44,7 +46,7 @@ export function presence(inputs: PresenceInputs): Observable<Presence> {
   const { unit, scheduler, lostAfterMs } = inputs;
   return new Observable<Presence>((subscriber) => {
     let state: PresenceState | undefined;
-    let id: string | undefined;
+    let id = inputs.idOf?.();
     let lastHeard = scheduler.now();
     let lastError: string | undefined;
 
@@ -62,6 +64,7 @@ export function presence(inputs: PresenceInputs): Observable<Presence> {
       );
     };
     const heard = () => {
+      id ??= inputs.idOf?.();
       lastHeard = scheduler.now();
       lastError = undefined;
       become('connected');
