@@ -16,7 +16,7 @@ function silentUnit(host: string): SimulatedUnit {
 describe('pycom-rx send', () => {
   let units: SimulatedUnits;
   let silent: SimulatedUnit;
-  let runs: Record<'text' | 'json' | 'unreachable' | 'timeout', Promise<CliResult>>;
+  let runs: Record<'text' | 'json' | 'failed' | 'untagged' | 'unreachable' | 'timeout', Promise<CliResult>>;
 
   beforeAll(async () => {
     units = simulateUnits(1, { base: '127.0.6.2', hardwareReadyDelayMs: 50 });
@@ -25,6 +25,15 @@ describe('pycom-rx send', () => {
     runs = {
       text: runCli(['send', '127.0.6.2', '--cmd', 'echo hi; printf there', ...LOOPBACK_LISTENER]),
       json: runCli(['send', '127.0.6.2:5000', '-c', 'echo json', '--json', ...LOOPBACK_LISTENER]),
+      failed: runCli(['send', '127.0.6.2', '-c', 'echo x >&2; exit 3', ...LOOPBACK_LISTENER]),
+      untagged: runCli([
+        'send',
+        '127.0.6.2',
+        '-c',
+        'echo out; echo err >&2; exit 3',
+        '--untagged',
+        ...LOOPBACK_LISTENER,
+      ]),
       unreachable: runCli(['send', '127.0.6.9', '--cmd', 'echo never', ...LOOPBACK_LISTENER]),
       timeout: runCli(['send', '127.0.6.3', '--cmd', 'sleep 9', '--timeout', '400', ...LOOPBACK_LISTENER]),
     };
@@ -42,12 +51,25 @@ describe('pycom-rx send', () => {
     expect(result.code).toBe(0);
   });
 
-  it('prints {"unit","id","output"} with --json', async () => {
+  it('prints {"unit","id","output","exitCode"} with --json', async () => {
     const result = await runs.json;
     expect(result.code).toBe(0);
     expect(jsonLines(result.stdout)).toEqual([
-      { unit: '127.0.6.2', id: units.units[0]?.identity.id, output: 'json\n' },
+      { unit: '127.0.6.2', id: units.units[0]?.identity.id, output: 'json\n', exitCode: 0 },
     ]);
+  });
+
+  it('prints what a failed command printed and its exit status, and exits 8', async () => {
+    const result = await runs.failed;
+    expect(result.stdout).toBe('x\n');
+    expect(result.stderr).toBe('exit status 3\n');
+    expect(result.code).toBe(8);
+  });
+
+  it("--untagged: pycom's own output (stderr of a failed command), no exit status, exit 0", async () => {
+    const result = await runs.untagged;
+    expect(result.stdout).toBe('err\n');
+    expect(result.code).toBe(0);
   });
 
   it('exits 3 when the unit cannot be reached', async () => {
