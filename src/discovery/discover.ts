@@ -12,16 +12,23 @@ import {
   take,
   timeout,
 } from 'rxjs';
+import { randomId } from '../coordinator/identity';
 import type { Coordinator } from '../coordinator/types';
-import { probe } from './probe';
+import type { Heartbeat } from '../protocol/requests';
+import type { LocalAddress } from '../transport/send';
+import { checkOptions, RULES, type OptionTable } from '../validation/checkOptions';
+import { probe, probeHeartbeat } from './probe';
 import { isSubnetHost, parseSubnet, subnetHosts } from './subnet';
 import { DISCOVER_DEFAULTS, type DiscoverOptions, type DiscoveryItem } from './types';
 
-function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isInteger(value) || value < 1 || value > max)
-    throw new RangeError(`${name} must be an integer 1..${max}, got ${value}`);
-  return value;
-}
+/** The rule of each numeric option of {@link DiscoverOptions}, checked when {@link discover} is called. */
+const DISCOVER_RULES: OptionTable<DiscoverOptions> = {
+  port: RULES.remotePort,
+  connectTimeoutMs: RULES.ms,
+  handOverTimeoutMs: RULES.ms,
+  concurrency: RULES.count,
+  infoTimeoutMs: RULES.ms,
+};
 
 /**
  * The addresses {@link discover} probes, in order: the `preferred` ones that are hosts of the
@@ -58,8 +65,9 @@ function identify(
 }
 
 /**
- * Looks for units on an IPv4 subnet: a TCP connect to port 5000 of every host address (closed at
- * once, nothing written), the `preferred` addresses first (by default `192.168.0.23`, a unit's
+ * Looks for units on an IPv4 subnet: a heartbeat to port 5000 of every host address (see
+ * {@link probe}: a real, well-formed request with `coordinator: false`, never an empty
+ * connection a unit could not parse), the `preferred` addresses first (by default `192.168.0.23`, a unit's
  * point-to-point fallback, when it lies in the subnet), with bounded concurrency and a connect
  * timeout. With a `coordinator`, every responder is then heartbeated until it sends its
  * `unit_info`.
@@ -68,7 +76,8 @@ function identify(
  * `found` for each responder (just before its `progress`), then `unit` or `no-info` for each
  * responder when a coordinator is given; it completes when all is done. A probe that fails is
  * simply not found: the scan itself only errors when the coordinator's listener cannot bind (its
- * `ListenError`). An invalid option throws a RangeError at call time. Unsubscribe to stop early:
+ * `ListenError`). An invalid option throws at call time: an {@link OptionError} naming it (a
+ * RangeError), or a RangeError for an invalid subnet. Unsubscribe to stop early:
  * sockets and heartbeats stop with it.
  *
  * The coordinator's listener must be reachable by the units (they open connections back to it):
@@ -84,29 +93,40 @@ function identify(
  * ```
  * @param options Subnet, preferred addresses, port, timeouts, concurrency, coordinator.
  * @return An Observable of {@link DiscoveryItem}s.
- * @throws RangeError for an invalid subnet, port, timeout or concurrency.
+ * @throws {@link OptionError} for an invalid port, timeout or concurrency; RangeError for an invalid subnet.
  */
 export function discover(options: DiscoverOptions = {}): Observable<DiscoveryItem> {
+  checkOptions(options, DISCOVER_RULES);
   const addresses = scanOrder(
     options.subnet ?? DISCOVER_DEFAULTS.subnet,
     options.preferred ?? DISCOVER_DEFAULTS.preferred,
   );
-  const port = positiveInteger('port', options.port ?? DISCOVER_DEFAULTS.port, 65535);
-  const connectMs = positiveInteger(
-    'connectTimeoutMs',
-    options.connectTimeoutMs ?? DISCOVER_DEFAULTS.connectTimeoutMs,
-  );
-  const concurrency = positiveInteger('concurrency', options.concurrency ?? DISCOVER_DEFAULTS.concurrency);
-  const infoMs = positiveInteger('infoTimeoutMs', options.infoTimeoutMs ?? DISCOVER_DEFAULTS.infoTimeoutMs);
+  const port = options.port ?? DISCOVER_DEFAULTS.port;
+  const concurrency = options.concurrency ?? DISCOVER_DEFAULTS.concurrency;
+  const infoMs = options.infoTimeoutMs ?? DISCOVER_DEFAULTS.infoTimeoutMs;
   const preferred = new Set((options.preferred ?? DISCOVER_DEFAULTS.preferred).map((a) => a.trim()));
-  const { coordinator } = options;
+  const { coordinator, localAddress } = options;
   const total = addresses.length;
+  // one id for every probe of a scan; with a coordinator, its identity (so that the unit's view
+  // of the sender is consistent), always with coordinator: false: a probe adopts no coordinator
+  const probeId = randomId();
+  const heartbeat = (local: LocalAddress): Heartbeat =>
+    coordinator === undefined
+      ? probeHeartbeat(local, probeId)
+      : { ...coordinator.identity(local.address), coordinator: false };
+  const probeOptions = {
+    port,
+    connectTimeoutMs: options.connectTimeoutMs ?? DISCOVER_DEFAULTS.connectTimeoutMs,
+    handOverTimeoutMs: options.handOverTimeoutMs ?? DISCOVER_DEFAULTS.handOverTimeoutMs,
+    heartbeat,
+    ...(localAddress === undefined ? {} : { localAddress }),
+  };
 
   return defer(() => {
     let scanned = 0;
     let found = 0;
     return from(addresses).pipe(
-      mergeMap((address) => probe(address, port, connectMs), concurrency),
+      mergeMap((address) => probe({ host: address, ...probeOptions }), concurrency),
       mergeMap((result) => {
         scanned += 1;
         if (result.open) found += 1;

@@ -1,8 +1,11 @@
-import * as net from 'node:net';
-import { Observable } from 'rxjs';
+import { catchError, defer, map, type Observable, of } from 'rxjs';
+import { LIBRARY_VERSION, randomId } from '../coordinator/identity';
+import type { Heartbeat } from '../protocol/requests';
+import { SendError } from '../transport/errors';
+import { send, type LocalAddress } from '../transport/send';
 
 /**
- * The answer of {@link probe}: whether something accepted a TCP connection on `host:port`.
+ * The answer of {@link probe}: whether something accepted a connection on `host:port`.
  *
  * ## Example
  * ```ts
@@ -14,7 +17,7 @@ export interface ProbeResult {
   readonly host: string;
   /** The port probed. */
   readonly port: number;
-  /** `true` when the connection was accepted. */
+  /** `true` when something accepted the connection (the heartbeat is then written to it). */
   readonly open: boolean;
   /** How long the probe took, in ms. */
   readonly ms: number;
@@ -23,41 +26,98 @@ export interface ProbeResult {
 }
 
 /**
- * Tries a TCP connection to `host:port` and closes it as soon as it is established, without
- * writing a byte (harmless to pycom, which just sees an empty connection). Emits one
+ * Options of {@link probe}.
+ *
+ * ## Example
+ * ```ts
+ * const options: ProbeOptions = { host: '192.168.0.23', connectTimeoutMs: 300 };
+ * ```
+ */
+export interface ProbeOptions {
+  /** The address to probe. */
+  readonly host: string;
+  /** The TCP port. Default 5000 (pycom's). */
+  readonly port?: number;
+  /** Give up (not open) when not connected within this time. Default 300 ms. */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Time allowed to hand the heartbeat over once connected; a peer that keeps the connection
+   * open after taking it counts as open when this has passed. Default 1 000 ms.
+   */
+  readonly handOverTimeoutMs?: number;
+  /** The local address to probe from (default: chosen by the system). */
+  readonly localAddress?: string;
+  /**
+   * The heartbeat written, or a function of the local address that returns it. Default
+   * {@link probeHeartbeat}: a heartbeat with `coordinator: false`.
+   */
+  readonly heartbeat?: Heartbeat | ((local: LocalAddress) => Heartbeat);
+}
+
+/** The defaults of {@link ProbeOptions}. */
+export const PROBE_DEFAULTS = { port: 5000, connectTimeoutMs: 300, handOverTimeoutMs: 1_000 } as const;
+
+/**
+ * The heartbeat a probe writes by default: a well-formed request that pycom can parse, with
+ * `coordinator: false`, so that it never makes a unit adopt this machine as its coordinator
+ * (pycom sends `unit_info` only to senders of `coordinator: true`).
+ *
+ * ## Example
+ * ```ts
+ * probeHeartbeat({ address: '192.168.0.100', port: 40312 });
+ * // { id: '1f0c2a9b', name: 'pycom-rx-discover', ip: '192.168.0.100', port: 5000, version: '0.1.0', coordinator: false }
+ * ```
+ * @param local The local end of the probe's connection (its address becomes `ip`).
+ * @param id The sender id (default: a random one, in the vendor's format).
+ */
+export function probeHeartbeat(local: LocalAddress, id: string = randomId()): Heartbeat {
+  return {
+    id,
+    name: 'pycom-rx-discover',
+    ip: local.address,
+    port: PROBE_DEFAULTS.port,
+    version: LIBRARY_VERSION,
+    coordinator: false,
+  };
+}
+
+/**
+ * Probes `host:port` with a real heartbeat: connects, writes the heartbeat, ends, and waits for
+ * the peer to close, as any request to pycom goes. A unit thus never receives a request it
+ * cannot parse (an empty connection is a malformed request to pycom). Emits one
  * {@link ProbeResult} and completes; never errors. Unsubscribing destroys the socket.
  *
  * ## Example
  * ```ts
- * probe('192.168.0.23', 5000, 300).subscribe((r) => console.log(r.open ? 'pycom may be there' : r.reason));
+ * probe({ host: '192.168.0.23', connectTimeoutMs: 300 }).subscribe((r) => console.log(r.open ? 'pycom may be there' : r.reason));
  * ```
- * @param host The address to probe.
- * @param port The TCP port.
- * @param timeoutMs Give up (not open) when not connected within this time.
+ * @param options The address, port, timeouts and the heartbeat.
+ * @throws {@link OptionError} when the port or a timeout is invalid (at call time).
  */
-export function probe(host: string, port: number, timeoutMs: number): Observable<ProbeResult> {
-  return new Observable<ProbeResult>((subscriber) => {
+export function probe(options: ProbeOptions): Observable<ProbeResult> {
+  const { host } = options;
+  const port = options.port ?? PROBE_DEFAULTS.port;
+  const heartbeat = options.heartbeat ?? ((local: LocalAddress) => probeHeartbeat(local));
+  return defer(() => {
     const started = Date.now();
-    const socket = net.connect({ host, port });
-    const done = (open: boolean, reason?: string) => {
-      if (subscriber.closed) return;
-      clearTimeout(timer);
-      socket.destroy();
-      subscriber.next({
-        host,
-        port,
-        open,
-        ms: Date.now() - started,
-        ...(reason === undefined ? {} : { reason }),
-      });
-      subscriber.complete();
-    };
-    const timer = setTimeout(() => done(false, 'timeout'), timeoutMs);
-    socket.once('connect', () => done(true));
-    socket.on('error', (err: NodeJS.ErrnoException) => done(false, err.code ?? err.message));
-    return () => {
-      clearTimeout(timer);
-      socket.destroy();
-    };
+    let connected = false;
+    const result = (reason?: string): ProbeResult => ({
+      host,
+      port,
+      open: connected,
+      ms: Date.now() - started,
+      ...(reason === undefined || connected ? {} : { reason }),
+    });
+    return send({ host, port }, heartbeat, {
+      connectTimeoutMs: options.connectTimeoutMs ?? PROBE_DEFAULTS.connectTimeoutMs,
+      timeoutMs: options.handOverTimeoutMs ?? PROBE_DEFAULTS.handOverTimeoutMs,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+      onConnect: () => (connected = true),
+    }).pipe(
+      map(() => result()),
+      catchError((e: unknown) =>
+        of(result(e instanceof SendError ? (e.code ?? e.cause) : e instanceof Error ? e.message : String(e))),
+      ),
+    );
   });
 }

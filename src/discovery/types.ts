@@ -22,6 +22,13 @@ export interface DiscoverOptions {
   readonly port?: number;
   /** An address that does not accept the connection within this time is skipped. Default 300 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Time allowed to hand a probe's heartbeat over once connected (a peer that keeps the
+   * connection open after taking it still counts as a responder). Default 1 000 ms.
+   */
+  readonly handOverTimeoutMs?: number;
+  /** The local address the probes are sent from (default: chosen by the system). */
+  readonly localAddress?: string;
   /** Probes in flight at once. Default 64. */
   readonly concurrency?: number;
   /**
@@ -43,6 +50,8 @@ export const DISCOVER_DEFAULTS = {
   port: 5000,
   /** Long enough for a LAN, short enough for a /24 in seconds. */
   connectTimeoutMs: 300,
+  /** pycom closes a request connection at once; anything else gets a second. */
+  handOverTimeoutMs: 1_000,
   /** Probes in flight at once. */
   concurrency: 64,
   /** A booted unit answers a heartbeat within milliseconds; one that is booting needs longer. */
@@ -69,7 +78,7 @@ export interface DiscoveryProgress {
 }
 
 /**
- * An address accepted a TCP connection on the port: maybe a unit.
+ * An address accepted a connection (and the probe's heartbeat) on the port: maybe a unit.
  *
  * ## Example
  * ```ts

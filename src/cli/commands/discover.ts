@@ -138,7 +138,7 @@ export function defineDiscover(program: Command, ctx: CommandContext): void {
   program
     .command('discover')
     .description(
-      'find units: try 192.168.0.23 (point-to-point fallback) first, scan the subnet (TCP connect to port 5000), ' +
+      'find units: try 192.168.0.23 (point-to-point fallback) first, scan the subnet (a heartbeat to port 5000), ' +
         'then heartbeat the responders and list their unit_info',
     )
     .option('--subnet <cidr>', 'IPv4 subnet to scan, /16 to /32', DISCOVER_DEFAULTS.subnet)
@@ -167,7 +167,7 @@ export function defineDiscover(program: Command, ctx: CommandContext): void {
         'pycom-rx discover --subnet 10.0.1.0/24 --timeout 5000',
         'pycom-rx discover --subnet 192.168.1.0/24 --no-info --json',
       ]) +
-        '\nThe probe only connects and closes (nothing is written). Responders are then heartbeated as\n' +
+        '\nEach probe is a real heartbeat with coordinator: false (never an empty connection). Responders are then heartbeated as\n' +
         'coordinator from --host:--port, which they must be able to reach, and their unit_info is\n' +
         `awaited for --timeout ms (default ${DISCOVER_DEFAULTS.infoTimeoutMs}). Exit 3 when nothing responded.\n`,
     )
