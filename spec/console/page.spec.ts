@@ -54,7 +54,7 @@ describe('the console page (headless Chromium)', () => {
   });
 
   it('turns a unit that goes away lost, and connected again when it comes back', async () => {
-    rig = await startRig('127.46.1.10', 3, { heartbeatIntervalMs: 100, lostAfterMs: 1_000 });
+    rig = await startRig('127.46.1.10', 3, { heartbeatIntervalMs: 200, lostAfterMs: 5_000 });
     opened = await openConsole(browser, rig.console.url);
     const { page } = opened;
     const [stays, reboots, closes] = rig.group.units;
