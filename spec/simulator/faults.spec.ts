@@ -168,7 +168,8 @@ describe('simulated unit: faults and delivery failures', () => {
     });
     await new Promise<void>((resolve) => stuck.listen(0, '127.0.0.1', resolve));
     try {
-      const { u, activity } = await start('127.0.1.77', { deliveryTimeoutMs: 200 });
+      // a delivery timeout long enough to connect and write on a loaded machine
+      const { u, activity } = await start('127.0.1.77', { deliveryTimeoutMs: 1_000 });
       await sendRaw(u.host, 5000, command((stuck.address() as net.AddressInfo).port, 'echo hi'));
       const sent = await activity.waitFor('event-sent');
       expect(sent.event).toMatchObject({ type_: 'output', output: 'hi\n' });
