@@ -77,10 +77,12 @@ interface Phase {
 
 interface Memory {
   readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
   readonly rss: number;
 }
 
-/** The coordinator alone, before the hand-written driver exists: memory and fds. */
+/** One driver alone (the coordinator, or the hand-written one with `--only=b`): memory and fds. */
 interface Solo {
   readonly rounds: Round[];
   readonly baseline: Memory;
@@ -303,21 +305,33 @@ function printRounds(
   );
 }
 
-function printMemory(s: Settings, a: Solo): { rssPerUnitKiB: number; growthPerUnit: number } {
+function printMemory(s: Settings, a: Solo, who: string): { rssPerUnitKiB: number; growthPerUnit: number } {
   const perUnit = (bytes: number) => `${kib(bytes / s.count)} KiB`;
   const row = (label: string, m: Memory): Cell[] => [
     label,
     `${mib(m.heapUsed)} MiB`,
+    `${mib(m.heapTotal)} MiB`,
+    `${mib(m.external)} MiB`,
     `${mib(m.rss)} MiB`,
     perUnit(m.heapUsed - a.baseline.heapUsed),
     perUnit(m.rss - a.baseline.rss),
   ];
   printTable(
-    ['coordinator memory (alone, after a forced GC)', 'heap', 'RSS', 'heap per unit', 'RSS per unit'],
+    [
+      `${who} memory (alone, after a forced GC)`,
+      'heap used',
+      'heap total',
+      'external',
+      'RSS',
+      'heap per unit',
+      'RSS per unit',
+    ],
     [
       [
-        'baseline (units started, no coordinator)',
+        `baseline (units started, no ${who})`,
         `${mib(a.baseline.heapUsed)} MiB`,
+        `${mib(a.baseline.heapTotal)} MiB`,
+        `${mib(a.baseline.external)} MiB`,
         `${mib(a.baseline.rss)} MiB`,
         '',
         '',
@@ -339,18 +353,20 @@ function printMemory(s: Settings, a: Solo): { rssPerUnitKiB: number; growthPerUn
     );
   }
   console.log(
-    `RSS per unit after ${a.rounds.length} rounds: ${rssPerUnitKiB.toFixed(1)} KiB ` +
-      `(target < ${RSS_PER_UNIT_TARGET_KIB} KiB at 1,000 units: ${rssPerUnitKiB < RSS_PER_UNIT_TARGET_KIB ? 'met' : 'NOT met'})`,
+    `RSS per unit after ${a.rounds.length} rounds: ${rssPerUnitKiB.toFixed(1)} KiB` +
+      (who === 'coordinator'
+        ? ` (target < ${RSS_PER_UNIT_TARGET_KIB} KiB at 1,000 units: ${rssPerUnitKiB < RSS_PER_UNIT_TARGET_KIB ? 'met' : 'NOT met'})`
+        : ''),
   );
   return { rssPerUnitKiB, growthPerUnit };
 }
 
-function printFds(a: Solo): void {
+function printFds(a: Solo, who: string): void {
   const roundFds = a.rounds.map((r) => r.fds);
   printTable(
-    ['coordinator open fds', 'count'],
+    [`${who} open fds`, 'count'],
     [
-      ['before (units started, no coordinator)', whole(a.fdsBefore)],
+      [`before (units started, no ${who})`, whole(a.fdsBefore)],
       ['all connected', whole(a.fdsConnected)],
       [
         'end of each round (heartbeats in flight): min / max',
@@ -362,21 +378,22 @@ function printFds(a: Solo): void {
   );
 }
 
-/** The coordinator alone: connect, `rounds` rounds, memory after round `memoryAt` and at the end. */
+/** One driver alone: connect, `rounds` rounds, memory after round `memoryAt` and at the end. */
 async function solo(
   units: readonly UnitAddress[],
   s: Settings,
-): Promise<{ coordinator: Awaited<ReturnType<typeof startCoordinator>>; solo: Solo }> {
+  start: typeof startCoordinator,
+): Promise<{ driver: Awaited<ReturnType<typeof startCoordinator>>; solo: Solo }> {
   const baseline = settledMemory();
   const fdsBefore = openFds();
   const overflowsBefore = listenOverflows();
-  const coordinator = await startCoordinator(units, s);
+  const driver = await start(units, s);
   const connectedMemory = settledMemory();
   const fdsConnected = openFds();
   const rounds: Round[] = [];
   let midMemory: Memory | undefined;
   for (let r = 0; r < s.rounds; r += 1) {
-    rounds.push(await timedRound(coordinator.driver, units));
+    rounds.push(await timedRound(driver.driver, units));
     if (r + 1 === s.memoryAt && s.memoryAt < s.rounds) midMemory = settledMemory();
   }
   const afterMemory = settledMemory();
@@ -384,7 +401,7 @@ async function solo(
   // a real leak shows as growth
   await until(() => openFds() <= fdsConnected, 2_000);
   return {
-    coordinator,
+    driver,
     solo: {
       rounds,
       baseline,
@@ -451,12 +468,14 @@ async function main(): Promise<void> {
   const units = fleet.units;
   try {
     await sleep(50);
-    const first = only === 'b' ? undefined : await solo(units, settings);
-    const a = first?.coordinator;
-    const b = only === 'a' ? undefined : await startHandWritten(units, settings);
+    // (a) alone first, for its memory and fds; with --only=b, (b) alone instead
+    const first = only === 'b' ? undefined : await solo(units, settings, startCoordinator);
+    const bAlone = only === 'b' ? await solo(units, settings, startHandWritten) : undefined;
+    const a = first?.driver;
+    const b = only === 'a' ? undefined : (bAlone?.driver ?? (await startHandWritten(units, settings)));
     const overflowsBefore = listenOverflows();
     const pairedA: Round[] = [];
-    const pairedB: Round[] = [];
+    const pairedB: Round[] = bAlone?.solo.rounds ?? [];
     if (a !== undefined && b !== undefined) {
       for (let r = 0; r < rounds; r += 1) {
         // b a, a b, b a, ...: drift and busy neighbours hit both alike
@@ -464,13 +483,11 @@ async function main(): Promise<void> {
         pairedA.push(await timedRound(a.driver, units));
         if (r % 2 === 1) pairedB.push(await timedRound(b.driver, units));
       }
-    } else if (b !== undefined) {
-      for (let r = 0; r < rounds; r += 1) pairedB.push(await timedRound(b.driver, units));
     }
     const overflows = listenOverflows() - overflowsBefore;
     await b?.close();
     if (first !== undefined) {
-      await first.coordinator.close();
+      await first.driver.close();
       // let the last heartbeat and event connections finish closing
       await until(() => openFds() <= first.solo.fdsBefore, 5_000);
       first.solo.fdsClosed = openFds();
@@ -479,15 +496,15 @@ async function main(): Promise<void> {
 
     const columns = [
       ...(first
-        ? [{ label: '(a) coordinator alone', phase: first.coordinator.phase, rounds: first.solo.rounds }]
+        ? [{ label: '(a) coordinator alone', phase: first.driver.phase, rounds: first.solo.rounds }]
         : []),
-      ...(first && b ? [{ label: '(a) alternating', phase: first.coordinator.phase, rounds: pairedA }] : []),
+      ...(first && b ? [{ label: '(a) alternating', phase: first.driver.phase, rounds: pairedA }] : []),
       ...(b ? [{ label: '(b) hand-written', phase: b.phase, rounds: pairedB }] : []),
     ];
     printRounds(settings, columns);
     console.log(
       `listen queue overflows (system-wide): ${first ? `${whole(first.solo.overflows)} while the coordinator ran alone, ` : ''}` +
-        `${whole(overflows)} during the alternating rounds`,
+        `${whole(overflows)} during the ${first && b ? 'alternating ' : ''}rounds`,
     );
     const figures = [];
     const soloFigures = first && roundFigures(first.solo.rounds);
@@ -515,15 +532,15 @@ async function main(): Promise<void> {
     }
     if (first && soloFigures) {
       console.log('');
-      const { rssPerUnitKiB, growthPerUnit } = printMemory(settings, first.solo);
+      const { rssPerUnitKiB, growthPerUnit } = printMemory(settings, first.solo, 'coordinator');
       console.log('');
-      printFds(first.solo);
+      printFds(first.solo, 'coordinator');
       const all = roundFigures([...first.solo.rounds, ...pairedA]);
       figures.push(
         figure(
           `${whole(count)} units (coordinator): connected, median round, outputs matched`,
           all.ok / all.total,
-          `${whole(first.coordinator.phase.connected)}/${whole(count)}, ${whole(soloFigures.medianMs)} ms, ` +
+          `${whole(first.driver.phase.connected)}/${whole(count)}, ${whole(soloFigures.medianMs)} ms, ` +
             `${whole(all.ok)}/${whole(all.total)}`,
           { op: '>=', limit: 1, text: 'all matched' },
         ),
@@ -537,6 +554,17 @@ async function main(): Promise<void> {
           `RSS growth round ${settings.memoryAt} to ${first.solo.rounds.length}, per unit`,
           growthPerUnit,
           `${whole(growthPerUnit)} B`,
+        ),
+      );
+    }
+    if (bAlone) {
+      console.log('');
+      const { rssPerUnitKiB } = printMemory(settings, bAlone.solo, 'hand-written');
+      figures.push(
+        figure(
+          `RSS per unit after ${bAlone.solo.rounds.length} rounds, ${whole(count)} units (hand-written)`,
+          rssPerUnitKiB,
+          `${rssPerUnitKiB.toFixed(1)} KiB`,
         ),
       );
     }

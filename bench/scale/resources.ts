@@ -4,11 +4,15 @@ import { forceGc } from '../../spec/reliability/resources';
 /** The same forced collection the reliability suite uses (its measurements and ours agree). */
 export { forceGc };
 
-/** Heap in use and resident set size, after a forced collection when possible. */
-export function settledMemory(): { heapUsed: number; rss: number } {
+/**
+ * Heap in use, heap committed by V8 (`heapTotal`, which includes the young generation's
+ * semi-spaces), memory of Buffers and other objects outside the heap (`external`), and the
+ * resident set size, after a forced collection when possible.
+ */
+export function settledMemory(): { heapUsed: number; heapTotal: number; external: number; rss: number } {
   forceGc();
-  const { heapUsed, rss } = process.memoryUsage();
-  return { heapUsed, rss };
+  const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
+  return { heapUsed, heapTotal, external, rss };
 }
 
 /** How many file descriptors this process has open (Linux), or NaN elsewhere. */
