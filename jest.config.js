@@ -1,5 +1,10 @@
+const os = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
+  // Most spec files wait on sockets, timers and child processes, not on the CPU: at least two
+  // workers even on 2 cores (jest's default there is one). Each file owns its loopback addresses.
+  maxWorkers: Math.max(2, os.availableParallelism() - 1),
   testEnvironment: 'node',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],

@@ -8,7 +8,7 @@ import {
   EXCERPT_LENGTH,
   PycomEvent,
 } from '../../src/protocol';
-import { VENDOR_UNIT } from '../fixtures';
+import { scale, VENDOR_UNIT } from '../fixtures';
 import { command, event, heartbeat } from './arbitraries';
 
 const unit = VENDOR_UNIT;
@@ -93,7 +93,7 @@ describe('decodeEvent', () => {
       fc.property(event, (e) => {
         expect(decodeEvent(encodeEvent(e))).toEqual(E.right(e));
       }),
-      { numRuns: 500 },
+      { numRuns: scale(200, 5_000) },
     );
   });
 
@@ -111,7 +111,7 @@ describe('decodeEvent', () => {
           expect(excerpt.length).toBeLessThanOrEqual(EXCERPT_LENGTH + 1);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: scale(500, 20_000) },
     );
   });
 
@@ -121,7 +121,7 @@ describe('decodeEvent', () => {
         const result = decodeEvent(JSON.stringify(value));
         expect(E.isLeft(result)).toBe(true);
       }),
-      { numRuns: 1000 },
+      { numRuns: scale(300, 10_000) },
     );
   });
 });
@@ -132,7 +132,7 @@ describe('decodeRequest', () => {
       fc.property(fc.oneof(heartbeat, command), (request) => {
         expect(decodeRequest(encodeRequest(request))).toEqual(E.right(request));
       }),
-      { numRuns: 500 },
+      { numRuns: scale(200, 5_000) },
     );
   });
 

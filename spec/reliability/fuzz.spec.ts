@@ -34,7 +34,7 @@ describe('decodeEvent on arbitrary input', () => {
             expect(result.left.message.length).toBeGreaterThan(0);
           }
         }),
-        { numRuns: scale(3_000, 100_000) },
+        { numRuns: scale(1_000, 100_000) },
       );
     },
     scale(30_000, 120_000),
@@ -59,7 +59,7 @@ describe('decodeEvent on arbitrary input', () => {
           const result = decodeEvent(bytes);
           if (E.isLeft(result)) expect(controlCharacters(result.left.message)).toEqual([]);
         }),
-        { numRuns: scale(3_000, 100_000) },
+        { numRuns: scale(1_000, 100_000) },
       );
     },
     scale(30_000, 120_000),
@@ -110,7 +110,7 @@ describe('listen() on arbitrary input over real sockets', () => {
           });
           expect(harness.count - before).toBe(cases.length);
         }),
-        { numRuns: scale(300, 3_000) },
+        { numRuns: scale(100, 3_000) },
       );
       // nothing arrives late or twice, and the stream is still alive: a sentinel event comes next
       const sentinel = encodeEvent({ ...unitIdentity(), type_: 'message', message: 'sentinel' });
