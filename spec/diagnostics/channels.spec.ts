@@ -1,6 +1,7 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
 import { createCoordinator, type Presence } from '../../src/coordinator';
+import type { CommandDiagnostic, HeartbeatDiagnostic } from '../../src/diagnostics';
 import { encodeEvent } from '../../src/protocol';
 import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
 import { listen, type Inbound } from '../../src/transport';
@@ -57,5 +58,33 @@ describe('the pycom-rx:presence channel', () => {
       'pending',
       'connected',
     ]);
+  });
+});
+
+describe('the pycom-rx:command and pycom-rx:heartbeat channels', () => {
+  let unit: SimulatedUnit | undefined;
+  afterEach(async () => unit?.close());
+
+  it("carry each command's life and each heartbeat's outcome", async () => {
+    unit = simulateUnit({ host: '127.46.6.3', hardwareReadyDelayMs: 10 });
+    await unit.ready;
+    const commands = collect<CommandDiagnostic>('pycom-rx:command');
+    const heartbeats = collect<HeartbeatDiagnostic>('pycom-rx:heartbeat');
+    const coordinator = createCoordinator({ listen: { host: '127.0.0.1', port: 0 } });
+    const output = await firstValueFrom(coordinator.command('127.46.6.3', 'echo hi; exit 4'));
+    const refused = firstValueFrom(coordinator.command('127.46.6.250', 'true')).catch((e: Error) => e);
+    expect(await refused).toBeInstanceOf(Error);
+    commands.stop();
+    heartbeats.stop();
+    await coordinator.close();
+    expect(output.exitCode).toBe(4);
+    const mine = commands.items.filter((c) => c.unit === '127.46.6.3');
+    expect(mine.map((c) => c.phase)).toEqual(['sent', 'output']);
+    expect(mine[1]).toMatchObject({ command: 'echo hi; exit 4', exitCode: 4 });
+    expect(mine[1]!.ms).toBeGreaterThanOrEqual(0);
+    const failed = commands.items.filter((c) => c.unit === '127.46.6.250');
+    expect(failed.map((c) => c.phase)).toEqual(['sent', 'failed']);
+    expect(failed[1]!.error).toMatch(/ECONNREFUSED|refused/);
+    expect(heartbeats.items).toContainEqual({ unit: '127.46.6.3', port: 5000, outcome: 'delivered' });
   });
 });

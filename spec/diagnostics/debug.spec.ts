@@ -16,7 +16,9 @@ describe('DEBUG namespaces', () => {
   it("picks the library's channels with * patterns and - exclusions, as the debug package does", () => {
     expect(debugNamespaces('pycom-rx:*')).toEqual(EVERY);
     expect(debugNamespaces('*')).toEqual(EVERY);
-    expect(debugNamespaces('pycom-rx:*,-pycom-rx:send')).toEqual(EVERY.filter((n) => n !== 'pycom-rx:send'));
+    expect(debugNamespaces('pycom-rx:*,-pycom-rx:heartbeat')).toEqual(
+      EVERY.filter((n) => n !== 'pycom-rx:heartbeat'),
+    );
     expect(debugNamespaces('express:* pycom-rx:inbound')).toEqual(['pycom-rx:inbound']);
     expect(debugNamespaces('pycom-rx:in')).toEqual([]);
     expect(debugNamespaces('pycom-rx:(.*)')).toEqual([]);
@@ -27,24 +29,18 @@ describe('DEBUG namespaces', () => {
 describe('enableDebug', () => {
   it('writes one line per message of the namespaces asked for, and nothing once stopped', () => {
     const lines: string[] = [];
-    const stop = enableDebug('pycom-rx:send,pycom-rx:presence', (l) => lines.push(l), fixedClock);
-    expect(channels.send.hasSubscribers).toBe(true);
+    const stop = enableDebug('pycom-rx:heartbeat,pycom-rx:presence', (l) => lines.push(l), fixedClock);
+    expect(channels.heartbeat.hasSubscribers).toBe(true);
     expect(channels.inbound.hasSubscribers).toBe(false);
-    channels.send.publish({
-      host: '127.0.0.2',
-      port: 5000,
-      request: 'heartbeat',
-      outcome: 'failed',
-      error: 'ECONNREFUSED',
-    });
+    channels.heartbeat.publish({ unit: '127.0.0.2', port: 5000, outcome: 'failed', error: 'ECONNREFUSED' });
     channels.presence.publish({ unit: '127.0.0.2', state: 'lost', at: 0, reason: 'refused: ECONNREFUSED' });
     stop();
-    channels.send.publish({ host: '127.0.0.2', port: 5000, request: 'heartbeat', outcome: 'delivered' });
+    channels.heartbeat.publish({ unit: '127.0.0.2', port: 5000, outcome: 'delivered' });
     expect(lines).toEqual([
-      '12:03:04.120 pycom-rx:send heartbeat to 127.0.0.2:5000 failed: ECONNREFUSED\n',
+      '12:03:04.120 pycom-rx:heartbeat to 127.0.0.2:5000 failed: ECONNREFUSED\n',
       '12:03:04.120 pycom-rx:presence 127.0.0.2 lost: refused: ECONNREFUSED\n',
     ]);
-    expect(channels.send.hasSubscribers).toBe(false);
+    expect(channels.heartbeat.hasSubscribers).toBe(false);
   });
 
   it('is off unless asked: no channel has a subscriber, so a call site costs one property read', () => {
@@ -95,7 +91,7 @@ describe('formatDiagnostic', () => {
     expect(
       formatDiagnostic('pycom-rx:console', { kind: 'job', id: 3, job: 'command', title: 'uptime', units: 2 }),
     ).toBe('job #3 command "uptime" on 2 unit(s)');
-    expect(formatDiagnostic('pycom-rx:send', 'plain text')).toBe('plain text');
+    expect(formatDiagnostic('pycom-rx:heartbeat', 'plain text')).toBe('plain text');
   });
 });
 

@@ -23,6 +23,7 @@ import {
 } from 'rxjs';
 import type { Command, Identity, Output, PycomEvent, UnitInfo } from '../protocol';
 import { tcpTransport, type Inbound, type LocalAddress, type Rejected, type Target } from '../transport';
+import { publishCommand } from '../diagnostics';
 import { ofType, OutputTimeoutError } from '../operators';
 import type { Sequence } from '../sequence/registers';
 import {
@@ -232,6 +233,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
         if (waiting !== undefined) book.drop(waiting, reason);
         waiting = undefined;
         stats.commands[reason]++;
+        publishCommand(unit.host, shellCommand, reason, { error });
         subscriber.error(error);
       };
       const keep = hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) });
@@ -248,12 +250,17 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
                 waiting = undefined;
                 stats.commands.output++;
                 stats.roundTrip(unit.host, scheduler.now() - startedAt);
+                publishCommand(unit.host, shellCommand, 'output', {
+                  ms: scheduler.now() - startedAt,
+                  exitCode: output.exitCode,
+                });
                 subscriber.next(output);
                 subscriber.complete();
               },
             };
             book.add(waiting);
             stats.commands.sent++;
+            publishCommand(unit.host, shellCommand, 'sent');
             if (Number.isFinite(timeoutMs) && timeoutMs <= MAX_TIMER_MS)
               keep.add(
                 timer(timeoutMs, scheduler).subscribe(() =>
@@ -276,6 +283,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       return () => {
         if (waiting !== undefined) {
           stats.commands.cancelled++;
+          publishCommand(unit.host, shellCommand, 'cancelled');
           book.drop(waiting, 'cancelled');
           waiting = undefined;
         }

@@ -11,6 +11,7 @@ import {
   take,
   timer,
 } from 'rxjs';
+import { publishHeartbeat } from '../diagnostics';
 import type { Unit } from './units';
 
 /**
@@ -138,7 +139,13 @@ export class Heartbeats {
         }),
       )
       // a listener that cannot bind errors ready$: the holders get that error from the listener
-      .subscribe({ next: (outcome) => lease.outcomes.next(outcome), error: () => undefined });
+      .subscribe({
+        next: (outcome) => {
+          publishHeartbeat(unit, outcome); // diagnostics (pycom-rx:heartbeat): one property read when off
+          lease.outcomes.next(outcome);
+        },
+        error: () => undefined,
+      });
   }
 
   private stop(unit: Unit, lease: Lease): void {

@@ -4,11 +4,11 @@ import { formatDiagnostic } from './format';
 
 /**
  * Which of the library's namespaces a `DEBUG`-style list turns on: comma- or space-separated
- * patterns, `*` matching anything, a leading `-` excluding (`pycom-rx:*,-pycom-rx:send`).
+ * patterns, `*` matching anything, a leading `-` excluding (`pycom-rx:*,-pycom-rx:heartbeat`).
  *
  * ## Example
  * ```ts
- * debugNamespaces('pycom-rx:*,-pycom-rx:send'); // ['pycom-rx:inbound', 'pycom-rx:command', ...]
+ * debugNamespaces('pycom-rx:*,-pycom-rx:heartbeat'); // ['pycom-rx:inbound', 'pycom-rx:command', ...] (not heartbeat)
  * debugNamespaces('express:*'); // []
  * ```
  * @param patterns The list, as in the `DEBUG` environment variable.
@@ -38,7 +38,7 @@ const clock = (date: Date) => date.toISOString().slice(11, 23);
  * ## Example
  * ```ts
  * const stop = enableDebug('pycom-rx:*'); // to stderr
- * const stopSend = enableDebug('pycom-rx:send', (line) => log.push(line));
+ * const stopHeartbeats = enableDebug('pycom-rx:heartbeat', (line) => log.push(line));
  * stop();
  * ```
  * @param patterns Namespaces, as in `DEBUG` (see {@link debugNamespaces}).

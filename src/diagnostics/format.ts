@@ -21,8 +21,8 @@ const FORMATS: Readonly<Record<ChannelName, (m: Fields) => string>> = {
     const body = event.output ?? event.message ?? '';
     return `${text(event.type_)} from ${text(event.id)}${from(m)}${body === '' ? '' : ` ${JSON.stringify(short(body))}`}`;
   },
-  [CHANNEL_NAMES.send]: (m) =>
-    `${text(m.request)} to ${text(m.host)}:${text(m.port)} ${text(m.outcome)}${m.error === undefined ? '' : `: ${text(m.error)}`}`,
+  [CHANNEL_NAMES.heartbeat]: (m) =>
+    `to ${text(m.unit)}:${text(m.port)} ${text(m.outcome)}${m.error === undefined ? '' : `: ${text(m.error)}`}`,
   [CHANNEL_NAMES.command]: (m) =>
     `${text(m.phase)} ${text(m.unit)} ${JSON.stringify(short(m.command, 40))}` +
     `${m.ms === undefined ? '' : ` in ${text(m.ms)} ms`}${m.exitCode === undefined ? '' : `, exit ${text(m.exitCode)}`}` +
@@ -40,8 +40,8 @@ const FORMATS: Readonly<Record<ChannelName, (m: Fields) => string>> = {
  *
  * ## Example
  * ```ts
- * formatDiagnostic('pycom-rx:send', { host: '127.0.0.2', port: 5000, request: 'heartbeat', outcome: 'delivered' });
- * // 'heartbeat to 127.0.0.2:5000 delivered'
+ * formatDiagnostic('pycom-rx:heartbeat', { unit: '127.0.0.2', port: 5000, outcome: 'delivered' });
+ * // 'to 127.0.0.2:5000 delivered'
  * ```
  * @param name The channel.
  * @param message What was published.

@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export * from './names';
-export { channels, published } from './channels';
+export { channels, published, publishCommand, publishHeartbeat } from './channels';
 export { debugNamespaces, enableDebug, debugFromEnvironment } from './debug';
 export { formatDiagnostic } from './format';

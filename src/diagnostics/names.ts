@@ -4,10 +4,11 @@
  *
  * - `pycom-rx:inbound`: every inbound item of the listener, an event or a rejected payload
  *   (the `Inbound` item itself);
+ * - `pycom-rx:heartbeat`: every heartbeat of a coordinator, delivered or not (`HeartbeatDiagnostic`);
+ * - `pycom-rx:command`: every command of a coordinator: sent, then answered, timed out, failed or
+ *   cancelled (`CommandDiagnostic`);
  * - `pycom-rx:presence`: presence changes of units (the `Presence` itself);
- * - `pycom-rx:console`: the console's refused requests and started jobs (`ConsoleDiagnostic`);
- * - `pycom-rx:send`, `pycom-rx:command`: reserved for the coordinator's requests handed to units
- *   (`SendDiagnostic`) and its commands' lives (`CommandDiagnostic`); nothing published yet.
+ * - `pycom-rx:console`: the console's refused requests and started jobs (`ConsoleDiagnostic`).
  *
  * ## Example
  * ```ts
@@ -17,7 +18,7 @@
  */
 export const CHANNEL_NAMES = {
   inbound: 'pycom-rx:inbound',
-  send: 'pycom-rx:send',
+  heartbeat: 'pycom-rx:heartbeat',
   command: 'pycom-rx:command',
   presence: 'pycom-rx:presence',
   console: 'pycom-rx:console',
@@ -34,20 +35,19 @@ export const CHANNEL_NAMES = {
 export type ChannelName = (typeof CHANNEL_NAMES)[keyof typeof CHANNEL_NAMES];
 
 /**
- * What `pycom-rx:send` carries: a request was handed to a unit (`delivered`) or not (`failed`).
+ * What `pycom-rx:heartbeat` carries: a heartbeat reached a unit (`delivered`: it took the
+ * connection and closed it) or not (`failed`).
  *
  * ## Example
  * ```ts
- * const d: SendDiagnostic = { host: '192.168.0.23', port: 5000, request: 'heartbeat', outcome: 'delivered' };
+ * const d: HeartbeatDiagnostic = { unit: '192.168.0.23', port: 5000, outcome: 'failed', error: 'connect: ECONNREFUSED' };
  * ```
  */
-export interface SendDiagnostic {
+export interface HeartbeatDiagnostic {
   /** The unit's host. */
-  readonly host: string;
+  readonly unit: string;
   /** The unit's port. */
   readonly port: number;
-  /** `heartbeat` or `cmd`. */
-  readonly request: string;
   /** Whether the unit took it. */
   readonly outcome: 'delivered' | 'failed';
   /** Why not, when `failed`. */
