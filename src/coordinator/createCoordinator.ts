@@ -237,49 +237,48 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
         subscriber.error(error);
       };
       const keep = hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) });
-      keep.add(
-        ready$.subscribe({
-          error: (e: unknown) => subscriber.error(e),
-          next: () => {
-            const startedAt = scheduler.now();
-            waiting = {
-              unit,
-              command: shellCommand,
-              nonce: tag?.nonce,
-              answer: (output) => {
-                waiting = undefined;
-                stats.commands.output++;
-                stats.roundTrip(unit.host, scheduler.now() - startedAt);
-                publishCommand(unit.host, shellCommand, 'output', {
-                  ms: scheduler.now() - startedAt,
-                  exitCode: output.exitCode,
-                });
-                subscriber.next(output);
-                subscriber.complete();
-              },
-            };
-            book.add(waiting);
-            stats.commands.sent++;
-            publishCommand(unit.host, shellCommand, 'sent');
-            if (Number.isFinite(timeoutMs) && timeoutMs <= MAX_TIMER_MS)
-              keep.add(
-                timer(timeoutMs, scheduler).subscribe(() =>
-                  stop('timeout', new OutputTimeoutError(unit.host, timeoutMs, shellCommand)),
-                ),
-              );
-            const request = (local: LocalAddress): Command => ({
-              ...identity(local.address),
-              type_: 'cmd',
-              command: tag?.text ?? shellCommand,
+      const go = () => {
+        const startedAt = scheduler.now();
+        waiting = {
+          unit,
+          command: shellCommand,
+          nonce: tag?.nonce,
+          answer: (output) => {
+            waiting = undefined;
+            stats.commands.output++;
+            stats.roundTrip(unit.host, scheduler.now() - startedAt);
+            publishCommand(unit.host, shellCommand, 'output', {
+              ms: scheduler.now() - startedAt,
+              exitCode: output.exitCode,
             });
-            keep.add(
-              transport
-                .send(target, request, options.send)
-                .subscribe({ error: (e: unknown) => stop('failed', e) }),
-            );
+            subscriber.next(output);
+            subscriber.complete();
           },
-        }),
-      );
+        };
+        book.add(waiting);
+        stats.commands.sent++;
+        publishCommand(unit.host, shellCommand, 'sent');
+        if (Number.isFinite(timeoutMs) && timeoutMs <= MAX_TIMER_MS)
+          keep.add(
+            timer(timeoutMs, scheduler).subscribe(() =>
+              stop('timeout', new OutputTimeoutError(unit.host, timeoutMs, shellCommand)),
+            ),
+          );
+        const request = (local: LocalAddress): Command => ({
+          ...identity(local.address),
+          type_: 'cmd',
+          command: tag?.text ?? shellCommand,
+        });
+        keep.add(
+          transport
+            .send(target, request, options.send)
+            .subscribe({ error: (e: unknown) => stop('failed', e) }),
+        );
+      };
+      // bound already (the usual case): no subscription to wait for it
+      if (bound$.value !== undefined) {
+        if (!subscriber.closed) go();
+      } else keep.add(ready$.subscribe({ error: (e: unknown) => subscriber.error(e), next: go }));
       return () => {
         if (waiting !== undefined) {
           stats.commands.cancelled++;
