@@ -1,14 +1,8 @@
 import type { Identity, Message, Output, UnitInfo } from '../../src/protocol';
+import { unitIdentity } from '../fixtures';
 
 /** Unit A of the tests: id `aaaa0001`, address `192.168.0.21`. */
-export const unitA: Identity = {
-  id: 'aaaa0001',
-  name: 'la4-a',
-  ip: '192.168.0.21',
-  port: 5000,
-  version: '0.14.0',
-  coordinator: false,
-};
+export const unitA: Identity = unitIdentity({ id: 'aaaa0001', name: 'la4-a', ip: '192.168.0.21' });
 
 /** Unit B of the tests: id `bbbb0002`, address `192.168.0.22`. */
 export const unitB: Identity = { ...unitA, id: 'bbbb0002', name: 'la4-b', ip: '192.168.0.22' };

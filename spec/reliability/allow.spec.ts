@@ -1,18 +1,14 @@
 import { encodeEvent, type Message } from '../../src/protocol';
 import { sendAndEnd } from './clients';
 import { ListenerHarness } from './harness';
+import { unitIdentity } from '../fixtures';
 
 const senders = ['127.41.3.1', '127.41.3.2', '127.41.3.3', '127.41.3.4', '127.41.3.5', '127.41.3.6'];
 const allowed = new Set(['127.41.3.1', '127.41.3.2']);
 const PER_SENDER = 20;
 
 const message = (from: string, n: number): Message => ({
-  id: from,
-  name: 'unit',
-  ip: from,
-  port: 5000,
-  version: '0.14.0',
-  coordinator: false,
+  ...unitIdentity({ id: from, name: 'unit', ip: from }),
   type_: 'message',
   message: `${from}#${n}`,
 });
