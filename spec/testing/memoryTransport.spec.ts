@@ -71,6 +71,13 @@ describe('memoryTransport', () => {
     });
   });
 
+  it('refuses invalid options at call time, as the TCP transport does', () => {
+    const transport = memoryTransport(memoryNetwork());
+    expect(() => transport.listen({ port: 70_000 })).toThrow(RangeError);
+    expect(() => transport.send({ host: UNIT, port: 0 }, beat())).toThrow(RangeError);
+    expect(() => transport.send(UNIT, beat(), { connectTimeoutMs: -1 })).toThrow(RangeError);
+  });
+
   it('releases the port on unsubscribe', () => {
     const ts = testScheduler();
     ts.run(({ cold, expectObservable }) => {

@@ -6,8 +6,10 @@ import { encodeRequest } from '../protocol/encode';
 import type { PycomRequest } from '../protocol/requests';
 import { ListenError } from '../transport/errors';
 import type { Inbound } from '../transport/listen';
+import { checkOption, checkOptions, RULES } from '../validation/checkOptions';
 import {
   LISTEN_DEFAULTS,
+  LISTEN_RULES,
   type ListenOptions,
   type RejectReason,
   type Rejected,
@@ -15,6 +17,7 @@ import {
 } from '../transport/listenPayloads';
 import {
   resolveTarget,
+  SEND_RULES,
   type Delivered,
   type LocalAddress,
   type SendOptions,
@@ -63,7 +66,8 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
  * releases the port. `send` encodes the request, and emits one `Delivered` then completes once
  * the receiver has it, or errors with a `SendError` (`refused`: nothing listens there; `timeout`:
  * no such address). Requests always leave from the machine's one address (`localAddress` is
- * ignored), and the limits on slow peers do not apply: memory peers are never slow.
+ * ignored), and the limits on slow peers do not apply: memory peers are never slow. Invalid
+ * options throw at call time, as they do with the TCP transport.
  *
  * ## Example
  * ```ts
@@ -78,8 +82,9 @@ export function memoryTransport(network: MemoryNetwork, options: MemoryTransport
   const machine = options.host ?? MEMORY_COORDINATOR_HOST;
   network.attach(machine);
 
-  const listen = (listenOptions: ListenOptions = {}): Observable<Inbound> =>
-    new Observable<Inbound>((subscriber) => {
+  const listen = (listenOptions: ListenOptions = {}): Observable<Inbound> => {
+    checkOptions(listenOptions, LISTEN_RULES);
+    return new Observable<Inbound>((subscriber) => {
       const host = listenOptions.host ?? LISTEN_DEFAULTS.host;
       const port = listenOptions.port ?? LISTEN_DEFAULTS.port;
       const maxBytes = listenOptions.maxPayloadBytes ?? LISTEN_DEFAULTS.maxPayloadBytes;
@@ -148,15 +153,19 @@ export function memoryTransport(network: MemoryNetwork, options: MemoryTransport
         if (bound !== undefined) network.unbind(machine, bound, receiver);
       };
     });
+  };
 
   const send = (
     target: Target,
     request: PycomRequest | ((local: LocalAddress) => PycomRequest),
     sendOptions: SendOptions = {},
   ): Observable<Delivered> => {
+    checkOptions(sendOptions, SEND_RULES);
+    const to = resolveTarget(target);
+    checkOption('port', to.port, RULES.remotePort);
     return network.connect(
       machine,
-      resolveTarget(target),
+      to,
       (local) => encodeRequest(typeof request === 'function' ? request(local) : request),
       { connectTimeoutMs: sendOptions.connectTimeoutMs, onConnect: sendOptions.onConnect },
     );
