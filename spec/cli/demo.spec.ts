@@ -32,8 +32,8 @@ describe('pycom-rx demo', () => {
       expect(out).toMatch(new RegExp(`${host} +\\$ uname -a\\n {4}\\S+`));
     }
     expect(out).toContain('echo token came back from 3 of 3 units');
-    const seconds = Number(/Done in (\d+\.\d) s/.exec(out)?.[1]);
-    expect(seconds).toBeLessThan(15);
+    // how long it took is a figure for people, printed at the end (timing goals live in bench/)
+    expect(out).toMatch(/Done in \d+\.\d s/);
   });
 
   it("exits 4 and says so when a unit's address is in use", async () => {

@@ -16,5 +16,3 @@ export const nextMatching = <T>(
 
 export const complete = <T>(source: Observable<T>): Promise<T | undefined> =>
   lastValueFrom(source, { defaultValue: undefined });
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -56,8 +56,11 @@ describe('send', () => {
     const received: Buffer[] = [];
     const unit = await pycomLike((b) => received.push(b));
     const request$ = send({ host: '127.0.0.1', port: unit.port }, cmd);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(received).toHaveLength(0);
+    // a sentinel request, sent and taken after request$ was made: nothing else came before it
+    const sentinel = { ...cmd, command: 'sentinel' };
+    await lastValueFrom(send({ host: '127.0.0.1', port: unit.port }, sentinel));
+    expect(received.map((b) => decodeRequest(b))).toEqual([E.right(sentinel)]);
+    received.length = 0;
     await lastValueFrom(request$, { defaultValue: undefined });
     await lastValueFrom(request$, { defaultValue: undefined });
     await unit.close();
