@@ -1,18 +1,101 @@
 /**
  * pycom-rx: an RxJS client for pycom, the service on LightArray4 (LA4) light arrays.
  *
- * - protocol: io-ts codecs of every request and event, `decodeEvent`, `encodeRequest`;
- * - transport: `listen()` (inbound events) and `send()` (one request, one connection);
- * - operators: `ofType`, `fromNode`, `awaitOutput`, `toBoardioResult`, `queueByUnit`;
- * - sequence: typed registers, CSV, safe upload commands, flash-mode presets.
+ * What an application composes, and nothing else:
+ * - protocol: io-ts codecs of every request and event (types derived from them),
+ *   `decodeEvent`, `decodeRequest`, `encodeRequest`, `encodeEvent`;
+ * - transport: `listen()` (inbound events), `send()` (one request, one connection),
+ *   `tcpTransport`;
+ * - operators: `ofType`, `fromNode`, `awaitOutput`, `toBoardioResult`, `parseBoardioMessage`,
+ *   `queueByUnit`;
+ * - the coordinator: `createCoordinator`, `discover`, and the tagged-command helpers
+ *   `tagCommand` / `readTrailer` for hand-built pipelines;
+ * - the errors, one class each.
+ *
+ * Sequences are on `pycom-rx/sequence`, the simulated unit on `pycom-rx/simulator`, the testing
+ * kit on `pycom-rx/testing`.
  *
  * @packageDocumentation
  * @module pycom-rx
  */
-export * from './protocol';
-export * from './transport';
-export * from './operators';
-export * from './coordinator';
-export * from './discovery';
-export * from './sequence';
-export * from './validation';
+export {
+  Identity,
+  Heartbeat,
+  Command,
+  PycomRequest,
+  Output,
+  Message,
+  UnitInfo,
+  PycomEvent,
+  decodeEvent,
+  decodeRequest,
+  encodeRequest,
+  encodeEvent,
+} from './protocol';
+export { listen, send, tcpTransport, PYCOM_PORT, ListenError, SendError } from './transport';
+export {
+  ofType,
+  fromNode,
+  awaitOutput,
+  toBoardioResult,
+  parseBoardioMessage,
+  queueByUnit,
+  OutputTimeoutError,
+} from './operators';
+export { createCoordinator, CoordinatorClosedError, tagCommand, readTrailer } from './coordinator';
+export { discover } from './discovery';
+export { OptionError } from './validation';
+export { SequenceError } from './sequence/error';
+export type { DecodeFailure, DecodeFailureKind, DecodeOptions, EventType } from './protocol';
+export type {
+  Delivered,
+  Inbound,
+  ListenErrorCause,
+  ListenOptions,
+  LocalAddress,
+  Received,
+  RejectReason,
+  Rejected,
+  Remote,
+  SendErrorCause,
+  SendOptions,
+  Target,
+  Transport,
+} from './transport';
+export type {
+  AwaitOutputOptions,
+  AwaitedOutput,
+  BoardioReport,
+  BoardioResult,
+  PendingCommand,
+  QueueByUnitOptions,
+} from './operators';
+export type {
+  CommandError,
+  CommandOptions,
+  CommandOutput,
+  CommandRequest,
+  CommandResult,
+  Coordinator,
+  CoordinatorOptions,
+  CoordinatorStats,
+  LateOutput,
+  Presence,
+  PresenceState,
+  RunSequenceOptions,
+  SequenceFailureCause,
+  SequenceProgress,
+  TaggedCommand,
+  Trailer,
+} from './coordinator';
+export type {
+  DiscoverOptions,
+  DiscoveryFound,
+  DiscoveryItem,
+  DiscoveryNoInfo,
+  DiscoveryProgress,
+  DiscoveryUnit,
+  Subnet,
+} from './discovery';
+export type { OptionErrorReason } from './validation';
+export type { Sequence, Row, RegisterName } from './sequence';

@@ -8,8 +8,8 @@ import {
   send,
   type Coordinator,
   readTrailer,
-  untagCommand,
 } from '../../src';
+import { untagCommand } from '../../src/coordinator/tagged';
 import { simulateUnit, simulateUnits, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
 import { canConnect } from '../helpers/net';
 import { echoExecutor, nextMatching } from './helpers';

@@ -5,13 +5,13 @@ import {
   CoordinatorClosedError,
   encodeEvent,
   OutputTimeoutError,
-  sendPayload,
-  untagCommand,
   type Coordinator,
   type LateOutput,
   type Output,
   type UnitInfo,
 } from '../../src';
+import { untagCommand } from '../../src/coordinator/tagged';
+import { sendPayload } from '../../src/transport';
 import { simulateUnit, type Executor, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
 
 // Issue 10: a command's result always belongs to that command. Real sockets, 127.65.0.0/16; the

@@ -2,7 +2,6 @@ import { filter, firstValueFrom, Subject, Subscription, timeout, type Observable
 import {
   createCoordinator,
   OutputTimeoutError,
-  untagCommand,
   SendError,
   type CommandRequest,
   type CommandResult,
@@ -10,6 +9,7 @@ import {
   type PresenceState,
   type Rejected,
 } from '../../src';
+import { untagCommand } from '../../src/coordinator/tagged';
 import {
   simulateUnits,
   type Executor,
