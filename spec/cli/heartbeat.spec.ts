@@ -11,7 +11,7 @@ describe('pycom-rx heartbeat', () => {
 
   afterAll(() => unit?.close());
 
-  it('keeps a presence session, prints the state changes and unit_info, and exits 0 on Ctrl-C', async () => {
+  it('keeps a presence session, prints the state changes and unit_info, and exits 130 on Ctrl-C', async () => {
     const human = startCli(['heartbeat', '127.0.8.2', '--interval', '200', ...LOOPBACK_LISTENER]);
     const json = startCli(['heartbeat', '127.0.8.2', '--json', ...LOOPBACK_LISTENER]);
     try {
@@ -21,7 +21,7 @@ describe('pycom-rx heartbeat', () => {
       human.interrupt();
       json.interrupt();
       const [text, lines] = await Promise.all([human.exited, json.exited]);
-      expect(text.code).toBe(0);
+      expect(text.code).toBe(130);
       expect(text.stderr).toMatch(
         /heartbeats to 127\.0\.8\.2 every 200 ms as coordinator [0-9a-f]{8}, listening on 127\.0\.0\.1:\d+/,
       );
@@ -29,7 +29,7 @@ describe('pycom-rx heartbeat', () => {
       // connected once a heartbeat is taken: before unit_info, so the id may not be known yet
       expect(text.stdout).toMatch(/127\.0\.8\.2 +connected/);
       expect(text.stdout).toContain(`unit_info  id ${unit.identity.id}  light_array  RP2040`);
-      expect(lines.code).toBe(0);
+      expect(lines.code).toBe(130);
       expect(jsonLines(lines.stdout)).toEqual([
         expect.objectContaining({ kind: 'presence', unit: '127.0.8.2', state: 'pending' }),
         expect.objectContaining({

@@ -3,7 +3,6 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
 
 /** How a spawned `pycom-rx` ended, with everything it printed. */
@@ -28,11 +27,17 @@ export interface CliProcess {
 }
 
 /**
- * Spawns `tsx src/cli/main.ts ...args` in the repository root; kills it with SIGKILL after
+ * Spawns `node --import tsx src/cli/main.ts ...args` in the repository root; kills it with SIGKILL after
  * `timeoutMs` so that a hanging command fails its test instead of the suite.
  */
 export function startCli(args: ReadonlyArray<string>, { timeoutMs = 30_000, cwd = ROOT } = {}): CliProcess {
-  const child = spawn(TSX, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself with tsx's loader, not the tsx wrapper process: the wrapper relays signals on a
+  // 30 ms timer and SIGKILLs the CLI when it is slow to answer (a loaded machine), so Ctrl-C
+  // would not reach the CLI's own handling
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const text = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -22,13 +22,13 @@ describe('pycom-rx listen', () => {
     json.child.kill('SIGKILL');
   });
 
-  it('prints each event and rejected payload on one line, and exits 0 on Ctrl-C', async () => {
+  it('prints each event and rejected payload on one line, and exits 130 on Ctrl-C', async () => {
     await feed(human);
     await human.waitFor(/rejected/, 'stdout');
     await human.waitFor(/BOARDIO_READY/, 'stdout');
     human.interrupt();
     const result = await human.exited;
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(result.stdout).toMatch(/127\.0\.0\.1\s+output\s+81639cd4 rigsters-controller\s+"hi\\n"/);
@@ -42,7 +42,7 @@ describe('pycom-rx listen', () => {
     await json.waitFor(/BOARDIO_READY/, 'stdout');
     json.interrupt();
     const result = await json.exited;
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130);
     const items = jsonLines(result.stdout);
     expect(items).toHaveLength(3);
     expect(items).toContainEqual(expect.objectContaining({ kind: 'event', event: output }));

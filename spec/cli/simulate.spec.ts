@@ -3,7 +3,7 @@ import { createCoordinator } from '../../src/coordinator';
 import { runCli, startCli } from './helpers';
 
 describe('pycom-rx simulate', () => {
-  it('runs units that answer commands until Ctrl-C, then exits 0; a second one on the same addresses exits 4', async () => {
+  it('runs units that answer commands until Ctrl-C, then exits 130; a second one on the same addresses exits 4', async () => {
     const sim = startCli(['simulate', '--units', '2', '--base', '127.0.8.10', '--ready-delay', '50']);
     try {
       await sim.waitFor(/2 units running \(Ctrl-C to stop\)/, 'stderr');
@@ -26,7 +26,7 @@ describe('pycom-rx simulate', () => {
 
       sim.interrupt();
       const result = await sim.exited;
-      expect(result.code).toBe(0);
+      expect(result.code).toBe(130);
       expect(result.stderr).toContain('stopped');
     } finally {
       sim.child.kill('SIGKILL');

@@ -20,7 +20,7 @@ export const EXIT = {
   unitError: 7,
   /** `send`: the command ran on the unit and exited with a non-zero status (printed on stderr). */
   commandFailed: 8,
-  /** Stopped by Ctrl-C before it was done (commands that run until Ctrl-C exit 0). */
+  /** Stopped by Ctrl-C (or SIGTERM) before it was done: every command, at any stage. */
   interrupted: 130,
 } as const;
 
@@ -39,4 +39,5 @@ Exit codes:
   6    timeout: the unit took the request but sent no answer within --timeout
   7    the unit reported a failure (BOARDIO_ERROR)
   8    send: the command ran and exited non-zero (its exit status is printed on stderr)
-  130  interrupted by Ctrl-C (listen, heartbeat and simulate exit 0 on Ctrl-C)`;
+  130  interrupted by Ctrl-C or SIGTERM, at any stage (the line says what was cut short);
+       a second Ctrl-C exits at once, without cleaning up`;

@@ -20,12 +20,42 @@ export interface CliIO {
   readonly stdout: OutputStream;
   /** Status, progress and errors. */
   readonly stderr: OutputStream;
-  /** Aborted on Ctrl-C (SIGINT) or SIGTERM. */
+  /**
+   * Aborted on Ctrl-C (SIGINT) or SIGTERM (the reason is the signal's name), or with the reason
+   * {@link OUTPUT_CLOSED} when stdout's reader went away.
+   */
   readonly signal: AbortSignal;
   /** Resolves relative file names. */
   readonly cwd: string;
   /** The current time in ms (for elapsed times). */
   now(): number;
+  /**
+   * Records what the command is doing now (see {@link stage}), so that an interruption can say
+   * what it cut short. Set by `runCli`; optional for callers.
+   */
+  readonly stage?: (what: string | (() => string)) => void;
+}
+
+/**
+ * The abort reason `main.ts` gives when stdout's reader went away (`pycom-rx listen | head`):
+ * the command stops, but that is not an interruption.
+ */
+export const OUTPUT_CLOSED = 'output-closed';
+
+/**
+ * Tells what a command is doing now, e.g. `waiting for the output of "uptime" from 192.168.0.23`;
+ * a function is asked only when needed (for counts that change). On Ctrl-C, `pycom-rx` prints
+ * `pycom-rx: interrupted by Ctrl-C (<command>) while <stage>` and exits 130.
+ *
+ * ## Example
+ * ```ts
+ * stage(io, () => `listening on 0.0.0.0:5000 (${received} events so far)`);
+ * ```
+ * @param io The command's IO.
+ * @param what The stage, in words that follow "while".
+ */
+export function stage(io: CliIO, what: string | (() => string)): void {
+  io.stage?.(what);
 }
 
 /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { EXIT } from './exitCodes';
-import type { OutputStream } from './io';
+import { OUTPUT_CLOSED, type OutputStream } from './io';
 import { runCli } from './program';
 
 /**
@@ -27,27 +27,33 @@ function guarded(stream: NodeJS.WriteStream, onBroken: () => void): OutputStream
 
 /**
  * The `pycom-rx` executable: wires {@link runCli} to the process (argv, streams, Ctrl-C, exit
- * code). A first Ctrl-C (or a closed stdout) asks the running command to stop cleanly; a second
- * Ctrl-C exits at once.
+ * code). A first Ctrl-C (or SIGTERM, or a closed stdout) asks the running command to stop cleanly,
+ * and `runCli` then resolves 130 (not for a closed stdout); a second Ctrl-C exits 130 at once.
  */
 function main(): void {
   const controller = new AbortController();
-  const onSignal = () => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    controller.abort();
+  let finished: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // done, and only waiting for stray handles: go now, with the command's own code
+    if (finished !== undefined) process.exit(finished);
+    if (controller.signal.aborted) {
+      // already stopping: a second Ctrl-C does not wait for the clean-up
+      process.stderr.write(`pycom-rx: ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again: exiting at once\n`);
+      process.exit(EXIT.interrupted);
+    }
+    controller.abort(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   void runCli(process.argv.slice(2), {
-    stdout: guarded(process.stdout, () => controller.abort()),
+    stdout: guarded(process.stdout, () => controller.abort(OUTPUT_CLOSED)),
     stderr: guarded(process.stderr, () => undefined),
     signal: controller.signal,
     cwd: process.cwd(),
     now: () => Date.now(),
   }).then((code) => {
+    finished = code;
     process.exitCode = code;
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     // everything is closed by now; should a stray handle remain, do not hang
     setTimeout(() => process.exit(code), 1_000).unref();
   });

@@ -13,6 +13,7 @@ import type { CommandContext } from './context';
 import { describeError, exitCodeOf } from './errors';
 import { EXIT, EXIT_CODES_HELP } from './exitCodes';
 import { type CliIO, writeLine } from './io';
+import { isInterruption, StageTracker, untilDoneOrInterrupted } from './interrupt';
 import { integerIn } from './options';
 
 /**
@@ -85,7 +86,8 @@ function commanderExitCode(error: CommanderError): number {
 
 /**
  * Runs `pycom-rx` with the given arguments and resolves its exit code; never rejects. Errors are
- * written to `io.stderr` as `pycom-rx: <message>`.
+ * written to `io.stderr` as `pycom-rx: <message>`. When `io.signal` is aborted (Ctrl-C) before
+ * the command is done, at any stage, it says what was interrupted and resolves 130.
  *
  * ## Example
  * ```ts
@@ -96,20 +98,26 @@ function commanderExitCode(error: CommanderError): number {
  */
 export async function runCli(args: ReadonlyArray<string>, io: CliIO): Promise<number> {
   let code: number = EXIT.ok;
-  const program = createProgram({ io, exit: (c) => (code = c) });
+  // what runs and what it is doing, to say what a Ctrl-C interrupted (interrupt.ts)
+  const tracker = new StageTracker(io);
+  const program = createProgram({ io: tracker.io, exit: (c) => (code = c) });
   let stopVerbose: (() => void) | undefined;
   program.hook('preAction', (_program, action) => {
+    tracker.started(action.name());
     if (action.optsWithGlobals<{ verbose?: boolean }>().verbose === true)
       stopVerbose ??= enableDebug('pycom-rx:*', (line) => io.stderr.write(line));
   });
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-    return code;
-  } catch (error) {
-    if (error instanceof CommanderError) return commanderExitCode(error);
-    writeLine(io.stderr, `pycom-rx: ${describeError(error)}`);
-    return exitCodeOf(error);
-  } finally {
-    stopVerbose?.();
-  }
+  const work = async () => {
+    try {
+      await program.parseAsync([...args], { from: 'user' });
+      return code;
+    } catch (error) {
+      if (error instanceof CommanderError) return commanderExitCode(error);
+      if (!isInterruption(io.signal)) writeLine(io.stderr, `pycom-rx: ${describeError(error)}`);
+      return exitCodeOf(error);
+    } finally {
+      stopVerbose?.();
+    }
+  };
+  return untilDoneOrInterrupted(work, io, tracker);
 }

@@ -2,9 +2,10 @@ import { map, merge, type Observable, Subscription } from 'rxjs';
 import type { SequenceProgress } from '../coordinator/runSequence';
 import { EXIT } from './exitCodes';
 import { firstLine, seconds } from './format';
-import { type CliIO, writeLine } from './io';
+import { type CliIO, stage, writeLine } from './io';
 import { showTarget } from './options';
 import { ProgressBoard } from './progress';
+import { sequenceStage } from './sequenceStage';
 
 /**
  * What happened on one unit: every progress item in order, and how long it took.
@@ -137,6 +138,7 @@ export function runSequences(
   const ends = new Map<number, number>();
   const board = display.json ? undefined : new ProgressBoard(io.stdout, names, `${bar(0, false)} uploading`);
   const run = display.run;
+  stage(io, () => sequenceStage(names, steps, run)); // said on Ctrl-C
   return new Promise<UnitOutcome[]>((resolve) => {
     const subscription = new Subscription();
     const finish = () => {

@@ -4,7 +4,8 @@ import { examples, globalsOf, type CommandContext } from '../context';
 import { CliError } from '../errors';
 import { EXIT } from '../exitCodes';
 import { formatUnitInfo, seconds, unitColumn } from '../format';
-import { type CliIO, writeLine } from '../io';
+import { type CliIO, stage, writeLine } from '../io';
+import { printable, safeJson } from '../safeOutput';
 import { type GlobalOptions, integerIn } from '../options';
 import { openSession, type Session } from '../session';
 
@@ -66,23 +67,33 @@ export async function runDiscover(options: DiscoverCommandOptions, io: CliIO): P
   } catch (e) {
     throw new CliError(EXIT.usage, e instanceof Error ? e.message : String(e));
   }
-  if (options.info) session = await openSession(options);
+  let scanned = 0;
+  let responders = 0;
+  let units = 0;
+  let total = 0;
+  if (options.info) {
+    stage(io, `binding ${options.host}:${options.port}`);
+    session = await openSession(options);
+  }
+  stage(io, () =>
+    total > 0 && scanned === total
+      ? `waiting for the unit_info of ${responders} responder${responders === 1 ? '' : 's'} (${units} so far)`
+      : `scanning ${options.subnet} (${scanned} of ${total || '?'} probed, ${responders} responding)`,
+  );
   try {
     const items$ = make(session);
     const live = io.stderr.isTTY === true;
     let bar = '';
-    let responders = 0;
-    let units = 0;
-    let total = 0;
     const print = (human: string, json: object) => {
       if (live && bar !== '') io.stderr.write('\r\x1b[2K');
-      writeLine(io.stdout, options.json ? JSON.stringify(json) : human);
+      writeLine(io.stdout, options.json ? safeJson(json) : printable(human));
       if (live && bar !== '') io.stderr.write(bar);
     };
     const onItem = (item: DiscoveryItem) => {
       switch (item.kind) {
         case 'progress':
           total = item.total;
+          scanned = item.scanned;
           if (live) {
             bar = progressBar(item.scanned, item.total, item.found, options.subnet);
             io.stderr.write(`\r\x1b[2K${bar}`);

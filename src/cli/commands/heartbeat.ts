@@ -4,7 +4,9 @@ import type { UnitInfo } from '../../protocol';
 import { examples, globalsOf, type CommandContext } from '../context';
 import { EXIT } from '../exitCodes';
 import { clock, formatUnitInfo, unitColumn } from '../format';
-import { type CliIO, whenAborted, writeLine } from '../io';
+import { isInterruption } from '../interrupt';
+import { printable, safeJson } from '../safeOutput';
+import { type CliIO, stage, whenAborted, writeLine } from '../io';
 import { type GlobalOptions, integerIn, parseTarget, showTarget } from '../options';
 import { openSession } from '../session';
 
@@ -30,11 +32,12 @@ export interface HeartbeatCommandOptions extends GlobalOptions {
  * ```
  * @param options The unit, the listener, the interval, the format.
  * @param io Streams and the interrupt signal.
- * @return 0 after Ctrl-C; rejects with a `ListenError` when the listener cannot bind.
+ * @return 130 after Ctrl-C; rejects with a `ListenError` when the listener cannot bind.
  */
 export async function runHeartbeat(options: HeartbeatCommandOptions, io: CliIO): Promise<number> {
   const target = parseTarget(options.unit);
   const unit = showTarget(target);
+  stage(io, `binding ${options.host}:${options.port}`);
   const session = await openSession(options, {
     heartbeatIntervalMs: options.interval,
     ...(options.timeout === undefined ? {} : { lostAfterMs: options.timeout }),
@@ -47,20 +50,26 @@ export async function runHeartbeat(options: HeartbeatCommandOptions, io: CliIO):
   const print = (human: string, json: object) =>
     writeLine(
       io.stdout,
-      options.json ? JSON.stringify(json) : `${clock(io.now())}  ${unitColumn(unit)}  ${human.trimEnd()}`,
+      options.json
+        ? safeJson(json)
+        : printable(`${clock(io.now())}  ${unitColumn(unit)}  ${human.trimEnd()}`),
     );
-  const onPresence = (p: Presence) =>
+  let state = 'pending';
+  stage(io, () => `heartbeating ${unit} (${state})`);
+  const onPresence = (p: Presence) => {
+    state = p.state;
     print(
       `${p.state.padEnd(9)}${p.id === undefined ? '' : `  id ${p.id}`}${p.reason === undefined ? '' : `  (${p.reason})`}`,
       { kind: 'presence', ...p, unit },
     );
+  };
   const onInfo = (info: UnitInfo) =>
     print(`${'unit_info'.padEnd(9)}  ${formatUnitInfo(info)}`, { unit, kind: 'unit_info', info });
   const subscription = session.coordinator.connect(target).subscribe({ next: onPresence });
   subscription.add(session.coordinator.unitInfo(target.host).subscribe({ next: onInfo }));
   try {
     await whenAborted(io.signal);
-    return EXIT.ok;
+    return isInterruption(io.signal) ? EXIT.interrupted : EXIT.ok;
   } finally {
     subscription.unsubscribe();
     session.close();

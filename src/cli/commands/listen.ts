@@ -4,7 +4,9 @@ import { listen } from '../../transport';
 import { examples, globalsOf, type CommandContext } from '../context';
 import { EXIT } from '../exitCodes';
 import { formatInbound } from '../format';
-import { type CliIO, whenAborted, writeLine } from '../io';
+import { type CliIO, stage, whenAborted, writeLine } from '../io';
+import { isInterruption } from '../interrupt';
+import { printable, safeJson } from '../safeOutput';
 import type { GlobalOptions } from '../options';
 
 /**
@@ -21,23 +23,38 @@ export interface ListenCommandOptions extends GlobalOptions {
  *
  * ## Example
  * ```ts
- * const code = await runListen({ host: '0.0.0.0', port: 5000, json: true }, io); // 0 after Ctrl-C
+ * const code = await runListen({ host: '0.0.0.0', port: 5000, json: true }, io); // 130 after Ctrl-C
  * ```
  * @param options Where to bind, and the format.
  * @param io Streams and the interrupt signal.
- * @return 0 after Ctrl-C; rejects with a `ListenError` when the port cannot be bound.
+ * @return 130 after Ctrl-C (or 0 when stdout's reader went away); rejects with a `ListenError`
+ * when the port cannot be bound.
  */
 export function runListen(options: ListenCommandOptions, io: CliIO): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    const onListening = (address: AddressInfo) =>
+    let events = 0;
+    let rejected = 0;
+    stage(io, `binding ${options.host}:${options.port}`);
+    const onListening = (address: AddressInfo) => {
       writeLine(io.stderr, `listening on ${address.address}:${address.port} (Ctrl-C to stop)`);
+      stage(
+        io,
+        () =>
+          `listening on ${address.address}:${address.port} (${events} events, ${rejected} rejected so far)`,
+      );
+    };
     const subscription = listen({ host: options.host, port: options.port, onListening }).subscribe({
-      next: (item) => writeLine(io.stdout, options.json ? JSON.stringify(item) : formatInbound(item)),
+      next: (item) => {
+        if (item.kind === 'event') events += 1;
+        else rejected += 1;
+        // whatever a sender put in its event, one line, no terminal escapes
+        writeLine(io.stdout, options.json ? safeJson(item) : printable(formatInbound(item)));
+      },
       error: (e: unknown) => reject(e),
     });
     void whenAborted(io.signal).then(() => {
       subscription.unsubscribe();
-      resolve(EXIT.ok);
+      resolve(isInterruption(io.signal) ? EXIT.interrupted : EXIT.ok);
     });
   });
 }

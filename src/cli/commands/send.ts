@@ -3,7 +3,9 @@ import { firstValueFrom } from 'rxjs';
 import { examples, globalsOf, type CommandContext } from '../context';
 import { interrupted } from '../errors';
 import { EXIT } from '../exitCodes';
-import { type CliIO, interruptible, writeLine } from '../io';
+import { firstLine } from '../format';
+import { type CliIO, interruptible, stage, writeLine } from '../io';
+import { safeJson } from '../safeOutput';
 import { type GlobalOptions, parseTarget, showTarget } from '../options';
 import { openSession } from '../session';
 
@@ -41,8 +43,14 @@ export interface SendCommandOptions extends GlobalOptions {
 export async function runSend(options: SendCommandOptions, io: CliIO): Promise<number> {
   const target = parseTarget(options.unit);
   const timeout = options.timeout ?? SEND_TIMEOUT_MS;
+  stage(io, `binding ${options.host}:${options.port}`);
   const session = await openSession({ ...options, timeout });
   try {
+    stage(
+      io,
+      `waiting for the output of ${JSON.stringify(firstLine(options.cmd, 40))} from ${showTarget(target)} ` +
+        '(once sent, the command runs on the unit to its end)',
+    );
     const output = await interruptible(
       io.signal,
       firstValueFrom(
@@ -56,7 +64,7 @@ export async function runSend(options: SendCommandOptions, io: CliIO): Promise<n
     if (options.json)
       writeLine(
         io.stdout,
-        JSON.stringify({
+        safeJson({
           unit: showTarget(target),
           id: output.id,
           output: output.output,

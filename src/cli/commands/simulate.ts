@@ -5,7 +5,9 @@ import { examples, type CommandContext } from '../context';
 import { CliError } from '../errors';
 import { EXIT } from '../exitCodes';
 import { clock, firstLine, unitColumn } from '../format';
-import { type CliIO, whenAborted, writeLine } from '../io';
+import { isInterruption } from '../interrupt';
+import { type CliIO, stage, whenAborted, writeLine } from '../io';
+import { printable, safeJson } from '../safeOutput';
 import { integerIn } from '../options';
 
 /**
@@ -72,7 +74,7 @@ export function describeActivity(a: UnitActivity): string | undefined {
  * ```
  * @param options Count, addresses, timers, output.
  * @param io Streams and the interrupt signal.
- * @return 0 after Ctrl-C; 4 when an address is in use.
+ * @return 130 after Ctrl-C; 4 when an address is in use.
  */
 export async function runSimulate(options: SimulateCommandOptions, io: CliIO): Promise<number> {
   let group;
@@ -86,17 +88,18 @@ export async function runSimulate(options: SimulateCommandOptions, io: CliIO): P
   } catch (e) {
     throw new CliError(EXIT.usage, e instanceof Error ? e.message : String(e));
   }
+  stage(io, `starting ${options.units} simulated unit${options.units === 1 ? '' : 's'} on ${options.base}`);
   const ids = new Map(group.units.map((u) => [u.identity.id, u.host]));
   const subscription = group.events$.subscribe((a) => {
     if (options.quiet) return;
     if (options.json) {
       const error = a.kind === 'delivery-failed' ? { error: a.error.message } : {};
-      writeLine(io.stdout, JSON.stringify({ ...a, ...error, host: ids.get(a.unit) }));
+      writeLine(io.stdout, safeJson({ ...a, ...error, host: ids.get(a.unit) }));
       return;
     }
     const line = describeActivity(a);
     if (line !== undefined)
-      writeLine(io.stdout, `${clock(a.at)}  ${unitColumn(ids.get(a.unit) ?? a.unit)}  ${line}`);
+      writeLine(io.stdout, printable(`${clock(a.at)}  ${unitColumn(ids.get(a.unit) ?? a.unit)}  ${line}`));
   });
   try {
     await group.ready;
@@ -117,11 +120,13 @@ export async function runSimulate(options: SimulateCommandOptions, io: CliIO): P
     io.stderr,
     `${group.units.length} unit${group.units.length === 1 ? '' : 's'} running (Ctrl-C to stop)`,
   );
+  stage(io, `running ${group.units.length} simulated unit${group.units.length === 1 ? '' : 's'}`);
   await whenAborted(io.signal);
+  stage(io, 'stopping the simulated units');
   subscription.unsubscribe();
   await group.close();
   writeLine(io.stderr, 'stopped');
-  return EXIT.ok;
+  return isInterruption(io.signal) ? EXIT.interrupted : EXIT.ok;
 }
 
 /**
