@@ -51,6 +51,13 @@ const benches: readonly Bench[] = [
     nodeFlags: ['--expose-gc'],
   },
   {
+    name: 'attacks',
+    file: 'attacks.ts',
+    what: 'the listener under attack (slowloris, silent connections, bursts, brace drip, deep nesting): good events served, CPU, memory, fds',
+    nodeFlags: ['--expose-gc'],
+    optional: true,
+  },
+  {
     name: 'stress',
     file: 'scale.ts',
     what: '5,000 simulated units, coordinator vs hand-written',
