@@ -66,7 +66,7 @@ function identify(
 
 /**
  * Looks for units on an IPv4 subnet: a heartbeat to port 5000 of every host address (see
- * {@link probe}: a real, well-formed request with `coordinator: false`, never an empty
+ * `probe`: a real, well-formed request with `coordinator: false`, never an empty
  * connection a unit could not parse), the `preferred` addresses first (by default `192.168.0.23`, a unit's
  * point-to-point fallback, when it lies in the subnet), with bounded concurrency and a connect
  * timeout. With a `coordinator`, every responder is then heartbeated until it sends its

@@ -5,7 +5,7 @@ import { SendError } from '../transport/errors';
 import { send, type LocalAddress } from '../transport/send';
 
 /**
- * The answer of {@link probe}: whether something accepted a connection on `host:port`.
+ * The answer of `probe`: whether something accepted a connection on `host:port`.
  *
  * ## Example
  * ```ts
@@ -26,7 +26,7 @@ export interface ProbeResult {
 }
 
 /**
- * Options of {@link probe}.
+ * Options of `probe`.
  *
  * ## Example
  * ```ts

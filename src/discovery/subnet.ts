@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 
 /**
- * An IPv4 subnet read from CIDR notation by {@link parseSubnet}.
+ * An IPv4 subnet read from CIDR notation by `parseSubnet`.
  *
  * ## Example
  * ```ts
@@ -13,11 +13,11 @@ export interface Subnet {
   readonly network: string;
   /** The prefix length, 16..32. */
   readonly prefix: number;
-  /** How many host addresses {@link subnetHosts} lists. */
+  /** How many host addresses `subnetHosts` lists. */
   readonly size: number;
 }
 
-/** The shortest prefix {@link parseSubnet} accepts: a /16 already holds 65 534 hosts to probe. */
+/** The shortest prefix `parseSubnet` accepts: a /16 already holds 65 534 hosts to probe. */
 export const MIN_SUBNET_PREFIX = 16;
 
 /**
@@ -84,7 +84,7 @@ export function parseSubnet(cidr: string): Subnet {
  * ```ts
  * subnetHosts(parseSubnet('10.0.0.0/30')); // ['10.0.0.1', '10.0.0.2']
  * ```
- * @param subnet A subnet from {@link parseSubnet}.
+ * @param subnet A subnet from `parseSubnet`.
  */
 export function subnetHosts(subnet: Subnet): string[] {
   const first = ipv4ToNumber(subnet.network) + (subnet.prefix >= 31 ? 0 : 1);
@@ -92,7 +92,7 @@ export function subnetHosts(subnet: Subnet): string[] {
 }
 
 /**
- * Tells whether `address` is one of the host addresses of `subnet` (see {@link subnetHosts}).
+ * Tells whether `address` is one of the host addresses of `subnet` (see `subnetHosts`).
  *
  * ## Example
  * ```ts
@@ -100,7 +100,7 @@ export function subnetHosts(subnet: Subnet): string[] {
  * isSubnetHost('192.168.0.255', parseSubnet('192.168.0.0/24')); // false: broadcast
  * ```
  * @param address An IPv4 address (anything else gives `false`).
- * @param subnet A subnet from {@link parseSubnet}.
+ * @param subnet A subnet from `parseSubnet`.
  */
 export function isSubnetHost(address: string, subnet: Subnet): boolean {
   if (!net.isIPv4(address)) return false;

@@ -63,7 +63,7 @@ export interface DecodeFailure {
   readonly kind: DecodeFailureKind;
   /** One readable line saying what was wrong. */
   readonly message: string;
-  /** The start of the raw text (at most {@link EXCERPT_LENGTH} characters, `…` appended if cut). */
+  /** The start of the raw text (at most `EXCERPT_LENGTH` characters, `…` appended if cut). */
   readonly excerpt: string;
 }
 
@@ -179,7 +179,7 @@ function parseObject(input: Uint8Array | string, maxDepth: number): Parsed {
  * else console.warn(r.left.message);
  * ```
  * @param input The complete payload of one inbound connection.
- * @param options Depth and size limits (see {@link DECODE_DEFAULTS}).
+ * @param options Depth and size limits (see `DECODE_DEFAULTS`).
  * @return `Right` with the event, or `Left` with a {@link DecodeFailure}.
  * @category Protocol
  */
@@ -257,7 +257,7 @@ function jsonLength(value: unknown): number {
  * if (E.isRight(r) && 'command' in r.right) run(r.right.command);
  * ```
  * @param input The complete payload of one request connection.
- * @param options Depth and size limits (see {@link DECODE_DEFAULTS}).
+ * @param options Depth and size limits (see `DECODE_DEFAULTS`).
  * @category Protocol
  */
 export function decodeRequest(

@@ -50,7 +50,7 @@ interface Slot {
  *
  * An attacker holding slots with slow or silent connections (slowloris) thus only delays others
  * by at most `evictAfterMs`, and from another address not at all while slots are left under its
- * cap. Internal to the transport: {@link listen} and {@link listenPayloads} use it.
+ * cap. Internal to the transport: {@link listen} and `listenPayloads` use it.
  */
 export class ConnectionPool<M extends PoolMember> {
   /** Connections holding a slot, oldest slot first. */

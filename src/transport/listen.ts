@@ -39,7 +39,7 @@ export type Inbound = Received | Rejected;
  * ```ts
  * listenPayloads({ port: 0 }).pipe(map((p) => (p.kind === 'payload' ? decodeInbound(p) : p)));
  * ```
- * @param payload A complete payload from {@link listenPayloads}.
+ * @param payload A complete payload from `listenPayloads`.
  * @param options Depth and size limits of the decoder.
  * @category Transport
  */

@@ -90,7 +90,7 @@ export interface Payload {
 }
 
 /**
- * Options of {@link listen} and {@link listenPayloads}. Every limit has a safe default; every
+ * Options of {@link listen} and `listenPayloads`. Every limit has a safe default; every
  * numeric option is checked when the function is called (an {@link OptionError} names it).
  *
  * ## Example
@@ -175,7 +175,7 @@ export const LISTEN_DEFAULTS = {
 
 /**
  * The rule of each numeric option of {@link ListenOptions}, checked when {@link listen} or
- * {@link listenPayloads} is called.
+ * `listenPayloads` is called.
  *
  * ## Example
  * ```ts

@@ -23,7 +23,7 @@ export const PYCOM_PORT = 5000;
 export type Target = string | { readonly host: string; readonly port?: number };
 
 /**
- * Options of {@link send} and {@link sendPayload}.
+ * Options of {@link send} and `sendPayload`.
  *
  * ## Example
  * ```ts
@@ -62,7 +62,7 @@ export interface LocalAddress {
 }
 
 /**
- * What {@link send} and {@link sendPayload} emit, once, when the receiver has taken the request.
+ * What {@link send} and `sendPayload` emit, once, when the receiver has taken the request.
  *
  * ## Example
  * ```ts
@@ -88,7 +88,7 @@ export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as c
 
 /**
  * The rule of each numeric option of {@link SendOptions}, checked when {@link send} or
- * {@link sendPayload} is called.
+ * `sendPayload` is called.
  *
  * ## Example
  * ```ts

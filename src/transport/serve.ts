@@ -14,7 +14,7 @@ import {
 } from './listenPayloads';
 
 /**
- * The inbound server behind {@link listenPayloads} and {@link listen}: binds on subscribe, reads
+ * The inbound server behind `listenPayloads` and {@link listen}: binds on subscribe, reads
  * each connection through the fair pool, and turns each complete payload into an item with
  * `take`. When `take` returns a {@link Rejected} (e.g. the payload does not decode), the
  * connection is reset rather than closed, so that its sender sees an error.
