@@ -55,7 +55,7 @@ describe('pycom-rx console', () => {
     expect(rows.every((r) => r.info?.firmware === '1.2.4')).toBe(true);
     cli.interrupt();
     const result = await cli.exited;
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130);
     expect(result.stderr).toContain('2 units (simulated)');
     expect(result.stderr).toContain('stopping');
   });
