@@ -46,6 +46,7 @@ describe('tagCommand / readTrailer', () => {
   it.each(SHELLS)(
     '%s: any command text behaves as `sh -c <command> 2>&1` (syntax errors included)',
     (shell) => {
+      // no single '|': the two sides of a pipe run at once, so their merged output has no one order
       const pieces = fc.constantFrom(
         'echo a',
         "'",
@@ -66,7 +67,6 @@ describe('tagCommand / readTrailer', () => {
         ' ',
         '&&',
         '||',
-        '|',
         'echo e >&2',
       );
       fc.assert(
