@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readTrailer, untagCommand } from '../../coordinator/tagged';
 import { simulateUnits, type UnitActivity } from '../../simulator';
 import { ListenError } from '../../transport';
 import { examples, type CommandContext } from '../context';
@@ -48,10 +49,17 @@ export function describeActivity(a: UnitActivity): string | undefined {
       return `coordinator ${a.coordinator.id} forgotten (no heartbeat)`;
     case 'hardware-ready':
       return 'hardware ready (boardio booted)';
-    case 'command-started':
-      return `command from ${a.from.host}:${a.from.port}: ${firstLine(a.command, 80)}`;
-    case 'command-finished':
-      return `command done in ${a.durationMs} ms, exit ${a.exitCode}${a.timedOut ? ' (timed out)' : ''}: ${JSON.stringify(firstLine(a.output, 60))}`;
+    case 'command-started': {
+      // a tagged command is shown as the coordinator's user wrote it
+      const tagged = untagCommand(a.command);
+      const shown = tagged === undefined ? a.command : `${tagged.command}  (tagged)`;
+      return `command from ${a.from.host}:${a.from.port}: ${firstLine(shown, 80)}`;
+    }
+    case 'command-finished': {
+      const trailer = readTrailer(a.output);
+      const exit = trailer?.exitCode ?? a.exitCode;
+      return `command done in ${a.durationMs} ms, exit ${exit}${a.timedOut ? ' (timed out)' : ''}: ${JSON.stringify(firstLine(trailer?.output ?? a.output, 60))}`;
+    }
     case 'boardio-message':
       return `boardio: ${a.message}`;
     case 'sequence-row':
