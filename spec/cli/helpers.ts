@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
 
+/** tsx's loader as a file URL: `--import tsx` would resolve it from `cwd`, which may be anywhere. */
+const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 /** How a spawned `pycom-rx` ended, with everything it printed. */
 export interface CliResult {
   readonly code: number | null;
@@ -34,7 +37,7 @@ export function startCli(args: ReadonlyArray<string>, { timeoutMs = 30_000, cwd 
   // node itself with tsx's loader, not the tsx wrapper process: the wrapper relays signals on a
   // 30 ms timer and SIGKILLs the CLI when it is slow to answer (a loaded machine), so Ctrl-C
   // would not reach the CLI's own handling
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
