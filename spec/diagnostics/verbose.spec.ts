@@ -29,7 +29,7 @@ describe('pycom-rx --verbose', () => {
       /^\d\d:\d\d:\d\d\.\d{3} pycom-rx:console refused GET \/api\/state: 401 missing or wrong token$/,
     );
     cli.interrupt();
-    expect((await cli.exited).code).toBe(0);
+    expect((await cli.exited).code).toBe(130); // Ctrl-C: interrupted
   });
 
   it('stays silent without it', async () => {
@@ -46,7 +46,7 @@ describe('pycom-rx --verbose', () => {
     );
     cli.interrupt();
     const result = await cli.exited;
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(130);
     expect(result.stderr).not.toContain('pycom-rx:');
   });
 });
