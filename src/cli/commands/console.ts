@@ -7,7 +7,7 @@ import { ListenError } from '../../transport';
 import { examples, givenExplicitly, globalsOf, type CommandContext } from '../context';
 import { CliError, interrupted } from '../errors';
 import { EXIT } from '../exitCodes';
-import { type CliIO, interruptible, whenAborted, writeLine } from '../io';
+import { type CliIO, interruptible, stage, whenAborted, writeLine } from '../io';
 import { type GlobalOptions, integerIn, parseTarget } from '../options';
 import { openSession, type Session } from '../session';
 
@@ -117,6 +117,7 @@ export async function runConsole(options: ConsoleCommandOptions, io: CliIO): Pro
         `warning: the console is served on ${options.httpHost}, not only to this machine; ` +
           'anyone with its URL (token included) can run shell commands on the units',
       );
+    stage(io, `serving ${running.url.replace(/\?.*$/, '')}`);
     await whenAborted(io.signal);
     writeLine(io.stderr, 'stopping');
     return EXIT.ok;
