@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/ingest.ts [--connections=20000] [--concurrency=64] [--rounds=3] [--warmup=2000]
  *                           [--only=listen,payloads,raw,python] [--scenarios=clean,stalled]
- *                           [--stall-ms=2000]
+ *                           [--stall-ms=5000]
  *   (or BENCH_CONNECTIONS, BENCH_CONCURRENCY, BENCH_ROUNDS, BENCH_WARMUP, BENCH_STALL_MS)
  *
  * A load generator in a separate process opens the connections to 127.0.0.1, each writing one
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     concurrency: intOption('concurrency', 'BENCH_CONCURRENCY', 64),
     rounds: Math.max(1, intOption('rounds', 'BENCH_ROUNDS', 3)),
     warmup: intOption('warmup', 'BENCH_WARMUP', 2_000),
-    stallMs: intOption('stall-ms', 'BENCH_STALL_MS', 2_000),
+    stallMs: intOption('stall-ms', 'BENCH_STALL_MS', 5_000),
   };
   const only = option('only');
   const scenarios = (['clean', 'stalled'] as const).filter((s) => (option('scenarios') ?? [s]).includes(s));

@@ -71,6 +71,8 @@ interface Phase {
   unmatched: number;
   /** Inbound payloads that were not events. */
   rejected: number;
+  /** Rejected inbound payloads by reason (coordinator). */
+  readonly rejectedReasons: Map<string, number>;
   /** Units reported lost (coordinator) or heartbeats not delivered (hand-written). */
   lost: number;
 }
@@ -194,9 +196,15 @@ async function startCoordinator(
     rounds: [],
     unmatched: 0,
     rejected: 0,
+    rejectedReasons: new Map(),
     lost: 0,
   };
-  session.add(coordinator.rejected$.subscribe(() => (phase.rejected += 1)));
+  session.add(
+    coordinator.rejected$.subscribe((r) => {
+      phase.rejected += 1;
+      phase.rejectedReasons.set(r.reason, (phase.rejectedReasons.get(r.reason) ?? 0) + 1);
+    }),
+  );
   session.add(coordinator.unmatched$.subscribe(() => (phase.unmatched += 1)));
   const driver: Driver = {
     round: async (jobs) => (await lastValueFrom(coordinator.run(from(jobs)).pipe(toArray()))).map(classify),
@@ -227,6 +235,7 @@ async function startHandWritten(
     rounds: [],
     unmatched: 0,
     rejected: 0,
+    rejectedReasons: new Map(),
     lost: 0,
   };
   const hosts = units.map((u) => u.host);
@@ -300,7 +309,11 @@ function printRounds(
         f[i]!.failures.size === 0 ? 'none' : [...f[i]!.failures].map(([k, v]) => `${k} ${v}`).join(', '),
       ),
       row('presence lost (a) / heartbeats not delivered (b)', (p) => whole(p.lost)),
-      row('rejected inbound / unmatched outputs', (p) => `${whole(p.rejected)} / ${whole(p.unmatched)}`),
+      row(
+        'rejected inbound (by reason) / unmatched outputs',
+        (p) =>
+          `${whole(p.rejected)}${p.rejectedReasons.size === 0 ? '' : ` (${[...p.rejectedReasons].map(([k, v]) => `${k} ${v}`).join(', ')})`} / ${whole(p.unmatched)}`,
+      ),
     ],
   );
 }
