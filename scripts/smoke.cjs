@@ -57,7 +57,11 @@ async function main() {
 
   sameInstances(entries);
   if ('SequenceError' in root) assert.ok(root.SequenceError === sequence.SequenceError, 'one SequenceError');
-  assert.equal(root.createCoordinator().identity().version, pkg.version, 'a coordinator sends the package.json version');
+  assert.equal(
+    root.createCoordinator().identity().version,
+    pkg.version,
+    'a coordinator sends the package.json version',
+  );
 
   let thrown;
   try {
