@@ -6,6 +6,10 @@ import { jsonLines, startCli, type CliProcess } from './helpers';
 /** This file's loopback range is 127.41.0.0/16: the CLI's listener binds here. */
 const HOST = '127.41.7.1';
 const LISTENER = ['--host', HOST, '--port', '0'];
+/** Six CLIs start at once: on a loaded 2-core machine that takes a while (a bound, not a pace). */
+const START_MS = 90_000;
+jest.setTimeout(START_MS + 30_000);
+const startSlow = (args: string[]) => startCli(args, { timeoutMs: START_MS + 20_000 });
 
 /** A peer that accepts connections and never answers nor closes; resolves `taken` when one sends data. */
 async function silentPeer(host: string): Promise<{ port: number; taken: Promise<void>; close: () => void }> {
@@ -47,12 +51,12 @@ describe('pycom-rx on Ctrl-C', () => {
     await new Promise<void>((resolve) => responder.listen({ host: '127.41.9.1', port: 0 }, resolve));
     const responderPort = (responder.address() as net.AddressInfo).port;
     try {
-      const listen = startCli(['listen', ...LISTENER]);
-      const heartbeat = startCli(['heartbeat', '127.41.7.9', ...LISTENER]);
-      const simulate = startCli(['simulate', '--units', '1', '--base', '127.41.7.20', '--ready-delay', '0']);
-      const send = startCli(['send', `127.41.7.30:${sendPeer.port}`, '--cmd', 'sleep 60', ...LISTENER]);
-      const run = startCli(['run', `127.41.7.31:${runPeer.port}`, '--preset', 'ALL', '--json', ...LISTENER]);
-      const discover = startCli([
+      const listen = startSlow(['listen', ...LISTENER]);
+      const heartbeat = startSlow(['heartbeat', '127.41.7.9', ...LISTENER]);
+      const simulate = startSlow(['simulate', '--units', '1', '--base', '127.41.7.20', '--ready-delay', '0']);
+      const send = startSlow(['send', `127.41.7.30:${sendPeer.port}`, '--cmd', 'sleep 60', ...LISTENER]);
+      const run = startSlow(['run', `127.41.7.31:${runPeer.port}`, '--preset', 'ALL', '--json', ...LISTENER]);
+      const discover = startSlow([
         'discover',
         '--subnet',
         '127.41.0.0/16',
@@ -65,12 +69,12 @@ describe('pycom-rx on Ctrl-C', () => {
         '1',
       ]);
       const [l, h, s, se, r, d] = await Promise.all([
-        interruptWhen(listen, listen.waitFor(/listening on/, 'stderr')),
-        interruptWhen(heartbeat, heartbeat.waitFor(/heartbeats to 127\.41\.7\.9/, 'stderr')),
-        interruptWhen(simulate, simulate.waitFor(/running \(Ctrl-C to stop\)/, 'stderr')),
+        interruptWhen(listen, listen.waitFor(/listening on/, 'stderr', START_MS)),
+        interruptWhen(heartbeat, heartbeat.waitFor(/heartbeats to 127\.41\.7\.9/, 'stderr', START_MS)),
+        interruptWhen(simulate, simulate.waitFor(/running \(Ctrl-C to stop\)/, 'stderr', START_MS)),
         interruptWhen(send, sendPeer.taken),
         interruptWhen(run, runPeer.taken),
-        interruptWhen(discover, discover.waitFor(/responds on port/, 'stdout')),
+        interruptWhen(discover, discover.waitFor(/responds on port/, 'stdout', START_MS)),
       ]);
       expect([l, h, s, se, r, d].map((result) => result.code)).toEqual([130, 130, 130, 130, 130, 130]);
       expect(l.stderr).toMatch(
