@@ -84,15 +84,31 @@ export function excerptOf(text: string, max: number = EXCERPT_LENGTH): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let s: string;
+/**
+ * Shows any value in a one-line message as JSON, shortened by {@link excerptOf} to `max`
+ * characters; a value JSON cannot show (`undefined`, a function, a cycle, a bigint) as `String(value)`.
+ *
+ * ## Example
+ * ```ts
+ * jsonExcerpt({ port: 'abc' }); // '{"port":"abc"}'
+ * jsonExcerpt('x'.repeat(50)); // '"xxx…' (40 characters, then …)
+ * ```
+ * @param value Any value.
+ * @param max The maximum length kept. Default 40.
+ * @category Protocol
+ */
+export function jsonExcerpt(value: unknown, max = 40): string {
+  let text: string;
   try {
-    s = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
-    s = String(value);
+    text = String(value);
   }
-  return excerptOf(s, 40);
+  return excerptOf(text, max);
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'nothing' : jsonExcerpt(value);
 }
 
 /**

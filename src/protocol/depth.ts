@@ -18,6 +18,7 @@ const CLOSE_ARRAY = 0x5d;
  * ```
  * @param text JSON text.
  * @param limit The deepest nesting allowed (a flat object is 1).
+ * @category Protocol
  */
 export function exceedsDepth(text: string, limit: number): boolean {
   const n = text.length;

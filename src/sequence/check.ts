@@ -1,7 +1,9 @@
+import { jsonExcerpt } from '../protocol/decode';
 import { isRegisterName, parametersOf, REGISTER_NAMES, type ParameterSpec, type RegisterName } from './specs';
 
 /**
- * Shows a value in a message: numbers as written (`110`, `10.5`), anything else as short JSON.
+ * Shows a value in a message: numbers as written (`110`, `10.5`, `-0`, `NaN`), anything else as
+ * short JSON ({@link jsonExcerpt}).
  *
  * ## Example
  * ```ts
@@ -9,17 +11,11 @@ import { isRegisterName, parametersOf, REGISTER_NAMES, type ParameterSpec, type 
  * describeValue('8O'); // '"8O"'
  * ```
  * @param value Any value.
+ * @category Sequences
  */
 export function describeValue(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (value === undefined) return 'undefined';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return jsonExcerpt(value);
 }
 
 /**
@@ -30,6 +26,7 @@ export function describeValue(value: unknown): string {
  * rangeOf({ name: 'shutterMs', min: 0, max: 109, meaning: '' }); // '0..109'
  * ```
  * @param parameter A parameter spec.
+ * @category Sequences
  */
 export function rangeOf(parameter: ParameterSpec): string {
   return `${parameter.min}..${parameter.max}`;
@@ -43,6 +40,7 @@ export function rangeOf(parameter: ParameterSpec): string {
  * unknownRegister('all_4_canon'); // 'unknown register "all_4_canon" (did you mean ALL_4_CANON? ...)'
  * ```
  * @param name The value found where a register name was expected.
+ * @category Sequences
  */
 export function unknownRegister(name: unknown): string {
   if (name === undefined || name === '')
@@ -64,6 +62,7 @@ export function unknownRegister(name: unknown): string {
  * @param parameter The parameter's spec.
  * @param value The value to check; `undefined` means missing.
  * @param shown How to show the value in a message (default: {@link describeValue}).
+ * @category Sequences
  */
 export function checkParameter(
   register: RegisterName,
@@ -98,6 +97,7 @@ function names(register: RegisterName): string {
  * @param register The register.
  * @param key The unknown key of a row object, or `undefined` for an extra CSV column.
  * @param column The text of the extra CSV column.
+ * @category Sequences
  */
 export function extraParameter(register: RegisterName, key: string | undefined, column?: string): string {
   if (key !== undefined)
@@ -106,7 +106,10 @@ export function extraParameter(register: RegisterName, key: string | undefined, 
   return `${register}: extra parameter ${column ?? ''} (expected ${expected}: ${names(register)})`;
 }
 
-/** How many extra parameters of one row are listed one by one before the rest are counted. */
+/**
+ * How many extra parameters of one row are listed one by one before the rest are counted.
+ * @category Sequences
+ */
 export const MAX_EXTRA_LISTED = 3;
 
 /**
@@ -122,6 +125,7 @@ export const MAX_EXTRA_LISTED = 3;
  * @param register The register.
  * @param extras The unknown keys, or the texts of the extra columns.
  * @param kind Whether `extras` are keys of a row object or CSV columns.
+ * @category Sequences
  */
 export function extraParameters(
   register: RegisterName,
@@ -150,6 +154,7 @@ export function extraParameters(
  * // ['ALL_4_CANON shutterMs: 110 is out of range 0..109']
  * ```
  * @param input Any value.
+ * @category Sequences
  */
 export function checkRow(input: unknown): ReadonlyArray<string> {
   try {

@@ -5,16 +5,28 @@ import { parse } from '../sequence/csv';
 import type { Sequence } from '../sequence/registers';
 import type { ActivityInput, BoardioVerb, Destination, RowDuration } from './types';
 
-/** The file `boardiocli uSeq` loads, in the unit's home. */
+/**
+ * The file `boardiocli uSeq` loads, in the unit's home.
+ * @category Simulator
+ */
 export const SEQUENCE_FILE = 'la4_sequence.csv';
 
-/** The file `boardiocli uSeqStandalone` loads and boardio runs at boot, in the unit's home. */
+/**
+ * The file `boardiocli uSeqStandalone` loads and boardio runs at boot, in the unit's home.
+ * @category Simulator
+ */
 export const STANDALONE_SEQUENCE_FILE = 'la4_sequence_standalone.csv';
 
-/** The message boardio sends when a sequence file loaded. */
+/**
+ * The message boardio sends when a sequence file loaded.
+ * @category Simulator
+ */
 export const BOARDIO_READY = 'BOARDIO_READY';
 
-/** The message boardio sends when a sequence finished playing. */
+/**
+ * The message boardio sends when a sequence finished playing.
+ * @category Simulator
+ */
 export const SEQUENCE_COMPLETE = 'Sequence complete';
 
 /**
@@ -25,6 +37,7 @@ export const SEQUENCE_COMPLETE = 'Sequence complete';
  * boardioError('no sequence loaded'); // 'BOARDIO_ERROR: no sequence loaded'
  * ```
  * @param reason A short reason.
+ * @category Simulator
  */
 export function boardioError(reason: string): string {
   return `BOARDIO_ERROR: ${reason}`;
@@ -37,6 +50,7 @@ export function boardioError(reason: string): string {
  * ```ts
  * const options: BoardioOptions = { home, rowDurationMs: 100, report, say: (m, to) => send(m, to) };
  * ```
+ * @category Simulator
  */
 export interface BoardioOptions {
   /** The unit's home, where the sequence files are read. */
@@ -61,6 +75,7 @@ export interface BoardioOptions {
  * @param home The unit's home.
  * @param file The file name.
  * @return `Right` with the rows, or `Left` with a short reason naming the file (and line).
+ * @category Simulator
  */
 export function readSequenceFile(home: string, file: string): E.Either<string, Sequence> {
   let text: string;
@@ -106,6 +121,7 @@ export function readSequenceFile(home: string, file: string): E.Either<string, S
  * boardio.handle('uSeq', coordinator);
  * boardio.handle('runSeq', coordinator);
  * ```
+ * @category Simulator
  */
 export class Boardio {
   private booted = false;

@@ -8,13 +8,14 @@ import type { BoardioVerb, Executor, ExecutorResult } from './types';
  * ```ts
  * runCommand(executor, 'echo hi', options).subscribe((o: CommandOutcome) => console.log(o.output)); // 'hi\n'
  * ```
+ * @category Simulator
  */
 export interface CommandOutcome {
   /** Its standard output, cut to `maxOutputBytes`. */
   readonly stdout: string;
   /** Its standard error, cut to `maxOutputBytes`. */
   readonly stderr: string;
-  /** Its exit status (124 when it timed out). */
+  /** Its exit status: 124 when it timed out, 128 + n when killed by signal n. */
   readonly exitCode: number;
   /** `true` when it was stopped after `timeoutMs`. */
   readonly timedOut: boolean;
@@ -33,6 +34,7 @@ export interface CommandOutcome {
  * ```ts
  * const options: RunCommandOptions = { home, boardio: (v) => verbs.push(v), timeoutMs: 30_000, maxOutputBytes: 262_144 };
  * ```
+ * @category Simulator
  */
 export interface RunCommandOptions {
   /** The unit's home, passed to the executor. */
@@ -52,6 +54,7 @@ export interface RunCommandOptions {
  * ```ts
  * if (outcome.exitCode === TIMEOUT_EXIT_CODE) console.warn('timed out');
  * ```
+ * @category Simulator
  */
 export const TIMEOUT_EXIT_CODE = 124;
 
@@ -82,6 +85,7 @@ function checked(result: unknown): ExecutorResult {
  * @param executor The executor.
  * @param command The command string.
  * @param options Home, boardio hand-over, timeout and output cap.
+ * @category Simulator
  */
 export function runCommand(
   executor: Executor,

@@ -10,6 +10,7 @@ import type { KnownCoordinator } from './types';
  * coordinatorKey({ id: '7756f193', host: '127.0.0.1', port: 5001 }); // '7756f193@127.0.0.1:5001'
  * ```
  * @param c The coordinator.
+ * @category Simulator
  */
 export function coordinatorKey(c: Pick<KnownCoordinator, 'id' | 'host' | 'port'>): string {
   return `${c.id}@${c.host}:${c.port}`;
@@ -25,6 +26,7 @@ export function coordinatorKey(c: Pick<KnownCoordinator, 'id' | 'host' | 'port'>
  * const registry = new CoordinatorRegistry(15_000, (c) => console.log('expired', c.id));
  * registry.heartbeat(beat, '127.0.0.1');
  * ```
+ * @category Simulator
  */
 export class CoordinatorRegistry {
   private readonly known = new Map<string, { coordinator: KnownCoordinator; timer: NodeJS.Timeout }>();

@@ -26,6 +26,7 @@ import type { ActivityInput, Destination } from './types';
  * ```ts
  * const options: DeliveryOptions = { faults, connectTimeoutMs: 2000, timeoutMs: 5000, report: console.log };
  * ```
+ * @category Simulator
  */
 export interface DeliveryOptions {
   /** The unit's fault state, consulted once per event. */
@@ -58,6 +59,7 @@ interface Item {
  * delivery.send(event, { host: '127.0.0.1', port: 5001 });
  * delivery.stop();
  * ```
+ * @category Simulator
  */
 export class Delivery {
   private readonly queue = new Subject<Item>();

@@ -8,6 +8,7 @@ import type { FaultControls } from './types';
  * ```ts
  * const { action, delayMs } = faults.take();
  * ```
+ * @category Simulator
  */
 export interface FaultDecision {
   /** `send` normally, or the fault that replaces the event. */
@@ -35,6 +36,7 @@ function count(n: number | undefined): number {
  * faults.take().action; // 'drop'
  * faults.take().action; // 'send'
  * ```
+ * @category Simulator
  */
 export class Faults implements FaultControls {
   private drops = 0;
@@ -99,6 +101,7 @@ export class Faults implements FaultControls {
  * malformedText('{"a":1,"b":2}'); // '{"a":1,'
  * ```
  * @param json The event's JSON text.
+ * @category Simulator
  */
 export function malformedText(json: string): string {
   return json.slice(0, Math.max(1, Math.floor(json.length / 2)));

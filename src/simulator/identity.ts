@@ -3,10 +3,16 @@ import type { UnitInfo } from '../protocol/events';
 import type { Identity } from '../protocol/identity';
 import type { UnitInfoFields } from './types';
 
-/** The `version` a simulated unit reports by default: the pycom version of the vendor's example. */
+/**
+ * The `version` a simulated unit reports by default: the pycom version of the vendor's example.
+ * @category Simulator
+ */
 export const SIMULATED_PYCOM_VERSION = '0.14.0';
 
-/** The `name` a simulated unit reports by default: the vendor example's unit name. */
+/**
+ * The `name` a simulated unit reports by default: the vendor example's unit name.
+ * @category Simulator
+ */
 export const SIMULATED_UNIT_NAME = 'rigsters-controller';
 
 /**
@@ -16,6 +22,7 @@ export const SIMULATED_UNIT_NAME = 'rigsters-controller';
  * ```ts
  * randomUnitId(); // e.g. '3fa91c07'
  * ```
+ * @category Simulator
  */
 export function randomUnitId(): string {
   return randomBytes(4).toString('hex');
@@ -30,6 +37,7 @@ export function randomUnitId(): string {
  * macAddressFromId('81639cd4'); // 'dc:a6:32:63:9c:d4'
  * ```
  * @param id A unit id.
+ * @category Simulator
  */
 export function macAddressFromId(id: string): string {
   let hex = id.toLowerCase().replace(/[^0-9a-f]/g, '');
@@ -51,6 +59,7 @@ export function macAddressFromId(id: string): string {
  * defaultUnitInfo('81639cd4').unit_type; // 'light_array'
  * ```
  * @param id The unit id (the MAC address is derived from it).
+ * @category Simulator
  */
 export function defaultUnitInfo(id: string): UnitInfoFields {
   return {
@@ -72,6 +81,7 @@ export function defaultUnitInfo(id: string): UnitInfoFields {
  * ```
  * @param identity The unit's identity.
  * @param fields Its hardware fields.
+ * @category Simulator
  */
 export function unitInfoEvent(identity: Identity, fields: UnitInfoFields): UnitInfo {
   return { ...identity, type_: 'unit_info', ...fields };

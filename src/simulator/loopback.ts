@@ -11,6 +11,7 @@ import * as net from 'node:net';
  * isLoopbackAddress('192.168.0.23'); // false
  * ```
  * @param host An address or host name.
+ * @category Simulator
  */
 export function isLoopbackAddress(host: string): boolean {
   const h = host.trim().toLowerCase();
@@ -45,6 +46,7 @@ function expandIPv6(address: string): number[] | undefined {
  * ```ts
  * try { simulateUnit({ host: '0.0.0.0' }); } catch (e) { if (e instanceof UnsafeAddressError) console.error(e.message); }
  * ```
+ * @category Errors
  */
 export class UnsafeAddressError extends Error {
   /** Always `'UnsafeAddressError'`. */
@@ -70,6 +72,7 @@ export class UnsafeAddressError extends Error {
  * ```
  * @param host The address to bind.
  * @param allowNonLoopback The explicit override.
+ * @category Simulator
  */
 export function assertBindable(host: string, allowNonLoopback: boolean): void {
   if (!allowNonLoopback && !isLoopbackAddress(host)) throw new UnsafeAddressError(host);

@@ -7,6 +7,7 @@ import { listenPayloads, type Payload, type Rejected, type Remote } from '../tra
 import { Boardio } from './boardio';
 import { runCommand } from './command';
 import { CoordinatorRegistry } from './coordinators';
+import type { ResolvedOptions } from './defaults';
 import { Delivery } from './delivery';
 import type { Faults } from './faults';
 import { unitInfoEvent } from './identity';
@@ -16,22 +17,22 @@ import type {
   Destination,
   Executor,
   KnownCoordinator,
-  RowDuration,
   UnitInfoFields,
 } from './types';
 
 /**
- * What a {@link UnitSession} needs from its unit: settings, and the parts that outlive a reboot.
+ * What a {@link UnitSession} needs from its unit: its options with their defaults applied
+ * (`hardwareReadyDelayMs: 'manual'` waits for {@link UnitSession.bootHardware}), and the parts
+ * that outlive a reboot.
  *
  * ## Example
  * ```ts
  * const session = new UnitSession({ host: '127.0.0.2', port: 5000, ...settings });
  * ```
+ * @category Simulator
  */
-export interface SessionSettings {
-  /** Address to listen on. */
-  readonly host: string;
-  /** Port to listen on (0 for any; see `onBound`). */
+export interface SessionSettings extends ResolvedOptions {
+  /** Port to listen on now (0 for any; see `onBound`). */
   readonly port: number;
   /** The unit's identity as it is now (its `port` is the bound one once bound). */
   readonly identity: () => Identity;
@@ -47,28 +48,6 @@ export interface SessionSettings {
   readonly report: (activity: ActivityInput) => void;
   /** Called with the bound port once listening. */
   readonly onBound: (port: number) => void;
-  /** See `SimulateUnitOptions.hardwareReadyDelayMs`; `'manual'` waits for {@link UnitSession.bootHardware}. */
-  readonly hardwareReadyDelayMs: number | 'manual';
-  /** See `SimulateUnitOptions.coordinatorTimeoutMs`. */
-  readonly coordinatorTimeoutMs: number;
-  /** See `SimulateUnitOptions.commandTimeoutMs`. */
-  readonly commandTimeoutMs: number;
-  /** See `SimulateUnitOptions.maxOutputBytes`. */
-  readonly maxOutputBytes: number;
-  /** See `SimulateUnitOptions.commandConcurrency`. */
-  readonly commandConcurrency: number;
-  /** See `SimulateUnitOptions.rowDurationMs`. */
-  readonly rowDurationMs: RowDuration;
-  /** See `SimulateUnitOptions.maxRequestBytes`. */
-  readonly maxRequestBytes: number;
-  /** See `SimulateUnitOptions.requestIdleTimeoutMs`. */
-  readonly requestIdleTimeoutMs: number;
-  /** See `SimulateUnitOptions.deliveryConnectTimeoutMs`. */
-  readonly deliveryConnectTimeoutMs: number;
-  /** See `SimulateUnitOptions.deliveryTimeoutMs`. */
-  readonly deliveryTimeoutMs: number;
-  /** See `SimulateUnitOptions.boardioBeforeOutput`. */
-  readonly boardioBeforeOutput: boolean;
 }
 
 interface Job {
@@ -91,6 +70,7 @@ function isCommand(request: PycomRequest): request is Extract<PycomRequest, { ty
  * await session.start();
  * session.stop();
  * ```
+ * @category Simulator
  */
 export class UnitSession {
   /** The coordinators known in this session. */

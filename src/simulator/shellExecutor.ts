@@ -12,6 +12,7 @@ import { BOARDIO_FIFO_ENV, mapVendorHome, type Workspace } from './workspace';
  * ```ts
  * const options: ShellExecutorOptions = { maxOutputBytes: 64 * 1024 };
  * ```
+ * @category Simulator
  */
 export interface ShellExecutorOptions {
   /** stdout and stderr are each collected up to this many bytes (plus one, to detect the cut). */
@@ -26,6 +27,7 @@ export interface ShellExecutorOptions {
  * const shell = createShellExecutor(createWorkspace(), { maxOutputBytes: 65536 });
  * await shell.dispose();
  * ```
+ * @category Simulator
  */
 export interface ShellExecutor {
   /** Runs one command with `/bin/sh -c`. */
@@ -44,6 +46,7 @@ const VERBS: ReadonlySet<string> = new Set<BoardioVerb>(['uSeq', 'uSeqStandalone
  * isBoardioVerb('runSeq'); // true
  * ```
  * @param verb Any string.
+ * @category Simulator
  */
 export function isBoardioVerb(verb: string): verb is BoardioVerb {
   return VERBS.has(verb);
@@ -108,6 +111,7 @@ async function takeVerbs(file: string): Promise<BoardioVerb[]> {
  * ```
  * @param workspace The unit's folders.
  * @param options The output cap.
+ * @category Simulator
  */
 export function createShellExecutor(workspace: Workspace, options: ShellExecutorOptions): ShellExecutor {
   const running = new Map<Promise<ExecutorResult>, () => void>();

@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
-import { checkOptions, RULES, type OptionTable } from '../validation/checkOptions';
+import { checkOptions, RULES } from '../validation/checkOptions';
 import type { Identity } from '../protocol/identity';
+import { checkSimulatorOptions, withDefaults } from './defaults';
 import { Faults } from './faults';
 import { defaultUnitInfo, randomUnitId, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from './identity';
 import { assertBindable } from './loopback';
@@ -17,56 +18,7 @@ import type {
 } from './types';
 import { createWorkspace, removeWorkspace } from './workspace';
 
-/**
- * The defaults of {@link SimulateUnitOptions}: pycom's own timings where the vendor documents
- * them (15 s coordinator expiry, port 5000), and safe limits elsewhere.
- *
- * ## Example
- * ```ts
- * simulateUnit({ coordinatorTimeoutMs: SIMULATOR_DEFAULTS.coordinatorTimeoutMs / 100 });
- * ```
- */
-export const SIMULATOR_DEFAULTS = {
-  /** Loopback, so the unit's shell is not exposed. */
-  host: '127.0.0.1',
-  /** pycom's port. */
-  port: 5000,
-  /** A short boot. */
-  hardwareReadyDelayMs: 1_000,
-  /** pycom's documented 15 s. */
-  coordinatorTimeoutMs: 15_000,
-  /** Commands are killed after 30 s. */
-  commandTimeoutMs: 30_000,
-  /** 256 KiB of stdout and of stderr. */
-  maxOutputBytes: 256 * 1024,
-  /** One command at a time. */
-  commandConcurrency: 1,
-  /** 100 ms per sequence row. */
-  rowDurationMs: 100,
-  /** 1 MiB per request. */
-  maxRequestBytes: 1024 * 1024,
-  /** 5 s of silence on a request connection. */
-  requestIdleTimeoutMs: 5_000,
-  /** 2 s to connect to a coordinator. */
-  deliveryConnectTimeoutMs: 2_000,
-  /** 5 s for a coordinator to take an event and close. */
-  deliveryTimeoutMs: 5_000,
-} as const;
-
-/** The rule of each numeric option of {@link SimulateUnitOptions}, checked when the unit is created. */
-const SIMULATOR_RULES: OptionTable<SimulateUnitOptions> = {
-  port: RULES.port,
-  hardwareReadyDelayMs: { ...RULES.delayMs, words: ['manual'] },
-  coordinatorTimeoutMs: RULES.ms,
-  commandTimeoutMs: RULES.ms,
-  maxOutputBytes: RULES.size,
-  commandConcurrency: RULES.count,
-  rowDurationMs: RULES.delayMs,
-  maxRequestBytes: RULES.positiveSize,
-  requestIdleTimeoutMs: RULES.ms,
-  deliveryConnectTimeoutMs: RULES.ms,
-  deliveryTimeoutMs: RULES.ms,
-};
+export { SIMULATOR_DEFAULTS } from './defaults';
 
 /**
  * Starts a simulated LightArray4 unit: pycom listening on `host:port` (default `127.0.0.1:5000`)
@@ -93,25 +45,13 @@ const SIMULATOR_RULES: OptionTable<SimulateUnitOptions> = {
  * ```
  * @param options Address, identity, executor, timers and limits; all optional.
  * @return The running unit; `ready` resolves once it listens.
+ * @category Simulator
  */
 export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
-  const host = options.host ?? SIMULATOR_DEFAULTS.host;
+  const settings = withDefaults(options);
+  const { host } = settings;
   assertBindable(host, options.allowNonLoopback ?? false);
-  checkOptions(options, SIMULATOR_RULES);
-  const requestedPort = options.port ?? SIMULATOR_DEFAULTS.port;
-  const timing = {
-    hardwareReadyDelayMs: options.hardwareReadyDelayMs ?? SIMULATOR_DEFAULTS.hardwareReadyDelayMs,
-    coordinatorTimeoutMs: options.coordinatorTimeoutMs ?? SIMULATOR_DEFAULTS.coordinatorTimeoutMs,
-    commandTimeoutMs: options.commandTimeoutMs ?? SIMULATOR_DEFAULTS.commandTimeoutMs,
-    maxOutputBytes: options.maxOutputBytes ?? SIMULATOR_DEFAULTS.maxOutputBytes,
-    commandConcurrency: options.commandConcurrency ?? SIMULATOR_DEFAULTS.commandConcurrency,
-    rowDurationMs: options.rowDurationMs ?? SIMULATOR_DEFAULTS.rowDurationMs,
-    maxRequestBytes: options.maxRequestBytes ?? SIMULATOR_DEFAULTS.maxRequestBytes,
-    requestIdleTimeoutMs: options.requestIdleTimeoutMs ?? SIMULATOR_DEFAULTS.requestIdleTimeoutMs,
-    deliveryConnectTimeoutMs: options.deliveryConnectTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryConnectTimeoutMs,
-    deliveryTimeoutMs: options.deliveryTimeoutMs ?? SIMULATOR_DEFAULTS.deliveryTimeoutMs,
-    boardioBeforeOutput: options.boardioBeforeOutput ?? false,
-  };
+  checkSimulatorOptions(options);
 
   const id = options.id ?? randomUnitId();
   const name = options.name ?? SIMULATED_UNIT_NAME;
@@ -121,7 +61,7 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
   const workspace = createWorkspace(options.homeFiles);
   const shell =
     options.executor === undefined || options.executor === 'shell'
-      ? createShellExecutor(workspace, { maxOutputBytes: timing.maxOutputBytes })
+      ? createShellExecutor(workspace, { maxOutputBytes: settings.maxOutputBytes })
       : undefined;
   const executor =
     shell?.run ??
@@ -129,7 +69,7 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
   const faults = new Faults();
   const events = new Subject<UnitActivity>();
 
-  let port = requestedPort;
+  let port = settings.port;
   let session: UnitSession | undefined;
   let closing = false;
   let closed: Promise<void> | undefined;
@@ -144,7 +84,7 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
   const boot = (): Promise<void> => {
     if (closing) return Promise.reject(new Error(`simulated unit ${id} is closed`));
     session = new UnitSession({
-      host,
+      ...settings,
       port,
       identity,
       unitInfo,
@@ -155,7 +95,6 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
       onBound: (bound) => {
         port = bound;
       },
-      ...timing,
     });
     return session.start();
   };

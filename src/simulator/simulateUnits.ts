@@ -11,6 +11,7 @@ import type { SimulatedUnit, SimulateUnitOptions, UnitActivity } from './types';
  * ```ts
  * const options: SimulateUnitsOptions = { base: '127.0.2.2', hardwareReadyDelayMs: 50, configure: (i) => ({ name: `la4-${i}` }) };
  * ```
+ * @category Simulator
  */
 export interface SimulateUnitsOptions extends Omit<SimulateUnitOptions, 'host' | 'id'> {
   /** The first unit's IPv4 address; the others follow (`127.0.0.2`, `127.0.0.3`, ...). Default `'127.0.0.2'`. */
@@ -29,6 +30,7 @@ export interface SimulateUnitsOptions extends Omit<SimulateUnitOptions, 'host' |
  * group.units.map((u) => u.host); // ['127.0.0.2', '127.0.0.3', '127.0.0.4']
  * await group.close();
  * ```
+ * @category Simulator
  */
 export interface SimulatedUnits {
   /** The units, in address order. */
@@ -50,6 +52,7 @@ export interface SimulatedUnits {
  * ```
  * @param base An IPv4 address.
  * @param offset How many addresses further.
+ * @category Simulator
  */
 export function nthAddress(base: string, offset: number): string {
   if (!net.isIPv4(base)) throw new RangeError(`base must be an IPv4 address, got ${JSON.stringify(base)}`);
@@ -72,6 +75,7 @@ export function nthAddress(base: string, offset: number): string {
  * ```
  * @param count How many units.
  * @param options Shared options, the first address, and per-unit options.
+ * @category Simulator
  */
 export function simulateUnits(count: number, options: SimulateUnitsOptions = {}): SimulatedUnits {
   if (!Number.isInteger(count) || count < 0)

@@ -4,6 +4,9 @@ import type { PycomEvent } from '../protocol/events';
 import type { PycomRequest } from '../protocol/requests';
 import type { RejectReason, Remote } from '../transport/listenPayloads';
 import type { Row, Sequence } from '../sequence/registers';
+import type { CommandOutcome } from './command';
+
+export type { CommandOutcome } from './command';
 
 /**
  * Where a simulated unit sends an event: a coordinator's listener, i.e. the source IP of its
@@ -13,6 +16,7 @@ import type { Row, Sequence } from '../sequence/registers';
  * ```ts
  * const to: Destination = { host: '127.0.0.1', port: 5001 };
  * ```
+ * @category Simulator
  */
 export interface Destination {
   /** The coordinator's IP address, as the unit saw it on the request's connection. */
@@ -31,6 +35,7 @@ export interface Destination {
  * ```ts
  * const verb: BoardioVerb = 'runSeq';
  * ```
+ * @category Simulator
  */
 export type BoardioVerb = 'uSeq' | 'uSeqStandalone' | 'runSeq';
 
@@ -42,6 +47,7 @@ export type BoardioVerb = 'uSeq' | 'uSeqStandalone' | 'runSeq';
  * ```ts
  * const failed: ExecutorResult = { stdout: '', stderr: 'ls: cannot access x\n', exitCode: 2 };
  * ```
+ * @category Simulator
  */
 export interface ExecutorResult {
   /** What the command printed on its standard output. */
@@ -62,6 +68,7 @@ export interface ExecutorResult {
  *   return { stdout: 'BOARDIO_CLI: Sent: "runSeq" to FIFO file\n' };
  * };
  * ```
+ * @category Simulator
  */
 export interface ExecutorContext {
   /** The unit's private home directory (`~`), where sequence files are read from. */
@@ -87,6 +94,7 @@ export interface ExecutorContext {
  * const executor: Executor = (command) =>
  *   command === 'uptime' ? { stdout: ' 10:00:00 up 1 day\n' } : { stdout: '', stderr: 'not found\n', exitCode: 127 };
  * ```
+ * @category Simulator
  */
 export type Executor = (
   command: string,
@@ -100,6 +108,7 @@ export type Executor = (
  * ```ts
  * const info: Partial<UnitInfoFields> = { firmware_version: '2.0.0' };
  * ```
+ * @category Simulator
  */
 export interface UnitInfoFields {
   /** Version of the wiringPi library on the unit. */
@@ -124,6 +133,7 @@ export interface UnitInfoFields {
  * ```ts
  * const duration: RowDuration = (row) => (row.register === 'ALL_4_CANON' ? row.shutterMs : 10);
  * ```
+ * @category Simulator
  */
 export type RowDuration = number | ((row: Row, index: number) => number);
 
@@ -134,6 +144,7 @@ export type RowDuration = number | ((row: Row, index: number) => number);
  * ```ts
  * const options: SimulateUnitOptions = { host: '127.0.1.2', hardwareReadyDelayMs: 50, coordinatorTimeoutMs: 500 };
  * ```
+ * @category Simulator
  */
 export interface SimulateUnitOptions {
   /** Address to listen on. Default `'127.0.0.1'`. Only loopback addresses unless `allowNonLoopback`. */
@@ -202,6 +213,7 @@ export interface SimulateUnitOptions {
  * ```ts
  * unit.coordinators().forEach((c: KnownCoordinator) => console.log(c.id, c.host, c.port));
  * ```
+ * @category Simulator
  */
 export interface KnownCoordinator {
   /** The coordinator's `id` field. */
@@ -225,6 +237,7 @@ export interface KnownCoordinator {
  * ```ts
  * unit.events$.subscribe((a) => console.log(new Date(a.at).toISOString(), a.unit, a.kind));
  * ```
+ * @category Simulator
  */
 export interface ActivityBase {
   /** When it happened, ms since the epoch. */
@@ -234,332 +247,73 @@ export interface ActivityBase {
 }
 
 /**
- * The unit listens for requests (at start and after each reboot).
+ * What each kind of {@link UnitActivity} carries besides `kind`, `at` and `unit`: one entry per
+ * `kind`, the one place the activity types come from.
  *
  * ## Example
  * ```ts
- * if (a.kind === 'listening') console.log(`${a.host}:${a.port}`);
+ * const bound: ActivityMap['listening'] = { host: '127.0.0.2', port: 5000 };
  * ```
+ * @category Simulator
  */
-export interface ListeningActivity extends ActivityBase {
-  /** Always `'listening'`. */
-  readonly kind: 'listening';
-  /** The bound address. */
-  readonly host: string;
-  /** The bound port. */
-  readonly port: number;
+export interface ActivityMap {
+  /** The unit listens for requests (at start and after each reboot) on this address and port. */
+  listening: { readonly host: string; readonly port: number };
+  /** A valid request (heartbeat or command) arrived from `remote`. */
+  request: { readonly request: PycomRequest; readonly remote: Remote };
+  /**
+   * A request connection from `remote` yielded nothing usable (malformed, too large, silent...):
+   * ignored, as pycom does. `message` says what was wrong in one readable line.
+   */
+  'request-rejected': { readonly reason: RejectReason; readonly message: string; readonly remote: Remote };
+  /** A coordinator was recorded on its first heartbeat (or its first after being forgotten). */
+  'coordinator-added': { readonly coordinator: KnownCoordinator };
+  /** A coordinator was forgotten after `coordinatorTimeoutMs` without a heartbeat (as last known). */
+  'coordinator-expired': { readonly coordinator: KnownCoordinator };
+  /** The hardware became ready (boardio booted): `unit_info` can be sent, the standalone sequence runs. */
+  'hardware-ready': Record<never, never>;
+  /** A command started running; `from` sent it, and its output goes there. */
+  'command-started': { readonly command: string; readonly from: Destination };
+  /**
+   * A command finished (or timed out after `commandTimeoutMs`), with its {@link CommandOutcome};
+   * its `output` event is queued next.
+   */
+  'command-finished': { readonly command: string; readonly from: Destination } & CommandOutcome;
+  /** The simulated boardio took a verb, from the coordinator whose command handed it over (its answers go there). */
+  'boardio-verb': { readonly verb: BoardioVerb; readonly from: Destination };
+  /**
+   * boardio produced a `message` (BOARDIO_READY, BOARDIO_ERROR: ..., Sequence complete), sent `to`
+   * these coordinators (possibly none, for a boot message when no coordinator is known).
+   */
+  'boardio-message': { readonly message: string; readonly to: ReadonlyArray<Destination> };
+  /** boardio loaded a sequence `file` of the unit's home (on `uSeq`, `uSeqStandalone`, or at boot). */
+  'sequence-loaded': { readonly file: string; readonly sequence: Sequence };
+  /** boardio started playing the row at `index` (from 0) of the running sequence. */
+  'sequence-row': { readonly index: number; readonly row: Row };
+  /** An event was handed over to a coordinator (it accepted the connection, took the bytes and closed). */
+  'event-sent': { readonly event: PycomEvent; readonly to: Destination };
+  /**
+   * An event was not sent because of an injected fault: `drop` (nothing sent), `malformed` (broken
+   * JSON sent instead), or `empty` (a connection opened and closed without data instead).
+   * `payload` is what was actually written (`''` for `drop` and `empty`).
+   */
+  'event-faulted': {
+    readonly fault: 'drop' | 'malformed' | 'empty';
+    readonly event: PycomEvent;
+    readonly to: Destination;
+    readonly payload: string;
+  };
+  /**
+   * An event (or a faulted replacement) could not be delivered: the coordinator's listener is
+   * down, slow or reset the connection; `error` is usually a `SendError` (`refused`, `timeout` or
+   * `reset`). The unit goes on.
+   */
+  'delivery-failed': { readonly event: PycomEvent; readonly to: Destination; readonly error: Error };
+  /** The unit is rebooting: coordinators forgotten, commands killed, queued events dropped. */
+  reboot: Record<never, never>;
+  /** The unit was closed; `events$` completes right after. */
+  closed: Record<never, never>;
 }
-
-/**
- * A valid request arrived.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'request' && 'command' in a.request) console.log(a.request.command);
- * ```
- */
-export interface RequestActivity extends ActivityBase {
-  /** Always `'request'`. */
-  readonly kind: 'request';
-  /** The decoded heartbeat or command. */
-  readonly request: PycomRequest;
-  /** Where the connection came from. */
-  readonly remote: Remote;
-}
-
-/**
- * A request connection yielded nothing usable (malformed, too large, silent...). Ignored, as
- * pycom does.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'request-rejected') console.warn(a.reason, a.message);
- * ```
- */
-export interface RequestRejectedActivity extends ActivityBase {
-  /** Always `'request-rejected'`. */
-  readonly kind: 'request-rejected';
-  /** The category of the rejection. */
-  readonly reason: RejectReason;
-  /** One readable line saying what was wrong. */
-  readonly message: string;
-  /** Where the connection came from. */
-  readonly remote: Remote;
-}
-
-/**
- * A coordinator was recorded on its first heartbeat (or its first after being forgotten).
- *
- * ## Example
- * ```ts
- * if (a.kind === 'coordinator-added') console.log('hello', a.coordinator.name);
- * ```
- */
-export interface CoordinatorAddedActivity extends ActivityBase {
-  /** Always `'coordinator-added'`. */
-  readonly kind: 'coordinator-added';
-  /** The coordinator. */
-  readonly coordinator: KnownCoordinator;
-}
-
-/**
- * A coordinator was forgotten after `coordinatorTimeoutMs` without a heartbeat.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'coordinator-expired') console.log('lost', a.coordinator.name);
- * ```
- */
-export interface CoordinatorExpiredActivity extends ActivityBase {
-  /** Always `'coordinator-expired'`. */
-  readonly kind: 'coordinator-expired';
-  /** The coordinator, as last known. */
-  readonly coordinator: KnownCoordinator;
-}
-
-/**
- * The hardware became ready (boardio booted): `unit_info` can be sent, the standalone sequence runs.
- *
- * ## Example
- * ```ts
- * await firstValueFrom(unit.events$.pipe(filter((a) => a.kind === 'hardware-ready')));
- * ```
- */
-export interface HardwareReadyActivity extends ActivityBase {
-  /** Always `'hardware-ready'`. */
-  readonly kind: 'hardware-ready';
-}
-
-/**
- * A command started running.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'command-started') console.log('$', a.command);
- * ```
- */
-export interface CommandStartedActivity extends ActivityBase {
-  /** Always `'command-started'`. */
-  readonly kind: 'command-started';
-  /** The command string. */
-  readonly command: string;
-  /** Who sent it: its output goes there. */
-  readonly from: Destination;
-}
-
-/**
- * A command finished (or timed out); its `output` event is queued next.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'command-finished') console.log(a.exitCode, JSON.stringify(a.output));
- * ```
- */
-export interface CommandFinishedActivity extends ActivityBase {
-  /** Always `'command-finished'`. */
-  readonly kind: 'command-finished';
-  /** The command string. */
-  readonly command: string;
-  /** Who sent it: its output goes there. */
-  readonly from: Destination;
-  /** Its standard output (cut to `maxOutputBytes`). */
-  readonly stdout: string;
-  /** Its standard error (cut to `maxOutputBytes`). */
-  readonly stderr: string;
-  /** Its exit status; 124 when it timed out; 128 + n when killed by signal n. */
-  readonly exitCode: number;
-  /** `true` when it was killed after `commandTimeoutMs`. */
-  readonly timedOut: boolean;
-  /** `true` when stdout or stderr was cut. */
-  readonly truncated: boolean;
-  /** What the `output` event says: `stdout` if `exitCode` is 0, else `stderr`. */
-  readonly output: string;
-  /** How long it ran. */
-  readonly durationMs: number;
-}
-
-/**
- * The simulated boardio took a verb.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'boardio-verb') console.log('boardio got', a.verb);
- * ```
- */
-export interface BoardioVerbActivity extends ActivityBase {
-  /** Always `'boardio-verb'`. */
-  readonly kind: 'boardio-verb';
-  /** The verb. */
-  readonly verb: BoardioVerb;
-  /** The coordinator whose command handed it over (boardio's answers go there). */
-  readonly from: Destination;
-}
-
-/**
- * boardio produced a `message` (BOARDIO_READY, BOARDIO_ERROR: ..., Sequence complete), with the
- * coordinators it goes to (possibly none, for a boot message when no coordinator is known).
- *
- * ## Example
- * ```ts
- * if (a.kind === 'boardio-message') console.log(a.message, a.to.length);
- * ```
- */
-export interface BoardioMessageActivity extends ActivityBase {
-  /** Always `'boardio-message'`. */
-  readonly kind: 'boardio-message';
-  /** The message text. */
-  readonly message: string;
-  /** The coordinators it is sent to. */
-  readonly to: ReadonlyArray<Destination>;
-}
-
-/**
- * boardio loaded a sequence file (on `uSeq`, `uSeqStandalone`, or at boot).
- *
- * ## Example
- * ```ts
- * if (a.kind === 'sequence-loaded') console.log(a.file, a.sequence.length, 'rows');
- * ```
- */
-export interface SequenceLoadedActivity extends ActivityBase {
-  /** Always `'sequence-loaded'`. */
-  readonly kind: 'sequence-loaded';
-  /** The file name in the unit's home. */
-  readonly file: string;
-  /** The parsed rows. */
-  readonly sequence: Sequence;
-}
-
-/**
- * boardio started playing a row of the running sequence.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'sequence-row') console.log(a.index, a.row.register);
- * ```
- */
-export interface SequenceRowActivity extends ActivityBase {
-  /** Always `'sequence-row'`. */
-  readonly kind: 'sequence-row';
-  /** The row's index in the sequence, from 0. */
-  readonly index: number;
-  /** The row. */
-  readonly row: Row;
-}
-
-/**
- * An event was handed over to a coordinator (it accepted the connection, took the bytes and closed).
- *
- * ## Example
- * ```ts
- * if (a.kind === 'event-sent') console.log(a.event.type_, '->', a.to.host, a.to.port);
- * ```
- */
-export interface EventSentActivity extends ActivityBase {
-  /** Always `'event-sent'`. */
-  readonly kind: 'event-sent';
-  /** The event. */
-  readonly event: PycomEvent;
-  /** The coordinator it went to. */
-  readonly to: Destination;
-}
-
-/**
- * An event was not sent because of an injected fault: `drop` (nothing sent), `malformed` (broken
- * JSON sent instead), or `empty` (a connection opened and closed without data instead).
- *
- * ## Example
- * ```ts
- * if (a.kind === 'event-faulted') console.log(a.fault, a.event.type_);
- * ```
- */
-export interface EventFaultedActivity extends ActivityBase {
-  /** Always `'event-faulted'`. */
-  readonly kind: 'event-faulted';
-  /** Which fault replaced the event. */
-  readonly fault: 'drop' | 'malformed' | 'empty';
-  /** The event that was meant to be sent. */
-  readonly event: PycomEvent;
-  /** The coordinator it was meant for. */
-  readonly to: Destination;
-  /** What was actually written (`''` for `drop` and `empty`). */
-  readonly payload: string;
-}
-
-/**
- * An event (or a faulted replacement) could not be delivered: the coordinator's listener is down,
- * slow or reset the connection. The unit goes on.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'delivery-failed') console.warn(a.error.message);
- * ```
- */
-export interface DeliveryFailedActivity extends ActivityBase {
-  /** Always `'delivery-failed'`. */
-  readonly kind: 'delivery-failed';
-  /** The event that was not delivered. */
-  readonly event: PycomEvent;
-  /** The coordinator it was meant for. */
-  readonly to: Destination;
-  /** Why: usually a `SendError` whose `cause` is `refused`, `timeout` or `reset`. */
-  readonly error: Error;
-}
-
-/**
- * The unit is rebooting: coordinators forgotten, commands killed, queued events dropped.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'reboot') console.log('rebooting');
- * ```
- */
-export interface RebootActivity extends ActivityBase {
-  /** Always `'reboot'`. */
-  readonly kind: 'reboot';
-}
-
-/**
- * The unit was closed; `events$` completes right after.
- *
- * ## Example
- * ```ts
- * if (a.kind === 'closed') console.log('bye');
- * ```
- */
-export interface ClosedActivity extends ActivityBase {
-  /** Always `'closed'`. */
-  readonly kind: 'closed';
-}
-
-/**
- * Everything a simulated unit does, as a union discriminated by `kind`.
- *
- * ## Example
- * ```ts
- * unit.events$.subscribe((a: UnitActivity) => {
- *   if (a.kind === 'delivery-failed') console.warn(a.to, a.error.message);
- * });
- * ```
- */
-export type UnitActivity =
-  | ListeningActivity
-  | RequestActivity
-  | RequestRejectedActivity
-  | CoordinatorAddedActivity
-  | CoordinatorExpiredActivity
-  | HardwareReadyActivity
-  | CommandStartedActivity
-  | CommandFinishedActivity
-  | BoardioVerbActivity
-  | BoardioMessageActivity
-  | SequenceLoadedActivity
-  | SequenceRowActivity
-  | EventSentActivity
-  | EventFaultedActivity
-  | DeliveryFailedActivity
-  | RebootActivity
-  | ClosedActivity;
 
 /**
  * A {@link UnitActivity} without the fields the unit adds itself (`at`, `unit`). Internal parts
@@ -567,14 +321,40 @@ export type UnitActivity =
  *
  * ## Example
  * ```ts
- * const report = (a: ActivityInput) => subject.next({ ...a, at: Date.now(), unit: id } as UnitActivity);
+ * const report = (a: ActivityInput) => subject.next({ ...a, at: Date.now(), unit: id });
  * ```
+ * @category Simulator
  */
-export type ActivityInput = UnitActivity extends infer A
-  ? A extends UnitActivity
-    ? Omit<A, 'at' | 'unit'>
-    : never
-  : never;
+export type ActivityInput = {
+  [K in keyof ActivityMap]: { readonly kind: K } & ActivityMap[K];
+}[keyof ActivityMap];
+
+/**
+ * Everything a simulated unit does, as a union discriminated by `kind` (see {@link ActivityMap}
+ * for what each kind carries).
+ *
+ * ## Example
+ * ```ts
+ * unit.events$.subscribe((a: UnitActivity) => {
+ *   if (a.kind === 'delivery-failed') console.warn(a.to, a.error.message);
+ * });
+ * ```
+ * @category Simulator
+ */
+export type UnitActivity = ActivityInput & ActivityBase;
+
+/**
+ * The activity of one kind, e.g. `ActivityOf<'command-finished'>`.
+ *
+ * ## Example
+ * ```ts
+ * const finished = unit.events$.pipe(
+ *   filter((a): a is ActivityOf<'command-finished'> => a.kind === 'command-finished'),
+ * );
+ * ```
+ * @category Simulator
+ */
+export type ActivityOf<K extends keyof ActivityMap> = Extract<UnitActivity, { readonly kind: K }>;
 
 /**
  * Fault injection for reliability tests. Faults apply to the events the unit sends, in the order
@@ -585,6 +365,7 @@ export type ActivityInput = UnitActivity extends infer A
  * unit.faults.dropNext(2); // the next two events vanish
  * unit.faults.malformNext(); // the one after is broken JSON
  * ```
+ * @category Simulator
  */
 export interface FaultControls {
   /** Drop the next `count` events (nothing is sent). Default 1. */
@@ -606,6 +387,7 @@ export interface FaultControls {
  * ```ts
  * await unit.reboot({ downtimeMs: 200 });
  * ```
+ * @category Simulator
  */
 export interface RebootOptions {
   /** How long the unit does not listen (connections are refused) before it comes back. Default 0. */
@@ -622,6 +404,7 @@ export interface RebootOptions {
  * unit.events$.subscribe((a) => console.log(a.kind));
  * await unit.close();
  * ```
+ * @category Simulator
  */
 export interface SimulatedUnit {
   /** The address it listens on. */

@@ -8,6 +8,7 @@ import type { Executor } from './types';
  *
  * @internal
  * @param executor The function executor.
+ * @category Simulator
  */
 export function answerTagged(executor: Executor): Executor {
   return async (command, context) => {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
  * ```ts
  * env[BOARDIO_FIFO_ENV] = path.join(workspace.run, 'verbs-1');
  * ```
+ * @category Simulator
  */
 export const BOARDIO_FIFO_ENV = 'PYCOM_SIM_BOARDIO_FIFO';
 
@@ -23,6 +24,7 @@ export const BOARDIO_FIFO_ENV = 'PYCOM_SIM_BOARDIO_FIFO';
  * ```ts
  * fs.writeFileSync(path.join(bin, 'boardiocli'), BOARDIOCLI_SCRIPT, { mode: 0o755 });
  * ```
+ * @category Simulator
  */
 export const BOARDIOCLI_SCRIPT = `#!/bin/sh
 # boardiocli stand-in installed by the pycom-rx simulator.
@@ -50,6 +52,7 @@ printf 'BOARDIO_CLI: Sent: "%s" to FIFO file\\n' "$1"
  * ```ts
  * `${VENDOR_HOME}/la4_sequence_standalone.csv`; // where boardio reads the standalone sequence
  * ```
+ * @category Simulator
  */
 export const VENDOR_HOME = '/home/rigsters';
 
@@ -67,6 +70,7 @@ const VENDOR_HOME_PATH = /(?<![\w.~/-])\/home\/rigsters(?![\w.~-])/g;
  * ```
  * @param command The command as received.
  * @param home The unit's home: only characters that need no quoting (see {@link createWorkspace}).
+ * @category Simulator
  */
 export function mapVendorHome(command: string, home: string): string {
   return command.replace(VENDOR_HOME_PATH, () => home);
@@ -86,6 +90,7 @@ function plainTmpdir(): string {
  * const ws = createWorkspace();
  * fs.existsSync(path.join(ws.bin, 'boardiocli')); // true
  * ```
+ * @category Simulator
  */
 export interface Workspace {
   /** The temporary folder that holds everything; removed by {@link removeWorkspace}. */
@@ -109,6 +114,7 @@ export interface Workspace {
  * const ws = createWorkspace({ 'la4_sequence_standalone.csv': 'LED_FAN,1\n' });
  * ```
  * @param homeFiles Files to create in the home, by name (no sub-folders).
+ * @category Simulator
  */
 export function createWorkspace(homeFiles: Readonly<Record<string, string>> = {}): Workspace {
   const root = fs.mkdtempSync(path.join(plainTmpdir(), 'pycom-sim-'));
@@ -141,6 +147,7 @@ export function createWorkspace(homeFiles: Readonly<Record<string, string>> = {}
  * await removeWorkspace(ws);
  * ```
  * @param workspace The folders to remove.
+ * @category Simulator
  */
 export async function removeWorkspace(workspace: Workspace): Promise<void> {
   await fs.promises.rm(workspace.root, { recursive: true, force: true, maxRetries: 3 });
