@@ -6,6 +6,7 @@ import type { Unit, UnitDirectory } from './units';
  * A command waiting for its output.
  *
  * @internal
+ * @category Coordinator
  */
 export interface Waiting {
   /** The unit it was sent to. */
@@ -18,7 +19,10 @@ export interface Waiting {
   readonly answer: (output: CommandOutput) => void;
 }
 
-/** What became of an output. */
+/**
+ * What became of an output.
+ * @category Coordinator
+ */
 export type Matched =
   | { readonly kind: 'answered' }
   | { readonly kind: 'late'; readonly late: LateOutput }
@@ -35,6 +39,7 @@ const REMEMBERED = 4096;
  * - anything else is `unmatched`. An untagged output never answers a tagged command.
  *
  * @internal
+ * @category Coordinator
  */
 export class CommandBook {
   private readonly tagged = new Map<string, Waiting>();

@@ -52,7 +52,10 @@ import type {
 } from './types';
 import { UnitDirectory, type Unit } from './units';
 
-/** The defaults of {@link CoordinatorOptions}. */
+/**
+ * The defaults of {@link CoordinatorOptions}.
+ * @category Coordinator
+ */
 export const COORDINATOR_DEFAULTS = {
   name: 'pycom-rx',
   heartbeatIntervalMs: 5_000,
@@ -93,6 +96,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  * await coordinator.close();
  * ```
  * @param options Identity, listener, timers, matching, scheduler and transport.
+ * @category Coordinator
  */
 export function createCoordinator(options: CoordinatorOptions = {}): Coordinator {
   const settings = checkCoordinatorOptions({ ...COORDINATOR_DEFAULTS, ...stripUndefined(options) });

@@ -6,6 +6,7 @@
  * ```ts
  * coordinator.command(unit, 'uptime').subscribe({ error: (e) => e instanceof CoordinatorClosedError && console.log('closed') });
  * ```
+ * @category Errors
  */
 export class CoordinatorClosedError extends Error {
   /** Always `'CoordinatorClosedError'`. */

@@ -19,6 +19,7 @@ import type { Unit } from './units';
  * the send failed.
  *
  * @internal
+ * @category Coordinator
  */
 export type HeartbeatOutcome =
   | { readonly kind: 'delivered'; readonly at: number }
@@ -36,6 +37,7 @@ interface Lease {
  * What {@link Heartbeats} needs from the coordinator.
  *
  * @internal
+ * @category Coordinator
  */
 export interface HeartbeatDeps {
   /** Sends one heartbeat to the unit. */
@@ -56,6 +58,7 @@ export interface HeartbeatDeps {
  * heartbeat each.
  *
  * @internal
+ * @category Coordinator
  */
 export class Heartbeats {
   private readonly leases = new Map<Unit, Lease>();

@@ -9,6 +9,7 @@ import { version } from '../../package.json';
  * ```ts
  * console.log(`pycom-rx ${LIBRARY_VERSION}`);
  * ```
+ * @category Coordinator
  */
 export const LIBRARY_VERSION: string = version;
 
@@ -19,6 +20,7 @@ export const LIBRARY_VERSION: string = version;
  * ```ts
  * randomId(); // e.g. '7756f193'
  * ```
+ * @category Coordinator
  */
 export function randomId(): string {
   return randomBytes(4).toString('hex');

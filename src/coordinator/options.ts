@@ -3,7 +3,10 @@ import { SEND_RULES } from '../transport/send';
 import { checkOptions, OptionError, RULES, type OptionTable } from '../validation/checkOptions';
 import type { CoordinatorOptions } from './types';
 
-/** The numeric settings of a coordinator, checked. */
+/**
+ * The numeric settings of a coordinator, checked.
+ * @category Coordinator
+ */
 export interface CoordinatorSettings {
   readonly heartbeatIntervalMs: number;
   readonly lostAfterMs: number;
@@ -30,6 +33,7 @@ const UNBOUNDED = ['commandTimeoutMs', 'concurrency'] as const;
  * {@link OptionError} naming it, never later.
  *
  * @internal
+ * @category Coordinator
  */
 export function checkCoordinatorOptions(
   options: CoordinatorOptions & CoordinatorSettings,

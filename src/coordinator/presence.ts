@@ -8,6 +8,7 @@ import type { Presence, PresenceState } from './types';
  * What {@link presence} watches.
  *
  * @internal
+ * @category Coordinator
  */
 export interface PresenceInputs {
   /** The unit's host. */
@@ -41,6 +42,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  * through. Only changes are emitted.
  *
  * @internal
+ * @category Coordinator
  */
 export function presence(inputs: PresenceInputs): Observable<Presence> {
   const { unit, scheduler, lostAfterMs } = inputs;

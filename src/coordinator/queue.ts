@@ -14,6 +14,7 @@ interface Lane {
 
 /**
  * Options of {@link UnitQueue}.
+ * @category Coordinator
  */
 export interface UnitQueueOptions {
   /** At most this many works running at once, all units together. Default: no cap. */
@@ -30,6 +31,7 @@ export interface UnitQueueOptions {
  * Unsubscribing a queued work withdraws it without running it.
  *
  * @internal
+ * @category Coordinator
  */
 export class UnitQueue {
   private readonly lanes = new Map<string, Lane>();

@@ -28,6 +28,7 @@ import type { Target } from '../transport/send';
  *   console.log(p.unit, p.step, p.step === 'failed' ? `${p.stage}: ${p.reason}` : ''),
  * );
  * ```
+ * @category Coordinator
  */
 export type SequenceProgress =
   | {
@@ -80,6 +81,7 @@ export type SequenceProgress =
  * ```ts
  * if (p.step === 'failed' && p.cause === 'boardio') console.error(`boardio refused: ${p.reason}`);
  * ```
+ * @category Coordinator
  */
 export type SequenceFailureCause = 'invalid' | 'unreachable' | 'listen' | 'timeout' | 'boardio' | 'output';
 
@@ -90,6 +92,7 @@ export type SequenceFailureCause = 'invalid' | 'unreachable' | 'listen' | 'timeo
  * ```ts
  * runSequence(coordinator, '127.0.0.2', seq, { stepTimeoutMs: 5000, runTimeoutMs: 120_000 });
  * ```
+ * @category Coordinator
  */
 export interface RunSequenceOptions {
   /**
@@ -126,6 +129,7 @@ export interface RunSequenceOptions {
  * ```ts
  * runSequence(coordinator, unit, seq, { runTimeoutMs: RUN_SEQUENCE_DEFAULTS.runTimeoutMs * 2 });
  * ```
+ * @category Coordinator
  */
 export const RUN_SEQUENCE_DEFAULTS = {
   /** 10 s per command output, and for BOARDIO_READY after the upload's output. */
@@ -146,6 +150,7 @@ export const RUN_SEQUENCE_DEFAULTS = {
  *   eventsFrom: (unit) => coordinator.eventsFrom(unit),
  * };
  * ```
+ * @category Coordinator
  */
 export interface SequenceRunner {
   /** Sends one shell command to the unit and emits its output (with the exit status if known), then completes. */
@@ -210,6 +215,7 @@ function causeOf(e: unknown): SequenceFailureCause | undefined {
  * @param sequence The rows to upload (an invalid row gives `failed` with cause `invalid`).
  * @param options Timeouts, standalone, run, path, scheduler.
  * @return The progress, one item per step.
+ * @category Coordinator
  */
 export function runSequence(
   runner: SequenceRunner,

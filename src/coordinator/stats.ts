@@ -15,6 +15,7 @@ interface Latency {
  * into a {@link CoordinatorStats} only when a snapshot is asked for.
  *
  * @internal
+ * @category Coordinator
  */
 export class StatsCounter {
   private events = 0;

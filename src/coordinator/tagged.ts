@@ -20,6 +20,7 @@ const TRAILER = /\x1epycom-rx ([0-9a-f]{32}) (\d{1,3})\x1e[\r\n]*$/;
  * ```ts
  * const { text, nonce } = tagCommand('uptime');
  * ```
+ * @category Coordinator
  */
 export interface TaggedCommand {
   /** The wrapped shell command, to send as the `command` field of a `cmd` request. */
@@ -36,6 +37,7 @@ export interface TaggedCommand {
  * const t = readTrailer(event.output);
  * if (t !== undefined) console.log(t.nonce, t.exitCode, JSON.stringify(t.output));
  * ```
+ * @category Coordinator
  */
 export interface Trailer {
   /** The nonce of the command that printed it. */
@@ -70,6 +72,7 @@ export interface Trailer {
  * @param command Any shell command without NUL characters.
  * @param nonce The nonce to use; default 128 random bits (only tests pass one).
  * @throws RangeError when the command contains a NUL character.
+ * @category Coordinator
  */
 export function tagCommand(command: string, nonce: string = randomBytes(16).toString('hex')): TaggedCommand {
   const half = nonce.length >> 1;
@@ -90,6 +93,7 @@ export function tagCommand(command: string, nonce: string = randomBytes(16).toSt
  * // { nonce: '0123456789abcdef0123456789abcdef', exitCode: 0, output: 'ok\n' }
  * ```
  * @param output The `output` field of an `output` event.
+ * @category Coordinator
  */
 export function readTrailer(output: string): Trailer | undefined {
   const start = output.lastIndexOf(`${MARK}${LABEL} `);
@@ -113,6 +117,7 @@ const TAGGED =
  * const tagged = untagCommand(tagCommand('uptime').text); // { command: 'uptime', nonce: '…' }
  * ```
  * @param text The `command` field of a `cmd` request.
+ * @category Coordinator
  */
 export function untagCommand(text: string): { readonly command: string; readonly nonce: string } | undefined {
   const match = TAGGED.exec(text);
@@ -131,6 +136,7 @@ export function untagCommand(text: string): { readonly command: string; readonly
  * @param nonce The command's nonce.
  * @param output What the command printed.
  * @param exitCode Its exit status.
+ * @category Coordinator
  */
 export function taggedOutput(nonce: string, output: string, exitCode: number): string {
   return `${output}${MARK}${LABEL} ${nonce} ${exitCode}${MARK}`;

@@ -15,6 +15,7 @@ import type { RunSequenceOptions, SequenceProgress } from './runSequence';
  * ```ts
  * const coordinator = createCoordinator({ name: 'scan-rig', listen: { port: 5000 }, commandTimeoutMs: 5000 });
  * ```
+ * @category Coordinator
  */
 export interface CoordinatorOptions {
   /** This coordinator's id. Default: 8 random hex characters, new for each coordinator. */
@@ -67,6 +68,7 @@ export interface CoordinatorOptions {
  * - `connected`: the unit took a heartbeat (it accepted the connection and closed it) or sent an
  *   event within `lostAfterMs`;
  * - `lost`: a heartbeat was refused (at once), or nothing got through for `lostAfterMs`.
+ * @category Coordinator
  */
 export type PresenceState = 'pending' | 'connected' | 'lost';
 
@@ -77,6 +79,7 @@ export type PresenceState = 'pending' | 'connected' | 'lost';
  * ```ts
  * coordinator.connect('127.0.0.2').subscribe((p: Presence) => console.log(p.unit, p.state, p.reason));
  * ```
+ * @category Coordinator
  */
 export interface Presence {
   /** The unit's host. */
@@ -98,6 +101,7 @@ export interface Presence {
  * ```ts
  * coordinator.command('127.0.0.2', 'uptime', { outputTimeoutMs: 2000 });
  * ```
+ * @category Coordinator
  */
 export interface CommandOptions {
   /** Time allowed for the output, from the moment the command is sent. Default: the coordinator's `commandTimeoutMs`. */
@@ -114,6 +118,7 @@ export interface CommandOptions {
  * ```ts
  * coordinator.command(unit, 'echo x >&2; exit 3').subscribe((r: CommandOutput) => console.log(r.exitCode, r.output)); // 3 'x\n'
  * ```
+ * @category Coordinator
  */
 export type CommandOutput = Output & {
   /** The command's exit status; present for tagged commands only. */
@@ -128,6 +133,7 @@ export type CommandOutput = Output & {
  * ```ts
  * coordinator.late$.subscribe((l: LateOutput) => console.warn(l.unit, l.command, 'answered late:', l.output.output));
  * ```
+ * @category Coordinator
  */
 export interface LateOutput {
   /** The unit's host. */
@@ -147,6 +153,7 @@ export interface LateOutput {
  * ```ts
  * const job: CommandRequest = { unit: '127.0.0.2', command: 'uptime' };
  * ```
+ * @category Coordinator
  */
 export interface CommandRequest {
   /** The unit: its address, or `{ host, port }`. */
@@ -161,6 +168,7 @@ export interface CommandRequest {
  * Why a command got no output: it could not be sent ({@link SendError}), the listener could not
  * bind ({@link ListenError}), no output came in time ({@link OutputTimeoutError}), or the
  * coordinator was closed ({@link CoordinatorClosedError}).
+ * @category Coordinator
  */
 export type CommandError = SendError | ListenError | OutputTimeoutError | CoordinatorClosedError;
 
@@ -173,6 +181,7 @@ export type CommandError = SendError | ListenError | OutputTimeoutError | Coordi
  *   r.kind === 'output' ? console.log(r.unit, r.output.exitCode, r.output.output) : console.error(r.unit, r.error.message),
  * );
  * ```
+ * @category Coordinator
  */
 export type CommandResult<R extends CommandRequest = CommandRequest> =
   | {
@@ -203,6 +212,7 @@ export type CommandResult<R extends CommandRequest = CommandRequest> =
  * ```ts
  * coordinator.stats$.subscribe((s: CoordinatorStats) => console.log(s.events, s.commands.output));
  * ```
+ * @category Coordinator
  */
 export interface CoordinatorStats {
   /** When the snapshot was taken (ms since the epoch, from the coordinator's scheduler). */
@@ -237,6 +247,7 @@ export interface CoordinatorStats {
  *
  * The listener binds when the first stream that needs it is subscribed and is released when the
  * last one is unsubscribed, or at once by {@link Coordinator.close}.
+ * @category Coordinator
  */
 export interface Coordinator {
   /** This coordinator's id, as sent to units. */

@@ -6,6 +6,7 @@ import { resolveTarget, type Target } from '../transport/send';
  * A unit the coordinator talks to: where it is, what it said about itself, who listens to it.
  *
  * @internal
+ * @category Coordinator
  */
 export interface Unit {
   /** `host:port`: the key of its queue. */
@@ -31,6 +32,7 @@ export interface Unit {
  * from unknown senders leaves nothing behind.
  *
  * @internal
+ * @category Coordinator
  */
 export class UnitDirectory {
   private readonly byKey = new Map<string, Unit>();

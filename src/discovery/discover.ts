@@ -42,6 +42,7 @@ const DISCOVER_RULES: OptionTable<DiscoverOptions> = {
  * @param subnet CIDR notation, /16 to /32.
  * @param preferred Addresses to try first; those outside the subnet are dropped.
  * @throws RangeError for an invalid subnet.
+ * @category Coordinator
  */
 export function scanOrder(subnet: string, preferred: ReadonlyArray<string>): string[] {
   const parsed = parseSubnet(subnet);
@@ -94,6 +95,7 @@ function identify(
  * @param options Subnet, preferred addresses, port, timeouts, concurrency, coordinator.
  * @return An Observable of {@link DiscoveryItem}s.
  * @throws {@link OptionError} for an invalid port, timeout or concurrency; RangeError for an invalid subnet.
+ * @category Coordinator
  */
 export function discover(options: DiscoverOptions = {}): Observable<DiscoveryItem> {
   checkOptions(options, DISCOVER_RULES);

@@ -11,6 +11,7 @@ import { send, type LocalAddress } from '../transport/send';
  * ```ts
  * const result: ProbeResult = { host: '192.168.0.23', port: 5000, open: true, ms: 3 };
  * ```
+ * @category Coordinator
  */
 export interface ProbeResult {
   /** The address probed. */
@@ -32,6 +33,7 @@ export interface ProbeResult {
  * ```ts
  * const options: ProbeOptions = { host: '192.168.0.23', connectTimeoutMs: 300 };
  * ```
+ * @category Coordinator
  */
 export interface ProbeOptions {
   /** The address to probe. */
@@ -54,7 +56,10 @@ export interface ProbeOptions {
   readonly heartbeat?: Heartbeat | ((local: LocalAddress) => Heartbeat);
 }
 
-/** The defaults of {@link ProbeOptions}. */
+/**
+ * The defaults of {@link ProbeOptions}.
+ * @category Coordinator
+ */
 export const PROBE_DEFAULTS = { port: 5000, connectTimeoutMs: 300, handOverTimeoutMs: 1_000 } as const;
 
 /**
@@ -69,6 +74,7 @@ export const PROBE_DEFAULTS = { port: 5000, connectTimeoutMs: 300, handOverTimeo
  * ```
  * @param local The local end of the probe's connection (its address becomes `ip`).
  * @param id The sender id (default: a random one, in the vendor's format).
+ * @category Coordinator
  */
 export function probeHeartbeat(local: LocalAddress, id: string = randomId()): Heartbeat {
   return {
@@ -93,6 +99,7 @@ export function probeHeartbeat(local: LocalAddress, id: string = randomId()): He
  * ```
  * @param options The address, port, timeouts and the heartbeat.
  * @throws {@link OptionError} when the port or a timeout is invalid (at call time).
+ * @category Coordinator
  */
 export function probe(options: ProbeOptions): Observable<ProbeResult> {
   const { host } = options;

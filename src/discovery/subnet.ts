@@ -7,6 +7,7 @@ import * as net from 'node:net';
  * ```ts
  * const subnet: Subnet = parseSubnet('192.168.0.0/24'); // { network: '192.168.0.0', prefix: 24, size: 254 }
  * ```
+ * @category Coordinator
  */
 export interface Subnet {
   /** The network address (the given address with the host bits cleared). */
@@ -17,7 +18,10 @@ export interface Subnet {
   readonly size: number;
 }
 
-/** The shortest prefix `parseSubnet` accepts: a /16 already holds 65 534 hosts to probe. */
+/**
+ * The shortest prefix `parseSubnet` accepts: a /16 already holds 65 534 hosts to probe.
+ * @category Coordinator
+ */
 export const MIN_SUBNET_PREFIX = 16;
 
 /**
@@ -29,6 +33,7 @@ export const MIN_SUBNET_PREFIX = 16;
  * ```
  * @param address A dotted-quad IPv4 address.
  * @throws RangeError when `address` is not an IPv4 address.
+ * @category Coordinator
  */
 export function ipv4ToNumber(address: string): number {
   if (!net.isIPv4(address)) throw new RangeError(`not an IPv4 address: ${JSON.stringify(address)}`);
@@ -43,6 +48,7 @@ export function ipv4ToNumber(address: string): number {
  * numberToIpv4(258); // '0.0.1.2'
  * ```
  * @param value An integer 0..2^32-1.
+ * @category Coordinator
  */
 export function numberToIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
@@ -58,6 +64,7 @@ export function numberToIpv4(value: number): string {
  * ```
  * @param cidr `address/prefix`, prefix 16..32.
  * @throws RangeError for anything else, or a prefix below {@link MIN_SUBNET_PREFIX}.
+ * @category Coordinator
  */
 export function parseSubnet(cidr: string): Subnet {
   const [address = '', prefixText = '32', extra] = cidr.trim().split('/');
@@ -85,6 +92,7 @@ export function parseSubnet(cidr: string): Subnet {
  * subnetHosts(parseSubnet('10.0.0.0/30')); // ['10.0.0.1', '10.0.0.2']
  * ```
  * @param subnet A subnet from `parseSubnet`.
+ * @category Coordinator
  */
 export function subnetHosts(subnet: Subnet): string[] {
   const first = ipv4ToNumber(subnet.network) + (subnet.prefix >= 31 ? 0 : 1);
@@ -101,6 +109,7 @@ export function subnetHosts(subnet: Subnet): string[] {
  * ```
  * @param address An IPv4 address (anything else gives `false`).
  * @param subnet A subnet from `parseSubnet`.
+ * @category Coordinator
  */
 export function isSubnetHost(address: string, subnet: Subnet): boolean {
   if (!net.isIPv4(address)) return false;

@@ -8,6 +8,7 @@ import type { Coordinator } from '../coordinator/types';
  * ```ts
  * const options: DiscoverOptions = { subnet: '192.168.1.0/24', connectTimeoutMs: 500, coordinator };
  * ```
+ * @category Coordinator
  */
 export interface DiscoverOptions {
   /** The IPv4 subnet to scan, in CIDR notation, /16 to /32. Default `'192.168.0.0/24'`. */
@@ -40,7 +41,10 @@ export interface DiscoverOptions {
   readonly infoTimeoutMs?: number;
 }
 
-/** The defaults of {@link DiscoverOptions}. */
+/**
+ * The defaults of {@link DiscoverOptions}.
+ * @category Coordinator
+ */
 export const DISCOVER_DEFAULTS = {
   /** The subnet of the vendor's examples. */
   subnet: '192.168.0.0/24',
@@ -65,6 +69,7 @@ export const DISCOVER_DEFAULTS = {
  * ```ts
  * if (item.kind === 'progress') bar.update(item.scanned / item.total);
  * ```
+ * @category Coordinator
  */
 export interface DiscoveryProgress {
   /** Always `'progress'`. */
@@ -84,6 +89,7 @@ export interface DiscoveryProgress {
  * ```ts
  * if (item.kind === 'found') console.log('responds:', item.address);
  * ```
+ * @category Coordinator
  */
 export interface DiscoveryFound {
   /** Always `'found'`. */
@@ -101,6 +107,7 @@ export interface DiscoveryFound {
  * ```ts
  * if (item.kind === 'unit') console.log(item.address, item.info.id, item.info.unit_type);
  * ```
+ * @category Coordinator
  */
 export interface DiscoveryUnit {
   /** Always `'unit'`. */
@@ -119,6 +126,7 @@ export interface DiscoveryUnit {
  * ```ts
  * if (item.kind === 'no-info') console.warn(item.address, 'did not identify itself');
  * ```
+ * @category Coordinator
  */
 export interface DiscoveryNoInfo {
   /** Always `'no-info'`. */
@@ -136,5 +144,6 @@ export interface DiscoveryNoInfo {
  * ```ts
  * discover().subscribe((item: DiscoveryItem) => item.kind === 'found' && console.log(item.address));
  * ```
+ * @category Coordinator
  */
 export type DiscoveryItem = DiscoveryProgress | DiscoveryFound | DiscoveryUnit | DiscoveryNoInfo;

@@ -5,6 +5,7 @@
  * ```ts
  * const power: ParameterSpec = { name: 'power', min: 0, max: 100, meaning: 'flash power %' };
  * ```
+ * @category Sequences
  */
 export interface ParameterSpec {
   /** The parameter's name in a row object, e.g. `'power'`. */
@@ -28,6 +29,7 @@ export interface ParameterSpec {
  * const spec: RegisterSpec = REGISTER_SPECS.ALL_4_CANON;
  * spec.params.map((p) => p.name); // ['power', 'shutterMs']
  * ```
+ * @category Sequences
  */
 export interface RegisterSpec {
   /** What the register does, in one line. */
@@ -62,6 +64,7 @@ export interface RegisterSpec {
  * REGISTER_TABLE.ALL_4_CANON.params[1].name; // 'shutterMs' (as a literal type)
  * ```
  * @internal
+ * @category Sequences
  */
 export const REGISTER_TABLE = {
   MODEL_LIGHT: {
@@ -129,6 +132,7 @@ export const REGISTER_TABLE = {
  * const register: RegisterName = 'ALL_4_CANON';
  * ```
  * @useDeclaredType
+ * @category Sequences
  */
 export type RegisterName = keyof typeof REGISTER_TABLE;
 
@@ -141,6 +145,7 @@ export type RegisterName = keyof typeof REGISTER_TABLE;
  * ```ts
  * REGISTER_SPECS.ALL_4_CANON.params[1]; // { name: 'shutterMs', min: 0, max: 109, ... }
  * ```
+ * @category Sequences
  */
 export const REGISTER_SPECS: { readonly [R in RegisterName]: RegisterSpec } = REGISTER_TABLE;
 
@@ -151,6 +156,7 @@ export const REGISTER_SPECS: { readonly [R in RegisterName]: RegisterSpec } = RE
  * ```ts
  * REGISTER_NAMES.includes('LED_FAN'); // true
  * ```
+ * @category Sequences
  */
 export const REGISTER_NAMES = Object.keys(REGISTER_TABLE) as ReadonlyArray<RegisterName>;
 
@@ -161,6 +167,7 @@ export const REGISTER_NAMES = Object.keys(REGISTER_TABLE) as ReadonlyArray<Regis
  * ```ts
  * const name: ParameterName<'OLAT_4_NIKON'> = 'driveMode';
  * ```
+ * @category Sequences
  */
 export type ParameterName<R extends RegisterName> = (typeof REGISTER_TABLE)[R]['params'][number]['name'];
 
@@ -173,6 +180,7 @@ export type ParameterName<R extends RegisterName> = (typeof REGISTER_TABLE)[R]['
  * isRegisterName('led_fan'); // false: register names are upper case
  * ```
  * @param name Any value.
+ * @category Sequences
  */
 export function isRegisterName(name: unknown): name is RegisterName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(REGISTER_SPECS, name);
@@ -186,6 +194,7 @@ export function isRegisterName(name: unknown): name is RegisterName {
  * parametersOf('ALL_4_CANON').map((p) => p.name); // ['power', 'shutterMs']
  * ```
  * @param register A known register name.
+ * @category Sequences
  */
 export function parametersOf(register: RegisterName): ReadonlyArray<ParameterSpec> {
   return REGISTER_SPECS[register].params;

@@ -12,6 +12,7 @@ import { REGISTER_SPECS } from './specs';
  * ```ts
  * const warning: StandaloneWarning = { kind: 'empty', message: 'the standalone sequence is empty ...' };
  * ```
+ * @category Sequences
  */
 export interface StandaloneWarning {
   /** Which rule the sequence breaks: `'empty'` or `'fans-off'`. */
@@ -35,6 +36,7 @@ function lightsLeds(row: Row): boolean {
  * standaloneWarnings([ledFan(1), all4Nikon(80)]); // []
  * ```
  * @param sequence The sequence to be uploaded with `uSeqStandalone`.
+ * @category Sequences
  */
 export function standaloneWarnings(sequence: Sequence): ReadonlyArray<StandaloneWarning> {
   if (sequence.length === 0)
@@ -68,6 +70,7 @@ export function standaloneWarnings(sequence: Sequence): ReadonlyArray<Standalone
  * ```ts
  * const options: StandaloneOptions = { fans: true };
  * ```
+ * @category Sequences
  */
 export interface StandaloneOptions {
   /** `true` (default) makes `LED_FAN,1` the first row; `false` leaves the sequence as it is. */
@@ -84,6 +87,7 @@ export interface StandaloneOptions {
  * ```
  * @param sequence The rows to run at every boot.
  * @param options Whether to turn the fans on first.
+ * @category Sequences
  */
 export function standalone(sequence: Sequence, options: StandaloneOptions = {}): Sequence {
   const first = sequence[0];

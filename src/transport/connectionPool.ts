@@ -3,6 +3,7 @@
  * ask of it. The pool calls `activate` when it gives the connection a slot, and `drop` when it
  * takes the connection away (the connection must then close itself at once, with a reset); the
  * connection calls `pool.release(member)` when it finishes by itself.
+ * @category Transport
  */
 export interface PoolMember {
   /** The peer's address: connections are counted and queued per address. */
@@ -18,7 +19,10 @@ export interface PoolMember {
   drop(reason: 'evicted' | 'too-many-connections', message: string): void;
 }
 
-/** The limits of a {@link ConnectionPool}. */
+/**
+ * The limits of a {@link ConnectionPool}.
+ * @category Transport
+ */
 export interface PoolLimits {
   /** Connections read at once (slots). */
   readonly maxConnections: number;
@@ -51,6 +55,7 @@ interface Slot {
  * An attacker holding slots with slow or silent connections (slowloris) thus only delays others
  * by at most `evictAfterMs`, and from another address not at all while slots are left under its
  * cap. Internal to the transport: {@link listen} and `listenPayloads` use it.
+ * @category Transport
  */
 export class ConnectionPool<M extends PoolMember> {
   /** Connections holding a slot, oldest slot first. */

@@ -3,7 +3,10 @@ import type { PoolMember } from './connectionPool';
 import { JsonEndScanner } from './jsonEnd';
 import type { RejectReason, Remote } from './listenPayloads';
 
-/** How one inbound connection ended: its complete payload, or why there is none. */
+/**
+ * How one inbound connection ended: its complete payload, or why there is none.
+ * @category Transport
+ */
 export type ConnectionOutcome =
   | { readonly kind: 'payload'; readonly bytes: Buffer }
   | {
@@ -15,7 +18,10 @@ export type ConnectionOutcome =
       readonly bytes: number;
     };
 
-/** The limits of one {@link InboundConnection}. */
+/**
+ * The limits of one {@link InboundConnection}.
+ * @category Transport
+ */
 export interface ConnectionLimits {
   readonly maxPayloadBytes: number;
   readonly idleTimeoutMs: number;
@@ -33,6 +39,7 @@ const HEAD_BYTES = 400;
  * `onOutcome` is called exactly once. For a payload, it returns whether the payload was taken:
  * taken, the connection is closed normally (the sender sees its request delivered); not taken,
  * or for any rejection, it is reset, so that the sender sees an error and never a clean close.
+ * @category Transport
  */
 export class InboundConnection implements PoolMember {
   readonly address: string;

@@ -24,6 +24,7 @@ function isWhitespace(byte: number): boolean {
  * scanner.feed(Buffer.from('{"a": "}"')); // -1: not ended yet
  * scanner.feed(Buffer.from(', "b": 1}\n')); // 9: the object ended before offset 9 of this chunk
  * ```
+ * @category Transport
  */
 export class JsonEndScanner {
   private depth = 0;

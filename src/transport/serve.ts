@@ -21,6 +21,7 @@ import {
  *
  * @param options Checked options (see {@link LISTEN_RULES}).
  * @param take Turns a payload into the item to emit, or into a rejection.
+ * @category Transport
  */
 export function serve<T extends { readonly kind: string }>(
   options: ListenOptions,

@@ -1,5 +1,5 @@
 /** The largest delay a Node.js timer accepts (2^31 - 1 ms, about 24.8 days).
- * @category Validation
+ * @category Transport
  */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -62,7 +62,7 @@ function show(value: unknown): string {
  * ```ts
  * const port: NumberRule = { integer: true, min: 0, max: 65535 };
  * ```
- * @category Validation
+ * @category Transport
  */
 export interface NumberRule {
   /** Whole numbers only. */
@@ -84,7 +84,7 @@ export interface NumberRule {
  * ```ts
  * checkOptions({ idleTimeoutMs: 500 }, { idleTimeoutMs: RULES.ms });
  * ```
- * @category Validation
+ * @category Transport
  */
 export const RULES = {
   /** A port to bind: an integer 0..65535 (0: any free port). */
@@ -115,7 +115,7 @@ export const RULES = {
  * ```ts
  * const table: OptionTable<ListenOptions> = { port: RULES.port, idleTimeoutMs: RULES.ms };
  * ```
- * @category Validation
+ * @category Transport
  */
 export type OptionTable<T> = { readonly [K in keyof T]?: NumberRule };
 
@@ -127,7 +127,7 @@ export type OptionTable<T> = { readonly [K in keyof T]?: NumberRule };
  * describeRule(RULES.port); // 'an integer 0..65535'
  * ```
  * @param rule The rule.
- * @category Validation
+ * @category Transport
  */
 export function describeRule(rule: NumberRule): string {
   const what = rule.integer === true ? 'an integer' : 'a number';
@@ -153,7 +153,7 @@ export function describeRule(rule: NumberRule): string {
  * @param option The option's name, as the caller wrote it.
  * @param value The value (`undefined` passes: the default applies).
  * @param rule The rule.
- * @category Validation
+ * @category Transport
  */
 export function checkOption(option: string, value: unknown, rule: NumberRule): void {
   if (value === undefined) return;
@@ -184,7 +184,7 @@ export function checkOption(option: string, value: unknown, rule: NumberRule): v
  * @param table The rule of each numeric option.
  * @param prefix Put before each option's name in the error, e.g. `'listen'` for `listen.port`.
  * @throws {@link OptionError} when an option breaks its rule, or `options` is not an object.
- * @category Validation
+ * @category Transport
  */
 export function checkOptions<T extends object>(
   options: T | undefined,
