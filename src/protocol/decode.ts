@@ -149,9 +149,11 @@ function fail(kind: DecodeFailureKind, message: string, text: string): E.Either<
   return E.left({ kind, message: printable(message), excerpt: excerptOf(text) });
 }
 
-type Parsed = E.Either<DecodeFailure, { text: string; value: Record<string, unknown> }>;
+/** A payload parsed as a JSON object: its text, the object, and its `type_` field (any value). */
+type Parsed = E.Either<DecodeFailure, { text: string; value: Record<string, unknown>; type: unknown }>;
 
-function parseObject(input: Uint8Array | string, maxDepth: number): Parsed {
+function parseObject(input: Uint8Array | string, options: DecodeOptions): Parsed {
+  const maxDepth = options.maxDepth ?? DECODE_DEFAULTS.maxDepth;
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -176,7 +178,8 @@ function parseObject(input: Uint8Array | string, maxDepth: number): Parsed {
     const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
     return fail('not-object', `not a JSON object: got ${what}`, text);
   }
-  return E.right({ text, value: value as Record<string, unknown> });
+  const object = value as Record<string, unknown>;
+  return E.right({ text, value: object, type: object['type_'] });
 }
 
 /**
@@ -203,10 +206,9 @@ export function decodeEvent(
   input: Uint8Array | string,
   options: DecodeOptions = {},
 ): E.Either<DecodeFailure, PycomEvent> {
-  const parsed = parseObject(input, options.maxDepth ?? DECODE_DEFAULTS.maxDepth);
+  const parsed = parseObject(input, options);
   if (E.isLeft(parsed)) return parsed;
-  const { text, value } = parsed.right;
-  const type = value['type_'];
+  const { text, value, type } = parsed.right;
   if (type === undefined) return fail('type', 'missing field `type_`', text);
   if (typeof type !== 'string')
     return fail('type', `field \`type_\`: expected string, got ${describe(type)}`, text);
@@ -280,10 +282,9 @@ export function decodeRequest(
   input: Uint8Array | string,
   options: DecodeOptions = {},
 ): E.Either<DecodeFailure, PycomRequest> {
-  const parsed = parseObject(input, options.maxDepth ?? DECODE_DEFAULTS.maxDepth);
+  const parsed = parseObject(input, options);
   if (E.isLeft(parsed)) return parsed;
-  const { text, value } = parsed.right;
-  const type = value['type_'];
+  const { text, value, type } = parsed.right;
   const codec = type === undefined ? Heartbeat : type === 'cmd' ? Command : undefined;
   if (codec === undefined)
     return fail('type', `unknown request type_ ${describe(type)} (expected "cmd" or none)`, text);
