@@ -9,7 +9,7 @@ import { ListenError, SendError } from '../transport/errors';
 import type { Target } from '../transport/send';
 
 /**
- * One step of {@link runSequence} on one unit. The steps `uploaded`, `loaded`, `started`,
+ * One step of {@link Coordinator.runSequence} on one unit. The steps `uploaded`, `loaded`, `started`,
  * `completed` always come in this order, whatever order the unit's answers arrived in; `message`
  * items may come in between; `failed` ends it.
  * - `uploaded`: the upload command's output arrived (`output` is what it printed, boardiocli's
@@ -86,7 +86,7 @@ export type SequenceProgress =
 export type SequenceFailureCause = 'invalid' | 'unreachable' | 'listen' | 'timeout' | 'boardio' | 'output';
 
 /**
- * Options of {@link runSequence}.
+ * Options of {@link Coordinator.runSequence}.
  *
  * ## Example
  * ```ts
@@ -139,7 +139,7 @@ export const RUN_SEQUENCE_DEFAULTS = {
 } as const;
 
 /**
- * What {@link runSequence} needs to reach a unit: a way to run one shell command on it and get
+ * What {@link Coordinator.runSequence} needs to reach a unit: a way to run one shell command on it and get
  * its output, and its events. A coordinator has both; the coordinator's own `runSequence` passes
  * an unqueued `command`, since it queues the whole sequence with the unit's commands.
  *

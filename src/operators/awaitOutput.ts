@@ -101,7 +101,7 @@ export type AwaitedOutput<R> =
 export interface AwaitOutputOptions {
   /** Time allowed for an output when the request names none, in ms. Default 10000. */
   timeoutMs?: number;
-  /** Whether an output comes from the unit a request names. Default {@link isFromUnit}. */
+  /** Whether an output comes from the unit a request names. Default `isFromUnit` (its id or its `ip` field). */
   isFrom?: (unit: string, event: Output) => boolean;
   /**
    * Requests that stop waiting at once, without any result: emit a request here (the same object

@@ -40,7 +40,7 @@ export function isFromUnit(unit: string, event: Identity): boolean {
  * events$.pipe(fromNode('192.168.0.23'), ofType('message')).subscribe((m) => console.log(m.message));
  * ```
  * @param unit The unit's id or IP address.
- * @return An operator that emits only the events for which {@link isFromUnit} holds.
+ * @return An operator that emits only the events for which `isFromUnit` (its id or its `ip` field) holds.
  * @category Operators
  */
 export function fromNode<E extends Identity>(unit: string): OperatorFunction<E, E> {
