@@ -18,6 +18,8 @@ import { spawnSync } from 'node:child_process';
 import { machineLine } from './lib/machine';
 import { readFigures, SUMMARY_ENV } from './lib/summary';
 import { printTable } from './lib/table';
+import { raiseOpenFiles } from './scale/fleet';
+import { fdLimits } from './scale/resources';
 
 interface Bench {
   readonly name: string;
@@ -29,6 +31,8 @@ interface Bench {
   readonly args?: readonly string[];
   /** Runs only when named. */
   readonly optional?: boolean;
+  /** Open files its process needs: the limit is raised first (hard and soft when allowed). */
+  readonly openFiles?: number;
 }
 
 /** Every benchmark, in the order they run. Add new ones here. */
@@ -62,8 +66,9 @@ const benches: readonly Bench[] = [
     file: 'scale.ts',
     what: '5,000 simulated units, coordinator vs hand-written',
     nodeFlags: ['--expose-gc'],
-    args: ['--units=5000', '--rounds=10', '--max-s=1200'],
+    args: ['--units=5000', '--rounds=10', '--max-s=1200', '--concurrency=1000', '--spread-ms=5000'],
     optional: true,
+    openFiles: 40_000,
   },
 ];
 
@@ -90,7 +95,11 @@ function main(): void {
       path.join(__dirname, bench.file),
       ...(bench.args ?? []),
     ];
-    const result = spawnSync(process.execPath, args, {
+    const raise = bench.openFiles !== undefined && bench.openFiles > fdLimits().soft;
+    const [command, argv] = raise
+      ? ['/bin/sh', ['-c', `${raiseOpenFiles(bench.openFiles!)}; exec "$0" "$@"`, process.execPath, ...args]]
+      : [process.execPath, args];
+    const result = spawnSync(command, argv, {
       stdio: 'inherit',
       timeout: 25 * 60_000,
       env: { ...process.env, [SUMMARY_ENV]: summary },

@@ -3,7 +3,7 @@
  * onwards, all on port 5000 as on a LAN; then the same work done by a hand-written fleet driver.
  *
  *   npx tsx bench/scale.ts [--units=1000] [--rounds=20] [--heartbeat-ms=5000] [--max-s=600]
- *                          [--only=a|b] [--memory-at=5]
+ *                          [--only=a|b] [--memory-at=5] [--spread-ms=0] [--concurrency=0 (no cap)]
  *   (or BENCH_SCALE_UNITS, BENCH_SCALE_ROUNDS, BENCH_SCALE_HEARTBEAT_MS, BENCH_SCALE_MAX_S)
  *   npx tsx bench/run.ts stress     # the same with 5,000 units (npm run bench:stress)
  *
@@ -21,7 +21,7 @@
  * Bounded: the units' process exits by itself when this one goes away or after the overall cap,
  * every wait has a timeout, and the whole run gives up after `--max-s` seconds.
  */
-import { from, lastValueFrom, merge, toArray } from 'rxjs';
+import { from, lastValueFrom, merge, mergeMap, timer, toArray } from 'rxjs';
 import { createCoordinator, type CommandRequest, type Presence } from '../src/coordinator';
 import { intOption } from './lib/args';
 import { machineLine } from './lib/machine';
@@ -46,6 +46,10 @@ interface Settings {
   readonly heartbeatIntervalMs: number;
   /** After which round the intermediate memory reading is taken (1-based). */
   readonly memoryAt: number;
+  /** The units' first heartbeats are spread over this long (0: all at once). */
+  readonly spreadMs: number;
+  /** Commands waiting at once, all units together, both drivers (Infinity: no cap). */
+  readonly concurrency: number;
 }
 
 interface Round {
@@ -180,11 +184,26 @@ async function startCoordinator(
     listen: { host: '127.0.0.1', port: 0 },
     heartbeatIntervalMs: s.heartbeatIntervalMs,
     commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    concurrency: s.concurrency,
   });
   const states = new Map<string, Presence['state']>();
   const start = performance.now();
   let lost = 0;
-  const session = merge(...units.map((u) => coordinator.connect(u.host))).subscribe((p) => {
+  // connect() in up to 50 batches spread over spreadMs: each unit's heartbeats keep that phase
+  const batches = Math.max(1, Math.min(50, units.length));
+  const session = merge(
+    ...Array.from({ length: batches }, (_, b) =>
+      timer((b * s.spreadMs) / batches).pipe(
+        mergeMap(() =>
+          merge(
+            ...units
+              .slice(Math.floor((b * units.length) / batches), Math.floor(((b + 1) * units.length) / batches))
+              .map((u) => coordinator.connect(u.host)),
+          ),
+        ),
+      ),
+    ),
+  ).subscribe((p) => {
     states.set(p.unit, p.state);
     if (p.state === 'lost') lost += 1;
   });
@@ -226,7 +245,9 @@ async function startHandWritten(
   const start = performance.now();
   const fleet = await HandWrittenFleet.start(units, {
     heartbeatIntervalMs: s.heartbeatIntervalMs,
-    roundTimeoutMs: COMMAND_TIMEOUT_MS,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    spreadMs: s.spreadMs,
+    concurrency: s.concurrency,
   });
   await until(() => fleet.connected === units.length, 120_000);
   const phase: Phase = {
@@ -436,6 +457,8 @@ async function main(): Promise<void> {
     rounds: Math.max(1, intOption('rounds', 'BENCH_SCALE_ROUNDS', 20)),
     heartbeatIntervalMs: intOption('heartbeat-ms', 'BENCH_SCALE_HEARTBEAT_MS', 5_000),
     memoryAt: intOption('memory-at', 'BENCH_SCALE_MEMORY_AT', 5),
+    spreadMs: intOption('spread-ms', 'BENCH_SCALE_SPREAD_MS', 0),
+    concurrency: intOption('concurrency', 'BENCH_SCALE_CONCURRENCY', 0) || Infinity,
   };
   const { count, rounds, heartbeatIntervalMs } = settings;
   const maxS = intOption('max-s', 'BENCH_SCALE_MAX_S', 900);
@@ -451,7 +474,7 @@ async function main(): Promise<void> {
   // per unit and driver: up to one heartbeat, one command and one inbound event connection at once
   const fdsNeeded = count * 3 * (only === undefined ? 2 : 1) + 256;
   // the units' process: a listener per unit, plus the request and event connections in flight
-  const unitFds = count * 4 + 256;
+  const unitFds = count * 5 + 256;
   const gcFlag = typeof (globalThis as { gc?: unknown }).gc === 'function';
   const gc = forceGc();
   console.log(`\n## scale: ${whole(count)} simulated units, coordinator vs hand-written`);
@@ -462,13 +485,15 @@ async function main(): Promise<void> {
       `First the coordinator alone: ${rounds} rounds of one command per unit through coordinator.run (no ` +
       `concurrency cap), memory and fds; then the hand-written node:net driver (positional matching) joins ` +
       `and both run ${rounds} more rounds each, alternating (b a a b ...), same units, same process; ` +
+      `${settings.spreadMs > 0 ? `first heartbeats spread over ${whole(settings.spreadMs)} ms (connect() in 50 batches); ` : ''}` +
+      `${Number.isFinite(settings.concurrency) ? `at most ${whole(settings.concurrency)} commands waiting at once (coordinator option concurrency, and the same cap by hand); ` : ''}` +
       `${gc ? `forced GC before each memory reading (${gcFlag ? '--expose-gc' : 'exposed at run time'})` : 'no forced GC available'}`,
   );
   console.log(
     `open files: soft limit ${limits.soft}, hard ${limits.hard} (this process needs about ${fdsNeeded}` +
       `${limits.soft < fdsNeeded ? ': TOO LOW, raise it with `ulimit -n` before running' : ''}); the units' ` +
       `process gets its soft limit raised to ${Math.min(unitFds, limits.hard)} if it is lower` +
-      `${unitFds > limits.hard ? ` (capped by the hard limit; about ${unitFds} could be needed at the peak)` : ''}\n`,
+      `${unitFds > limits.hard ? ` (above the hard limit ${limits.hard}: raised if allowed, e.g. as root, else capped there)` : ''}\n`,
   );
 
   const fleet = await Fleet.start({

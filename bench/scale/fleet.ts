@@ -20,9 +20,17 @@ export interface FleetOptions {
 }
 
 /**
+ * A shell snippet that raises the open-file limit to `wanted`: soft and hard when allowed (root),
+ * else the soft limit as far as the hard limit goes. Never fails, so `; exec ...` always runs.
+ */
+export function raiseOpenFiles(wanted: number): string {
+  return `ulimit -n ${wanted} 2>/dev/null || ulimit -S -n $(ulimit -H -n) 2>/dev/null || true`;
+}
+
+/**
  * Simulated units running in a separate process (bench/scale/units.ts), driven over IPC. The
- * process is started through `/bin/sh -c 'ulimit -S -n N; exec node ...'` when it needs more open
- * files than this process's soft limit allows (and the hard limit permits).
+ * process is started through `/bin/sh -c 'ulimit -n N; exec node ...'` when it needs more open
+ * files than this process's soft limit allows (see {@link raiseOpenFiles}).
  */
 export class Fleet {
   private constructor(
@@ -48,14 +56,13 @@ export class Fleet {
       `--coordinator-timeout-ms=${options.coordinatorTimeoutMs ?? 15_000}`,
       `--max-ms=${options.maxLifetimeMs}`,
     ];
-    const { soft, hard } = fdLimits();
+    const { soft } = fdLimits();
     const wanted = options.fdsNeeded ?? 0;
-    const raise = wanted > soft ? Math.min(wanted, hard) : undefined;
     const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
     const child =
-      raise === undefined
+      wanted <= soft
         ? spawn(process.execPath, args, { stdio })
-        : spawn('/bin/sh', ['-c', `ulimit -S -n ${raise} && exec "$0" "$@"`, process.execPath, ...args], {
+        : spawn('/bin/sh', ['-c', `${raiseOpenFiles(wanted)}; exec "$0" "$@"`, process.execPath, ...args], {
             stdio,
           });
     return new Promise((resolve, reject) => {
@@ -84,10 +91,32 @@ export class Fleet {
     });
   }
 
-  /** Memory, open files, CPU and commands of the units' process. */
+  /** Memory, open files, CPU and commands of the units' process; rejects if it exits or does not answer within 30 s. */
   stats(): Promise<UnitsStats> {
-    return new Promise((resolve) => {
-      this.child.once('message', (report: UnitsStats) => resolve(report));
+    return new Promise((resolve, reject) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        return reject(
+          new Error(`the units' process has exited (${this.child.exitCode ?? this.child.signalCode})`),
+        );
+      const done = () => {
+        clearTimeout(timer);
+        this.child.off('message', answer);
+        this.child.off('exit', exited);
+      };
+      const answer = (report: UnitsStats) => {
+        done();
+        resolve(report);
+      };
+      const exited = (code: number | null, signal: string | null) => {
+        done();
+        reject(new Error(`the units' process exited (${code ?? signal}) before answering`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error("the units' process did not answer within 30 s"));
+      }, 30_000);
+      this.child.once('message', answer);
+      this.child.once('exit', exited);
       this.request({ type: 'stats' });
     });
   }

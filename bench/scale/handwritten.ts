@@ -5,9 +5,11 @@
  * - its own TCP server: reads each inbound connection to its end, `JSON.parse`s it, and hands it
  *   to the unit whose address the connection came from (the units send from their own address);
  * - heartbeats to every unit every `heartbeatIntervalMs` (connect, write the JSON, end; delivered
- *   once the unit closes); a unit counts as connected once a heartbeat was delivered;
- * - per round, one command per unit; positional matching: the next `output` from a unit answers
- *   its oldest waiting command; one deadline for the whole round.
+ *   once the unit closes), the units' first heartbeats spread over `spreadMs`; a unit counts as
+ *   connected once a heartbeat was delivered;
+ * - per round, one command per unit, at most `concurrency` waiting at once; positional matching:
+ *   the next `output` from a unit answers its oldest waiting command; a command that has waited
+ *   `commandTimeoutMs` is given up (one sweeping timer, not one per command).
  *
  * No decoding beyond `JSON.parse`, no limits, no per-command timers or Observables: the floor the
  * coordinator is compared with.
@@ -18,8 +20,12 @@ import type { UnitAddress } from './units';
 /** Options of {@link HandWrittenFleet.start}. */
 export interface HandWrittenOptions {
   readonly heartbeatIntervalMs: number;
-  /** A round gives up on the outputs still missing after this long. */
-  readonly roundTimeoutMs: number;
+  /** A command gives up on its output after this long. */
+  readonly commandTimeoutMs: number;
+  /** The first heartbeats are spread over this long (0: all at once). */
+  readonly spreadMs: number;
+  /** Commands waiting for their output at once, all units together. */
+  readonly concurrency: number;
 }
 
 /** What one command of a round came to. */
@@ -29,6 +35,8 @@ export type HandWrittenResult =
 
 interface Waiting {
   readonly index: number;
+  readonly sentAt: number;
+  readonly unit: UnitState;
 }
 
 interface UnitState {
@@ -41,6 +49,10 @@ interface UnitState {
 interface RoundState {
   readonly results: (HandWrittenResult | undefined)[];
   pending: number;
+  /** Commands sent and not answered yet. */
+  readonly inFlight: Set<Waiting>;
+  /** Starts the next commands, up to the cap. */
+  readonly launch: () => void;
   readonly done: () => void;
 }
 
@@ -67,7 +79,7 @@ export class HandWrittenFleet {
   };
   private readonly byHost = new Map<string, UnitState>();
   private readonly sockets = new Set<net.Socket>();
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private readonly heartbeatTimers: NodeJS.Timeout[] = [];
   private round: RoundState | undefined;
   private connectedCount = 0;
   private heartbeatBytes: Buffer;
@@ -89,12 +101,33 @@ export class HandWrittenFleet {
       const server = net.createServer((socket) => fleet?.accept(socket));
       server.once('error', reject);
       server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
-        fleet = new HandWrittenFleet(server, (server.address() as net.AddressInfo).port, options, units);
-        fleet.heartbeatAll();
-        fleet.heartbeatTimer = setInterval(() => fleet?.heartbeatAll(), options.heartbeatIntervalMs);
-        resolve(fleet);
+        const f = new HandWrittenFleet(server, (server.address() as net.AddressInfo).port, options, units);
+        fleet = f;
+        f.startHeartbeats();
+        resolve(f);
       });
     });
+  }
+
+  /** Heartbeats in up to 50 batches, their first beats spread over `spreadMs`, then each every interval. */
+  private startHeartbeats(): void {
+    const all = [...this.byHost.values()];
+    const batches = Math.max(1, Math.min(50, all.length));
+    for (let b = 0; b < batches; b += 1) {
+      const batch = all.slice(
+        Math.floor((b * all.length) / batches),
+        Math.floor(((b + 1) * all.length) / batches),
+      );
+      const beat = () => batch.forEach((unit) => this.heartbeat(unit));
+      const first = setTimeout(
+        () => {
+          beat();
+          this.heartbeatTimers.push(setInterval(beat, this.options.heartbeatIntervalMs));
+        },
+        (b * this.options.spreadMs) / batches,
+      );
+      this.heartbeatTimers.push(first);
+    }
   }
 
   /** Units with a delivered heartbeat. */
@@ -103,45 +136,58 @@ export class HandWrittenFleet {
   }
 
   /**
-   * Sends one command to each unit (`commands[i]` to `hosts[i]`) and resolves, once every output
-   * has arrived or the round's deadline passed, with the result of each, in order.
+   * Sends one command to each unit (`commands[i]` to `hosts[i]`), at most `concurrency` waiting at
+   * once, and resolves, once every command has its output or was given up, with the result of
+   * each, in order.
    */
   runRound(hosts: readonly string[], commands: readonly string[]): Promise<HandWrittenResult[]> {
     return new Promise((resolve) => {
       const results: (HandWrittenResult | undefined)[] = new Array(hosts.length).fill(undefined);
+      const base = this.identity();
+      let next = 0;
       let finished = false;
       const finish = () => {
         if (finished) return;
         finished = true;
-        clearTimeout(deadline);
+        clearInterval(sweep);
         for (const unit of this.byHost.values()) unit.waiting.length = 0;
         this.round = undefined;
         resolve(results.map((r) => r ?? { ok: false, error: 'timeout' }));
       };
-      const deadline = setTimeout(finish, this.options.roundTimeoutMs);
-      const round: RoundState = { results, pending: hosts.length, done: finish };
+      const launch = () => {
+        while (next < hosts.length && round.inFlight.size < this.options.concurrency) {
+          const index = next;
+          next += 1;
+          const unit = this.byHost.get(hosts[index]!);
+          if (unit === undefined) throw new Error(`unknown unit ${hosts[index]}`);
+          const waiting: Waiting = { index, sentAt: performance.now(), unit };
+          unit.waiting.push(waiting);
+          round.inFlight.add(waiting);
+          const bytes = JSON.stringify({ ...base, type_: 'cmd', command: commands[index] });
+          this.sendTo(unit.host, bytes, (ok) => {
+            if (ok || !round.inFlight.has(waiting)) return;
+            // never reached the unit: it will not answer
+            this.giveUp(round, waiting, { ok: false, error: 'send' });
+          });
+        }
+      };
+      const round: RoundState = { results, pending: hosts.length, inFlight: new Set(), launch, done: finish };
       this.round = round;
+      // one timer for every command's timeout
+      const sweep = setInterval(() => {
+        const limit = performance.now() - this.options.commandTimeoutMs;
+        for (const waiting of round.inFlight) {
+          if (waiting.sentAt <= limit) this.giveUp(round, waiting, { ok: false, error: 'timeout' });
+        }
+      }, 100);
       if (hosts.length === 0) return finish();
-      const base = this.identity();
-      hosts.forEach((host, index) => {
-        const unit = this.byHost.get(host);
-        if (unit === undefined) throw new Error(`unknown unit ${host}`);
-        unit.waiting.push({ index });
-        const bytes = JSON.stringify({ ...base, type_: 'cmd', command: commands[index] });
-        this.sendTo(host, bytes, (ok) => {
-          if (ok || results[index] !== undefined) return;
-          // never reached the unit: it will not answer
-          const at = unit.waiting.findIndex((w) => w.index === index);
-          if (at >= 0) unit.waiting.splice(at, 1);
-          this.settle(round, index, { ok: false, error: 'send' });
-        });
-      });
+      launch();
     });
   }
 
   /** Stops the heartbeats, the server and every open connection. */
   close(): Promise<void> {
-    clearInterval(this.heartbeatTimer);
+    for (const timer of this.heartbeatTimers) clearTimeout(timer);
     this.round?.done();
     for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
@@ -158,17 +204,15 @@ export class HandWrittenFleet {
     };
   }
 
-  private heartbeatAll(): void {
-    for (const unit of this.byHost.values()) {
-      this.stats.heartbeatsSent += 1;
-      this.sendTo(unit.host, this.heartbeatBytes, (ok) => {
-        if (!ok) this.stats.heartbeatsFailed += 1;
-        else if (!unit.connected) {
-          unit.connected = true;
-          this.connectedCount += 1;
-        }
-      });
-    }
+  private heartbeat(unit: UnitState): void {
+    this.stats.heartbeatsSent += 1;
+    this.sendTo(unit.host, this.heartbeatBytes, (ok) => {
+      if (!ok) this.stats.heartbeatsFailed += 1;
+      else if (!unit.connected) {
+        unit.connected = true;
+        this.connectedCount += 1;
+      }
+    });
   }
 
   /** Connect, write, end; `done(true)` once the unit closed after taking it. */
@@ -210,18 +254,22 @@ export class HandWrittenFleet {
         this.stats.unmatched += 1;
         return;
       }
-      this.settle(round, waiting.index, {
-        ok: true,
-        output: String(event.output),
-        id: String(event.id),
-      });
+      this.settle(round, waiting, { ok: true, output: String(event.output), id: String(event.id) });
     });
   }
 
-  private settle(round: RoundState, index: number, result: HandWrittenResult): void {
-    if (round.results[index] !== undefined) return;
-    round.results[index] = result;
+  /** Stops waiting for a command (timeout, or it could not be sent). */
+  private giveUp(round: RoundState, waiting: Waiting, result: HandWrittenResult): void {
+    const at = waiting.unit.waiting.indexOf(waiting);
+    if (at >= 0) waiting.unit.waiting.splice(at, 1);
+    this.settle(round, waiting, result);
+  }
+
+  private settle(round: RoundState, waiting: Waiting, result: HandWrittenResult): void {
+    if (!round.inFlight.delete(waiting) || round.results[waiting.index] !== undefined) return;
+    round.results[waiting.index] = result;
     round.pending -= 1;
     if (round.pending === 0) round.done();
+    else round.launch();
   }
 }

@@ -117,7 +117,12 @@ async function main(): Promise<void> {
   process.on('message', (message: UnitsRequest) => {
     if (message.type === 'exit') return stop(0);
     const { user, system } = process.cpuUsage();
-    const memory = process.memoryUsage();
+    let memory = { rss: NaN, heapUsed: NaN };
+    try {
+      memory = process.memoryUsage();
+    } catch {
+      // EMFILE: reading /proc needs a descriptor too; the fds figure says why
+    }
     send({
       type: 'stats',
       rss: memory.rss,
