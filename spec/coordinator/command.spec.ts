@@ -108,7 +108,7 @@ describe('coordinator commands', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(SendError);
-    expect(error).toMatchObject({ cause: 'refused', host: '127.0.10.250' });
+    expect(error).toMatchObject({ reason: 'refused', host: '127.0.10.250' });
   });
 
   it('fails with a ListenError when its port is in use', async () => {
@@ -121,7 +121,7 @@ describe('coordinator commands', () => {
     );
     await new Promise((r) => blocker.close(r));
     expect(error).toBeInstanceOf(ListenError);
-    expect(error).toMatchObject({ cause: 'in-use', port });
+    expect(error).toMatchObject({ reason: 'in-use', port });
   });
 
   it('reports outputs that no command waits for on unmatched$', async () => {

@@ -59,7 +59,7 @@ describe('listen() bind errors', () => {
       );
       expect(error).toBeInstanceOf(ListenError);
       expect(error).toMatchObject({
-        cause: 'in-use',
+        reason: 'in-use',
         code: 'EADDRINUSE',
         host: '127.41.0.1',
         port: first.port,
@@ -87,7 +87,7 @@ describe('listen() bind errors', () => {
       const source = listen({ host: '127.41.0.1', port });
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const error = await firstValueFrom(source).catch((e: unknown) => e);
-        expect(error).toMatchObject({ name: 'ListenError', cause: 'in-use', code: 'EADDRINUSE', port });
+        expect(error).toMatchObject({ name: 'ListenError', reason: 'in-use', code: 'EADDRINUSE', port });
       }
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
@@ -111,7 +111,7 @@ describe('listen() bind errors', () => {
     expect(result).toEqual({
       isListenError: true,
       name: 'ListenError',
-      cause: 'access',
+      reason: 'access',
       code: 'EACCES',
       host: '127.41.0.1',
       port,

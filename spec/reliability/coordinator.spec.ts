@@ -176,7 +176,7 @@ function outcome(result: CommandResult<Job>, idOf: (host: string) => string): st
       result.output.output === `${result.request.token}\n` && result.output.id === idOf(result.unit);
     return own ? 'ok' : `wrong output ${JSON.stringify(result.output.output)} from ${result.output.id}`;
   }
-  if (result.error instanceof SendError) return `SendError ${result.error.cause}`;
+  if (result.error instanceof SendError) return `SendError ${result.error.reason}`;
   if (result.error instanceof OutputTimeoutError) return 'OutputTimeoutError';
   return `${result.error.name}: ${result.error.message}`;
 }
@@ -344,7 +344,12 @@ describe('coordinator.run with dead and flapping units', () => {
         if (f.error instanceof OutputTimeoutError)
           expect(f.error).toMatchObject({ unit: f.unit, timeoutMs: SHORT_MS });
         else
-          expect(f.error).toMatchObject({ host: f.unit, port: 5000, cause: 'refused', code: 'ECONNREFUSED' });
+          expect(f.error).toMatchObject({
+            host: f.unit,
+            port: 5000,
+            reason: 'refused',
+            code: 'ECONNREFUSED',
+          });
       }
       // per unit, results come back in the order the commands were given
       for (const u of [h0, h1, h2]) {

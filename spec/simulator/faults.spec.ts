@@ -155,7 +155,7 @@ describe('simulated unit: faults and delivery failures', () => {
     expect(failed.to).toEqual({ host: '127.0.0.1', port: deadPort });
     expect(failed.event).toMatchObject({ type_: 'output', output: 'lost\n' });
     expect(failed.error).toBeInstanceOf(SendError);
-    expect((failed.error as SendError).cause).toBe('refused');
+    expect((failed.error as SendError).reason).toBe('refused');
 
     await sendRaw(u.host, 5000, command(fx.collector.port, 'echo alive'));
     expect((await fx.collector.waitForCount(1))[0]!.json?.['output']).toBe('alive\n');

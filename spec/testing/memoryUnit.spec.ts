@@ -314,7 +314,7 @@ describe('memoryUnit: faults, reboots, close', () => {
       command(30, 'long');
       at(40, () => unit.reboot({ downtimeMs: 100 }));
       const refused$ = cold('50ms a').pipe(
-        concatMap(() => transport.send(UNIT, beat()).pipe(catchError((e: SendError) => of(e.cause)))),
+        concatMap(() => transport.send(UNIT, beat()).pipe(catchError((e: SendError) => of(e.reason)))),
       );
       heartbeat(150);
       expectObservable(refused$).toBe('50ms a', { a: 'refused' });
@@ -336,7 +336,7 @@ describe('memoryUnit: faults, reboots, close', () => {
       at(5, () => unit.close());
       const late$ = cold('10ms a').pipe(
         concatMap(() => transport.send(UNIT, beat(), { connectTimeoutMs: 100 })),
-        catchError((e: SendError) => of(e.cause)),
+        catchError((e: SendError) => of(e.reason)),
       );
       expectObservable(late$).toBe('110ms (a|)', { a: 'timeout' });
       expectObservable(unit.events$.pipe(map((a) => a.kind))).toBe('5ms (c|)', { c: 'closed' });

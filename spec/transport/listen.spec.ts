@@ -193,13 +193,13 @@ describe('listen', () => {
     const error = await firstValueFrom(listen({ host: HOST, port })).catch((e: unknown) => e);
     await new Promise((r) => blocker.close(r));
     expect(error).toBeInstanceOf(ListenError);
-    expect(error).toMatchObject({ host: HOST, port, cause: 'in-use', code: 'EADDRINUSE' });
+    expect(error).toMatchObject({ host: HOST, port, reason: 'in-use', code: 'EADDRINUSE' });
     expect((error as Error).message).toMatch(`cannot listen on ${HOST}:${port}: port already in use`);
   });
 
   it('errors with a ListenError when the address does not exist here', async () => {
     const error = await firstValueFrom(listen({ host: '192.0.2.1', port: 0 })).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'ListenError', cause: 'address' });
+    expect(error).toMatchObject({ name: 'ListenError', reason: 'address' });
   });
 
   it('binds when subscribed, and on unsubscribe resets open connections and releases the port at once', async () => {

@@ -85,7 +85,7 @@ describe('send', () => {
     const port = await closedPort();
     const error = await firstValueFrom(send({ host: '127.0.0.1', port }, cmd)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SendError);
-    expect(error).toMatchObject({ host: '127.0.0.1', port, cause: 'refused', code: 'ECONNREFUSED' });
+    expect(error).toMatchObject({ host: '127.0.0.1', port, reason: 'refused', code: 'ECONNREFUSED' });
     expect((error as Error).message).toMatch(`cannot send to 127.0.0.1:${port}`);
   });
 
@@ -100,7 +100,7 @@ describe('send', () => {
     ).catch((e: unknown) => e);
     sockets.forEach((s) => s.destroy());
     await new Promise((r) => server.close(r));
-    expect(error).toMatchObject({ name: 'SendError', cause: 'timeout' });
+    expect(error).toMatchObject({ name: 'SendError', reason: 'timeout' });
     expect((error as Error).message).toMatch(/could not be written within 300 ms/);
   });
 
@@ -130,14 +130,14 @@ describe('send', () => {
       sendPayload({ host: '127.0.0.1', port }, Buffer.alloc(4 * 1024 * 1024)),
     ).catch((e: unknown) => e);
     await new Promise((r) => server.close(r));
-    expect(error).toMatchObject({ name: 'SendError', cause: 'reset' });
+    expect(error).toMatchObject({ name: 'SendError', reason: 'reset' });
   });
 
   it('fails with SendError "dns" for a host name that does not resolve', async () => {
     const error = await firstValueFrom(send({ host: 'no-such-unit.invalid', port: 5000 }, cmd)).catch(
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ name: 'SendError', cause: 'dns' });
+    expect(error).toMatchObject({ name: 'SendError', reason: 'dns' });
   });
 
   it('destroys the socket when unsubscribed before the hand-over', async () => {

@@ -40,7 +40,7 @@ export class CliError extends Error {
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof SendError) return EXIT.unreachable;
-  if (error instanceof ListenError) return error.cause === 'in-use' ? EXIT.portInUse : EXIT.failure;
+  if (error instanceof ListenError) return error.reason === 'in-use' ? EXIT.portInUse : EXIT.failure;
   if (error instanceof OutputTimeoutError) return EXIT.timeout;
   if (error instanceof SequenceError) return EXIT.invalidSequence;
   if (error instanceof UnsafeAddressError) return EXIT.usage;
@@ -60,14 +60,14 @@ export function exitCodeOf(error: unknown): number {
 export function describeError(error: unknown): string {
   if (error instanceof SendError) {
     const hint =
-      error.cause === 'refused'
+      error.reason === 'refused'
         ? 'is the unit on, and is this its address?'
-        : error.cause === 'dns'
+        : error.reason === 'dns'
           ? 'check the host name'
           : 'is the unit on this network? try `pycom-rx discover`';
     return `${error.message} (${hint})`;
   }
-  if (error instanceof ListenError && error.cause === 'in-use')
+  if (error instanceof ListenError && error.reason === 'in-use')
     return `${error.message}; use --port (0 = any free port) or --host`;
   if (error instanceof OutputTimeoutError)
     return `${error.message}: the unit took the command but sent no output (raise --timeout?)`;

@@ -193,7 +193,7 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
 
   return new Promise<ServedConsole>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new ListenError(options.host, options.port, listenCause(e.code), e.code)),
+      reject(new ListenError(options.host, options.port, listenCause(e.code), e.code, e)),
     );
     server.listen({ host: options.host, port: options.port }, () => {
       const address = server.address() as AddressInfo;

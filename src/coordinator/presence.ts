@@ -28,8 +28,8 @@ export interface PresenceInputs {
 }
 
 const isRefused = (error: unknown): boolean => {
-  const e = error as { reason?: unknown; cause?: unknown } | undefined;
-  return e?.reason === 'refused' || e?.cause === 'refused';
+  const e = error as { reason?: unknown } | undefined;
+  return e?.reason === 'refused';
 };
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,5 +1,5 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscription } from 'rxjs';
-import type { ListenErrorCause } from '../transport/errors';
+import type { ListenErrorReason } from '../transport/errors';
 import { SendError } from '../transport/errors';
 import type { Remote } from '../transport/listenPayloads';
 import { SEND_DEFAULTS, type Delivered, type LocalAddress } from '../transport/send';
@@ -86,7 +86,7 @@ export interface MemoryNetwork {
    * @param receiver What to do with each connection.
    * @return The bound port, or `'in-use'` when someone else listens there.
    */
-  bind(host: string, port: number, receiver: Receiver): number | Extract<ListenErrorCause, 'in-use'>;
+  bind(host: string, port: number, receiver: Receiver): number | Extract<ListenErrorReason, 'in-use'>;
   /**
    * Stops receiving on `host:port` (only if `receiver` is the one bound there).
    * @param host The address.

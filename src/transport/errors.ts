@@ -1,9 +1,9 @@
 /**
- * The cause of a {@link ListenError}: the port is taken (`in-use`), not permitted (`access`),
+ * Why a {@link ListenError}: the port is taken (`in-use`), not permitted (`access`),
  * the host address does not exist on this machine (`address`), or something else (`other`).
  * @category Errors
  */
-export type ListenErrorCause = 'in-use' | 'access' | 'address' | 'other';
+export type ListenErrorReason = 'in-use' | 'access' | 'address' | 'other';
 
 /**
  * The inbound server could not bind (or failed after binding).
@@ -20,20 +20,25 @@ export class ListenError extends Error {
   /**
    * @param host The address that was to be bound.
    * @param port The port that was to be bound.
-   * @param cause Why it failed.
+   * @param reason Why it failed.
    * @param code The system error code, e.g. `EADDRINUSE`.
+   * @param systemError The system error, kept as the ES2022 `cause`.
    */
   constructor(
     readonly host: string,
     readonly port: number,
-    override readonly cause: ListenErrorCause,
+    readonly reason: ListenErrorReason,
     readonly code: string | undefined,
+    systemError?: unknown,
   ) {
-    super(`cannot listen on ${host}:${port}: ${describeListen(cause, code)}`);
+    super(
+      `cannot listen on ${host}:${port}: ${describeListen(reason, code)}`,
+      systemError === undefined ? undefined : { cause: systemError },
+    );
   }
 }
 
-function describeListen(cause: ListenErrorCause, code: string | undefined): string {
+function describeListen(cause: ListenErrorReason, code: string | undefined): string {
   switch (cause) {
     case 'in-use':
       return 'port already in use (EADDRINUSE); stop the other listener or choose another port';
@@ -47,7 +52,7 @@ function describeListen(cause: ListenErrorCause, code: string | undefined): stri
 }
 
 /**
- * Maps a system error code to a {@link ListenErrorCause}.
+ * Maps a system error code to a {@link ListenErrorReason}.
  *
  * ## Example
  * ```ts
@@ -56,7 +61,7 @@ function describeListen(cause: ListenErrorCause, code: string | undefined): stri
  * @param code The `code` of a Node.js system error.
  * @category Transport
  */
-export function listenCause(code: string | undefined): ListenErrorCause {
+export function listenCause(code: string | undefined): ListenErrorReason {
   if (code === 'EADDRINUSE') return 'in-use';
   if (code === 'EACCES' || code === 'EPERM') return 'access';
   if (code === 'EADDRNOTAVAIL') return 'address';
@@ -64,18 +69,18 @@ export function listenCause(code: string | undefined): ListenErrorCause {
 }
 
 /**
- * The cause of a {@link SendError}: connection `refused`, `timeout` (connect or hand-over),
+ * Why a {@link SendError}: connection `refused`, `timeout` (connect or hand-over),
  * `reset` by the peer, host name not resolved (`dns`), network or host `unreachable`, `other`.
  * @category Errors
  */
-export type SendErrorCause = 'refused' | 'timeout' | 'reset' | 'dns' | 'unreachable' | 'other';
+export type SendErrorReason = 'refused' | 'timeout' | 'reset' | 'dns' | 'unreachable' | 'other';
 
 /**
  * A request could not be handed over to a unit.
  *
  * ## Example
  * ```ts
- * send('127.0.0.2', beat).subscribe({ error: (e) => e instanceof SendError && console.error(e.cause) });
+ * send('127.0.0.2', beat).subscribe({ error: (e) => e instanceof SendError && console.error(e.reason) });
  * ```
  * @category Errors
  */
@@ -85,23 +90,28 @@ export class SendError extends Error {
   /**
    * @param host The unit's address.
    * @param port The unit's port.
-   * @param cause Why it failed.
+   * @param reason Why it failed.
    * @param code The system error code, if any, e.g. `ECONNREFUSED`.
    * @param detail A human-readable detail.
+   * @param systemError The system error, if any, kept as the ES2022 `cause`.
    */
   constructor(
     readonly host: string,
     readonly port: number,
-    override readonly cause: SendErrorCause,
+    readonly reason: SendErrorReason,
     readonly code: string | undefined,
     detail: string,
+    systemError?: unknown,
   ) {
-    super(`cannot send to ${host}:${port}: ${detail}`);
+    super(
+      `cannot send to ${host}:${port}: ${detail}`,
+      systemError === undefined ? undefined : { cause: systemError },
+    );
   }
 }
 
 /**
- * Maps a system error code to a {@link SendErrorCause}.
+ * Maps a system error code to a {@link SendErrorReason}.
  *
  * ## Example
  * ```ts
@@ -110,7 +120,7 @@ export class SendError extends Error {
  * @param code The `code` of a Node.js system error.
  * @category Transport
  */
-export function sendCause(code: string | undefined): SendErrorCause {
+export function sendCause(code: string | undefined): SendErrorReason {
   switch (code) {
     case 'ECONNREFUSED':
       return 'refused';

@@ -154,10 +154,15 @@ export function sendPayload(
       subscriber.complete();
     };
     const socket = net.connect({ host, port, localAddress: options.localAddress });
-    const fail = (cause: ReturnType<typeof sendCause>, code: string | undefined, detail: string) => {
+    const fail = (
+      reason: ReturnType<typeof sendCause>,
+      code: string | undefined,
+      detail: string,
+      systemError?: unknown,
+    ) => {
       clearTimeout(timer);
       socket.destroy();
-      subscriber.error(new SendError(host, port, cause, code, detail));
+      subscriber.error(new SendError(host, port, reason, code, detail, systemError));
     };
     // One timer for both limits: it fires first at the connect limit (or at the overall one, if
     // that is shorter); if connected by then, it is armed again for the rest of the overall limit.
@@ -191,7 +196,7 @@ export function sendPayload(
       socket.end(typeof bytes === 'function' ? bytes(local) : bytes);
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      fail(sendCause(err.code), err.code, `${connected ? '' : 'connect: '}${err.code ?? err.message}`);
+      fail(sendCause(err.code), err.code, `${connected ? '' : 'connect: '}${err.code ?? err.message}`, err);
     });
     socket.on('close', (hadError) => {
       if (hadError || subscriber.closed) return;

@@ -58,7 +58,7 @@ async function startSimulated(count: number, base: string, io: CliIO): Promise<S
     return group;
   } catch (e) {
     await group.close();
-    if (e instanceof ListenError && e.cause === 'in-use')
+    if (e instanceof ListenError && e.reason === 'in-use')
       throw new CliError(
         EXIT.portInUse,
         `${e.message}\nthe simulated units need port 5000 on ${base}..${nthAddress(base, count - 1)}: ` +
@@ -100,7 +100,7 @@ export async function runConsole(options: ConsoleCommandOptions, io: CliIO): Pro
         port: options.httpPort,
       });
     } catch (e) {
-      if (e instanceof ListenError && e.cause === 'in-use')
+      if (e instanceof ListenError && e.reason === 'in-use')
         throw new CliError(EXIT.portInUse, `${e.message}\nchoose another --http-port (0 = any free port)`);
       throw e;
     }

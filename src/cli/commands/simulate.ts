@@ -114,7 +114,7 @@ export async function runSimulate(options: SimulateCommandOptions, io: CliIO): P
   } catch (e) {
     subscription.unsubscribe();
     await group.close();
-    if (e instanceof ListenError && e.cause === 'in-use')
+    if (e instanceof ListenError && e.reason === 'in-use')
       throw new CliError(
         EXIT.portInUse,
         `${e.message}\nanother simulator (or demo) may be running: stop it, or pick other addresses with --base`,

@@ -42,7 +42,7 @@ export async function startDemoUnits(base: string, count: number, io: CliIO): Pr
     return group;
   } catch (e) {
     await group.close();
-    if (e instanceof ListenError && e.cause === 'in-use')
+    if (e instanceof ListenError && e.reason === 'in-use')
       throw new CliError(
         EXIT.portInUse,
         `${e.message}\nthe demo's simulated units need port 5000 on ${base}..${nthAddress(base, count - 1)}: ` +
