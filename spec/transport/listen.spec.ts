@@ -194,6 +194,7 @@ describe('listen', () => {
     await new Promise((r) => blocker.close(r));
     expect(error).toBeInstanceOf(ListenError);
     expect(error).toMatchObject({ host: HOST, port, reason: 'in-use', code: 'EADDRINUSE' });
+    expect((error as Error).cause).toMatchObject({ code: 'EADDRINUSE' });
     expect((error as Error).message).toMatch(`cannot listen on ${HOST}:${port}: port already in use`);
   });
 

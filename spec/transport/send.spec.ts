@@ -86,6 +86,8 @@ describe('send', () => {
     const error = await firstValueFrom(send({ host: '127.0.0.1', port }, cmd)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SendError);
     expect(error).toMatchObject({ host: '127.0.0.1', port, reason: 'refused', code: 'ECONNREFUSED' });
+    // the system error itself, as ES2022's cause
+    expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED', syscall: 'connect' });
     expect((error as Error).message).toMatch(`cannot send to 127.0.0.1:${port}`);
   });
 
