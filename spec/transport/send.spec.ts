@@ -109,15 +109,19 @@ describe('send', () => {
   it('completes after timeoutMs when the peer has everything but keeps the connection open', async () => {
     const received: Buffer[] = [];
     const sockets: net.Socket[] = [];
+    let ended!: () => void;
+    const end = new Promise<void>((resolve) => (ended = resolve));
     const server = net.createServer({ allowHalfOpen: true }, (s) => {
       sockets.push(s);
       s.on('data', (c) => received.push(c));
+      s.on('end', () => ended()); // the peer has everything: the sender ended its side
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as net.AddressInfo;
     const outcome = await lastValueFrom(send({ host: '127.0.0.1', port }, cmd, { timeoutMs: 200 })).catch(
       (e: unknown) => e,
     );
+    await end;
     sockets.forEach((s) => s.destroy());
     await new Promise((r) => server.close(r));
     expect(outcome).toMatchObject({ host: '127.0.0.1', port, local: { address: '127.0.0.1' } });
