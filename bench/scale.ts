@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/scale.ts [--units=1000] [--rounds=20] [--heartbeat-ms=5000] [--max-s=600]
  *                          [--only=a|b] [--memory-at=5] [--spread-ms=0] [--concurrency=0 (no cap)]
+ *                          [--delivery-timeout-ms=2000] [--progress]
  *   (or BENCH_SCALE_UNITS, BENCH_SCALE_ROUNDS, BENCH_SCALE_HEARTBEAT_MS, BENCH_SCALE_MAX_S)
  *   npx tsx bench/run.ts stress     # the same with 5,000 units (npm run bench:stress)
  *
@@ -50,6 +51,10 @@ interface Settings {
   readonly spreadMs: number;
   /** Commands waiting at once, all units together, both drivers (Infinity: no cap). */
   readonly concurrency: number;
+  /** How long a unit tries to connect to hand an event over. */
+  readonly deliveryTimeoutMs: number;
+  /** Print a line after every round. */
+  readonly progress: boolean;
 }
 
 interface Round {
@@ -156,7 +161,12 @@ function classify(result: unknown): string {
   return r.output.output === `${r.request.token}\n` && r.output.id === r.request.id ? 'ok' : 'wrong';
 }
 
-async function timedRound(driver: Driver, units: readonly UnitAddress[]): Promise<Round> {
+async function timedRound(
+  driver: Driver,
+  units: readonly UnitAddress[],
+  label = '',
+  progress = false,
+): Promise<Round> {
   const jobs = jobsOf(units);
   const startCpu = cpuMs();
   const start = performance.now();
@@ -171,6 +181,11 @@ async function timedRound(driver: Driver, units: readonly UnitAddress[]): Promis
     else if (kind === 'wrong') wrong += 1;
     else failed.set(kind, (failed.get(kind) ?? 0) + 1);
   }
+  if (progress)
+    console.log(
+      `  round ${label}: ${whole(ms)} ms, ${whole(cpu)} ms CPU, ${whole(ok)} ok, ${whole(wrong)} wrong, ` +
+        `${whole(kinds.length - ok - wrong)} failed ${[...failed].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    );
   return { ms, cpuMs: cpu, ok, wrong, failed, fds: openFds() };
 }
 
@@ -427,7 +442,7 @@ async function solo(
   const rounds: Round[] = [];
   let midMemory: Memory | undefined;
   for (let r = 0; r < s.rounds; r += 1) {
-    rounds.push(await timedRound(driver.driver, units));
+    rounds.push(await timedRound(driver.driver, units, `alone ${r + 1}`, s.progress));
     if (r + 1 === s.memoryAt && s.memoryAt < s.rounds) midMemory = settledMemory();
   }
   const afterMemory = settledMemory();
@@ -459,6 +474,8 @@ async function main(): Promise<void> {
     memoryAt: intOption('memory-at', 'BENCH_SCALE_MEMORY_AT', 5),
     spreadMs: intOption('spread-ms', 'BENCH_SCALE_SPREAD_MS', 0),
     concurrency: intOption('concurrency', 'BENCH_SCALE_CONCURRENCY', 0) || Infinity,
+    deliveryTimeoutMs: intOption('delivery-timeout-ms', 'BENCH_SCALE_DELIVERY_TIMEOUT_MS', 2_000),
+    progress: process.argv.includes('--progress'),
   };
   const { count, rounds, heartbeatIntervalMs } = settings;
   const maxS = intOption('max-s', 'BENCH_SCALE_MAX_S', 900);
@@ -482,11 +499,12 @@ async function main(): Promise<void> {
   console.log(
     `load: ${whole(count)} units (${BASE} onwards, port 5000) in a separate process, function executor ` +
       `(echo, no delay); heartbeats every ${whole(heartbeatIntervalMs)} ms to each unit from each driver. ` +
-      `First the coordinator alone: ${rounds} rounds of one command per unit through coordinator.run (no ` +
-      `concurrency cap), memory and fds; then the hand-written node:net driver (positional matching) joins ` +
+      `First the coordinator alone: ${rounds} rounds of one command per unit through coordinator.run` +
+      `${Number.isFinite(settings.concurrency) ? '' : ' (no concurrency cap)'}, memory and fds; then the hand-written node:net driver (positional matching) joins ` +
       `and both run ${rounds} more rounds each, alternating (b a a b ...), same units, same process; ` +
       `${settings.spreadMs > 0 ? `first heartbeats spread over ${whole(settings.spreadMs)} ms (connect() in 50 batches); ` : ''}` +
       `${Number.isFinite(settings.concurrency) ? `at most ${whole(settings.concurrency)} commands waiting at once (coordinator option concurrency, and the same cap by hand); ` : ''}` +
+      `${settings.deliveryTimeoutMs !== 2_000 ? `units try ${whole(settings.deliveryTimeoutMs)} ms to connect to hand an event over (simulator default 2,000); ` : ''}` +
       `${gc ? `forced GC before each memory reading (${gcFlag ? '--expose-gc' : 'exposed at run time'})` : 'no forced GC available'}`,
   );
   console.log(
@@ -502,6 +520,7 @@ async function main(): Promise<void> {
     maxLifetimeMs: maxS * 1000,
     fdsNeeded: unitFds,
     coordinatorTimeoutMs: Math.max(15_000, heartbeatIntervalMs * 3),
+    deliveryTimeoutMs: settings.deliveryTimeoutMs,
   });
   const units = fleet.units;
   try {
@@ -517,9 +536,9 @@ async function main(): Promise<void> {
     if (a !== undefined && b !== undefined) {
       for (let r = 0; r < rounds; r += 1) {
         // b a, a b, b a, ...: drift and busy neighbours hit both alike
-        if (r % 2 === 0) pairedB.push(await timedRound(b.driver, units));
-        pairedA.push(await timedRound(a.driver, units));
-        if (r % 2 === 1) pairedB.push(await timedRound(b.driver, units));
+        if (r % 2 === 0) pairedB.push(await timedRound(b.driver, units, `b ${r + 1}`, settings.progress));
+        pairedA.push(await timedRound(a.driver, units, `a ${r + 1}`, settings.progress));
+        if (r % 2 === 1) pairedB.push(await timedRound(b.driver, units, `b ${r + 1}`, settings.progress));
       }
     }
     const overflows = listenOverflows() - overflowsBefore;

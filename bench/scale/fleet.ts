@@ -11,6 +11,8 @@ export interface FleetOptions {
   readonly base: string;
   /** Silence after which a unit forgets a coordinator. Default 15 000 ms. */
   readonly coordinatorTimeoutMs?: number;
+  /** How long a unit tries to connect to hand an event over. Default 2 000 ms (the simulator's). */
+  readonly deliveryTimeoutMs?: number;
   /** The process exits by itself after this long at the latest. */
   readonly maxLifetimeMs: number;
   /** Open files the process needs; its soft limit is raised to this when it is lower (up to the hard limit). */
@@ -54,6 +56,7 @@ export class Fleet {
       `--count=${options.count}`,
       `--base=${options.base}`,
       `--coordinator-timeout-ms=${options.coordinatorTimeoutMs ?? 15_000}`,
+      `--delivery-timeout-ms=${options.deliveryTimeoutMs ?? 2_000}`,
       `--max-ms=${options.maxLifetimeMs}`,
     ];
     const { soft } = fdLimits();

@@ -4,7 +4,7 @@
  * an event loop with the coordinator under test.
  *
  *   node --import tsx bench/scale/units.ts --count=1000 --base=127.0.100.1 [--port=5000]
- *        [--coordinator-timeout-ms=15000] [--max-ms=600000]
+ *        [--coordinator-timeout-ms=15000] [--delivery-timeout-ms=2000] [--max-ms=600000]
  *
  * Every unit uses a function executor that answers `echo X` with `X\n` at once (no shell, no
  * delay), and is ready at once (`hardwareReadyDelayMs: 0`). Over IPC this process sends
@@ -79,6 +79,8 @@ async function main(): Promise<void> {
   const base = stringOption('base', '127.0.100.1');
   const port = intOption('port', 'UNITS_PORT', 5000);
   const coordinatorTimeoutMs = intOption('coordinator-timeout-ms', 'UNITS_COORDINATOR_TIMEOUT_MS', 15_000);
+  // how long a unit tries to hand an event over (the simulator's defaults: 2 s to connect, 5 s in all)
+  const deliveryConnectTimeoutMs = intOption('delivery-timeout-ms', 'UNITS_DELIVERY_TIMEOUT_MS', 2_000);
   const maxMs = intOption('max-ms', 'UNITS_MAX_MS', 10 * 60_000);
 
   const started = performance.now();
@@ -88,6 +90,8 @@ async function main(): Promise<void> {
     executor: echo,
     hardwareReadyDelayMs: 0,
     coordinatorTimeoutMs,
+    deliveryConnectTimeoutMs,
+    deliveryTimeoutMs: Math.max(5_000, deliveryConnectTimeoutMs + 3_000),
   });
   const deliveryFailures: Record<string, number> = {};
   const requestsRejected: Record<string, number> = {};
