@@ -123,7 +123,9 @@ export function probe(options: ProbeOptions): Observable<ProbeResult> {
     }).pipe(
       map(() => result()),
       catchError((e: unknown) =>
-        of(result(e instanceof SendError ? (e.code ?? e.reason) : e instanceof Error ? e.message : String(e))),
+        of(
+          result(e instanceof SendError ? (e.code ?? e.reason) : e instanceof Error ? e.message : String(e)),
+        ),
       ),
     );
   });

@@ -111,7 +111,9 @@ export function serve<T extends { readonly kind: string }>(
       if (closed) return;
       // out of descriptors while accepting: the system drops that connection; keep serving
       if (listening && err.syscall === 'accept') return;
-      subscriber.error(new ListenError(host, port, listening ? 'other' : listenCause(err.code), err.code, err));
+      subscriber.error(
+        new ListenError(host, port, listening ? 'other' : listenCause(err.code), err.code, err),
+      );
     });
     server.listen({ host, port, backlog: options.backlog ?? LISTEN_DEFAULTS.backlog }, () => {
       listening = true;
