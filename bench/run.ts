@@ -68,7 +68,8 @@ const benches: readonly Bench[] = [
     nodeFlags: ['--expose-gc'],
     args: [
       '--units=5000',
-      '--rounds=10',
+      '--rounds=5',
+      '--memory-at=2',
       '--max-s=1200',
       '--concurrency=1000',
       '--spread-ms=5000',
