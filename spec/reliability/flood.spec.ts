@@ -8,7 +8,8 @@ const unit = unitIdentity({ name: 'unit', ip: '127.0.0.1' });
 const output = (n: number): Output => ({ ...unit, type_: 'output', output: `token-${n}` });
 
 const MAX_BYTES = 8 * 1024;
-const IDLE_MS = 250;
+// long enough that a sender starved of CPU between connect and end is not taken for a stalled one
+const IDLE_MS = 1_000;
 
 /** Garbage payloads, each with the reason the listener must give. */
 const garbage: readonly [string | Buffer, string][] = [
