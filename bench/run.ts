@@ -49,6 +49,11 @@ const benches: readonly Bench[] = [
     what: 'command-to-output latency, coordinator vs hand-written sockets',
   },
   {
+    name: 'overhead',
+    file: 'overhead.ts',
+    what: "the coordinator's own CPU per command without sockets, at 1, 1,000 and 5,000 units",
+  },
+  {
     name: 'scale',
     file: 'scale.ts',
     what: '1,000 simulated units, coordinator vs hand-written: round time, memory per unit, open fds',
