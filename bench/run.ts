@@ -80,6 +80,7 @@ const benches: readonly Bench[] = [
       '--spread-ms=5000',
       '--delivery-timeout-ms=8000',
       '--progress',
+      '--sequential',
     ],
     optional: true,
     openFiles: 40_000,

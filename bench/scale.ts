@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/scale.ts [--units=1000] [--rounds=20] [--heartbeat-ms=5000] [--max-s=600]
  *                          [--only=a|b] [--memory-at=5] [--spread-ms=0] [--concurrency=0 (no cap)]
- *                          [--delivery-timeout-ms=2000] [--progress]
+ *                          [--delivery-timeout-ms=2000] [--progress] [--sequential]
  *   (or BENCH_SCALE_UNITS, BENCH_SCALE_ROUNDS, BENCH_SCALE_HEARTBEAT_MS, BENCH_SCALE_MAX_S)
  *   npx tsx bench/run.ts stress     # the same with 5,000 units (npm run bench:stress)
  *
@@ -55,6 +55,8 @@ interface Settings {
   readonly deliveryTimeoutMs: number;
   /** Print a line after every round. */
   readonly progress: boolean;
+  /** (a) alone, then (b) alone, instead of alternating rounds with both connected. */
+  readonly sequential: boolean;
 }
 
 interface Round {
@@ -476,6 +478,7 @@ async function main(): Promise<void> {
     concurrency: intOption('concurrency', 'BENCH_SCALE_CONCURRENCY', 0) || Infinity,
     deliveryTimeoutMs: intOption('delivery-timeout-ms', 'BENCH_SCALE_DELIVERY_TIMEOUT_MS', 2_000),
     progress: process.argv.includes('--progress'),
+    sequential: process.argv.includes('--sequential'),
   };
   const { count, rounds, heartbeatIntervalMs } = settings;
   const maxS = intOption('max-s', 'BENCH_SCALE_MAX_S', 900);
@@ -500,8 +503,8 @@ async function main(): Promise<void> {
     `load: ${whole(count)} units (${BASE} onwards, port 5000) in a separate process, function executor ` +
       `(echo, no delay); heartbeats every ${whole(heartbeatIntervalMs)} ms to each unit from each driver. ` +
       `First the coordinator alone: ${rounds} rounds of one command per unit through coordinator.run` +
-      `${Number.isFinite(settings.concurrency) ? '' : ' (no concurrency cap)'}, memory and fds; then the hand-written node:net driver (positional matching) joins ` +
-      `and both run ${rounds} more rounds each, alternating (b a a b ...), same units, same process; ` +
+      `${Number.isFinite(settings.concurrency) ? '' : ' (no concurrency cap)'}, memory and fds; then the hand-written node:net driver (positional matching) ` +
+      `${settings.sequential ? `runs ${rounds} rounds once the coordinator has stopped (--sequential)` : `joins and both run ${rounds} more rounds each, alternating (b a a b ...)`}, same units, same process; ` +
       `${settings.spreadMs > 0 ? `first heartbeats spread over ${whole(settings.spreadMs)} ms (connect() in 50 batches); ` : ''}` +
       `${Number.isFinite(settings.concurrency) ? `at most ${whole(settings.concurrency)} commands waiting at once (coordinator option concurrency, and the same cap by hand); ` : ''}` +
       `${settings.deliveryTimeoutMs !== 2_000 ? `units try ${whole(settings.deliveryTimeoutMs)} ms to connect to hand an event over (simulator default 2,000); ` : ''}` +
@@ -529,11 +532,23 @@ async function main(): Promise<void> {
     const first = only === 'b' ? undefined : await solo(units, settings, startCoordinator);
     const bAlone = only === 'b' ? await solo(units, settings, startHandWritten) : undefined;
     const a = first?.driver;
+    const closeFirst = async () => {
+      if (first === undefined) return;
+      await first.driver.close();
+      // let the last heartbeat and event connections finish closing
+      await until(() => openFds() <= first.solo.fdsBefore, 5_000);
+      first.solo.fdsClosed = openFds();
+    };
+    // --sequential: (a) stops before (b) starts, so the units carry one driver's heartbeats at a time
+    if (settings.sequential) await closeFirst();
     const b = only === 'a' ? undefined : (bAlone?.driver ?? (await startHandWritten(units, settings)));
     const overflowsBefore = listenOverflows();
-    const pairedA: Round[] = [];
+    const pairedA: Round[] = settings.sequential && first !== undefined ? first.solo.rounds : [];
     const pairedB: Round[] = bAlone?.solo.rounds ?? [];
-    if (a !== undefined && b !== undefined) {
+    if (settings.sequential && b !== undefined && bAlone === undefined) {
+      for (let r = 0; r < rounds; r += 1)
+        pairedB.push(await timedRound(b.driver, units, `b ${r + 1}`, settings.progress));
+    } else if (a !== undefined && b !== undefined) {
       for (let r = 0; r < rounds; r += 1) {
         // b a, a b, b a, ...: drift and busy neighbours hit both alike
         if (r % 2 === 0) pairedB.push(await timedRound(b.driver, units, `b ${r + 1}`, settings.progress));
@@ -543,25 +558,22 @@ async function main(): Promise<void> {
     }
     const overflows = listenOverflows() - overflowsBefore;
     await b?.close();
-    if (first !== undefined) {
-      await first.driver.close();
-      // let the last heartbeat and event connections finish closing
-      await until(() => openFds() <= first.solo.fdsBefore, 5_000);
-      first.solo.fdsClosed = openFds();
-    }
+    if (!settings.sequential) await closeFirst();
     const unitsStats = await fleet.stats();
 
     const columns = [
       ...(first
         ? [{ label: '(a) coordinator alone', phase: first.driver.phase, rounds: first.solo.rounds }]
         : []),
-      ...(first && b ? [{ label: '(a) alternating', phase: first.driver.phase, rounds: pairedA }] : []),
+      ...(first && b && !settings.sequential
+        ? [{ label: '(a) alternating', phase: first.driver.phase, rounds: pairedA }]
+        : []),
       ...(b ? [{ label: '(b) hand-written', phase: b.phase, rounds: pairedB }] : []),
     ];
     printRounds(settings, columns);
     console.log(
       `listen queue overflows (system-wide): ${first ? `${whole(first.solo.overflows)} while the coordinator ran alone, ` : ''}` +
-        `${whole(overflows)} during the ${first && b ? 'alternating ' : ''}rounds`,
+        `${whole(overflows)} during the ${first && b && !settings.sequential ? 'alternating ' : 'hand-written '}rounds`,
     );
     const figures = [];
     const soloFigures = first && roundFigures(first.solo.rounds);
@@ -570,7 +582,7 @@ async function main(): Promise<void> {
       const fb = roundFigures(pairedB);
       const r = fa.medianMs / fb.medianMs;
       console.log(
-        `\nscale a/b: median round ${ratio(r)} (${whole(fa.medianMs)} ms / ${whole(fb.medianMs)} ms, alternating rounds; ` +
+        `\nscale a/b: median round ${ratio(r)} (${whole(fa.medianMs)} ms / ${whole(fb.medianMs)} ms, ${settings.sequential ? 'each alone, one after the other' : 'alternating rounds'}; ` +
           `target ≤ ${ROUND_RATIO_TARGET.toFixed(2)}: ${r <= ROUND_RATIO_TARGET ? 'met' : 'NOT met'}), ` +
           `CPU per command ${ratio(fa.cpuPerCommandUs / fb.cpuPerCommandUs)}x`,
       );
@@ -592,7 +604,7 @@ async function main(): Promise<void> {
       const { rssPerUnitKiB, growthPerUnit } = printMemory(settings, first.solo, 'coordinator');
       console.log('');
       printFds(first.solo, 'coordinator');
-      const all = roundFigures([...first.solo.rounds, ...pairedA]);
+      const all = roundFigures(settings.sequential ? first.solo.rounds : [...first.solo.rounds, ...pairedA]);
       figures.push(
         figure(
           `${whole(count)} units (coordinator): connected, median round, outputs matched`,
