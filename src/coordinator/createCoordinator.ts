@@ -15,7 +15,7 @@ import {
   share,
   startWith,
   Subject,
-  Subscription,
+  type Subscriber,
   take,
   takeUntil,
   tap,
@@ -31,6 +31,7 @@ import {
   type RunSequenceOptions,
   type SequenceProgress,
 } from './runSequence';
+import { after } from './after';
 import { CommandBook, type Waiting } from './commands';
 import { CoordinatorClosedError } from './errors';
 import { Heartbeats } from './heartbeats';
@@ -38,6 +39,7 @@ import { LIBRARY_VERSION, randomId } from './identity';
 import { checkCoordinatorOptions } from './options';
 import { presence } from './presence';
 import { UnitQueue } from './queue';
+import { SharedHold } from './sharedHold';
 import { StatsCounter } from './stats';
 import { readTrailer, tagCommand } from './tagged';
 import type {
@@ -116,24 +118,23 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const closed$ = new Subject<void>();
   let closed = false;
 
-  /** nonce of each output event that carried a trailer (the event itself has it removed) */
-  const nonces = new WeakMap<Output, string>();
-  /** Removes the trailer of tagged outputs before anyone sees them. */
-  const untag = (item: Inbound): Inbound => {
-    if (item.kind !== 'event' || item.event.type_ !== 'output') return item;
-    const trailer = readTrailer(item.event.output);
-    if (trailer === undefined) return item;
-    const event = { ...item.event, output: trailer.output, exitCode: trailer.exitCode };
-    nonces.set(event, trailer.nonce);
-    return { ...item, event };
-  };
-  /** Answers commands, caches unit_info, hands each event to its unit's streams: once per item. */
+  /**
+   * Removes the trailer of a tagged output before anyone sees it (the event was decoded for this
+   * coordinator alone, so it is changed in place), answers commands, caches unit_info, hands each
+   * event to its unit's streams: once per item.
+   */
   const dispatch = (item: Inbound) => {
     stats.inbound(item);
     if (item.kind !== 'event') return;
     const { event, remote } = item;
     if (event.type_ === 'output') {
-      const matched = book.match(event, remote, nonces.get(event));
+      const trailer = readTrailer(event.output);
+      if (trailer !== undefined) {
+        const untagged = event as { output: string; exitCode?: number };
+        untagged.output = trailer.output;
+        untagged.exitCode = trailer.exitCode;
+      }
+      const matched = book.match(event, remote, trailer?.nonce);
       if (matched.kind === 'late') {
         stats.commands.late++;
         late$.next(matched.late);
@@ -151,7 +152,6 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const inbound$ = defer(() =>
     closed ? EMPTY : transport.listen({ ...options.listen, onListening: (a) => bound$.next(a) }),
   ).pipe(
-    map(untag),
     tap(dispatch),
     takeUntil(closed$),
     finalize(() => bound$.next(undefined)),
@@ -162,34 +162,53 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     map((i) => i.event),
   );
   const rejected$ = inbound$.pipe(filter((i): i is Rejected => i.kind === 'rejected'));
-  const listening$ = new Observable<AddressInfo>((subscriber) => {
-    const keep = inbound$.subscribe({
-      error: (e: unknown) => subscriber.error(e),
-      complete: () => subscriber.complete(),
-    });
-    keep.add(bound$.pipe(filter((a): a is AddressInfo => a !== undefined)).subscribe(subscriber));
-    return keep;
-  });
-  const ready$ = listening$.pipe(take(1));
+  /** The listener, held once for everything that needs it (a connected unit, a command...). */
+  const listener = new SharedHold(inbound$);
+  /** Holds the listener for `subscriber`, which gets its error or completion. */
+  const holdListener = (subscriber: Subscriber<unknown>) =>
+    listener.hold({ error: (e) => subscriber.error(e), complete: () => subscriber.complete() });
   /** A stream of the coordinator's that keeps the listener bound while subscribed. */
   const withListener = <T>(source: Observable<T>): Observable<T> =>
     new Observable<T>((subscriber) => {
-      const keep = inbound$.subscribe({
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => subscriber.complete(),
-      });
-      keep.add(source.subscribe(subscriber));
-      return keep;
+      const release = holdListener(subscriber);
+      const inner = source.subscribe(subscriber);
+      return () => {
+        inner.unsubscribe();
+        release();
+      };
     });
+  const listening$ = withListener(bound$.pipe(filter((a): a is AddressInfo => a !== undefined)));
+  const ready$ = listening$.pipe(take(1));
+
+  /** What to do when the coordinator closes: per call, so a Set rather than subscribers of a Subject. */
+  const closers = new Set<() => void>();
   /** Errors with a CoordinatorClosedError when the coordinator is (or gets) closed. */
   const untilClosed =
-    <T>(what: string): OperatorFunction<T, T> =>
+    <T>(what: () => string): OperatorFunction<T, T> =>
     (source) =>
       new Observable<T>((subscriber) => {
-        if (closed) return subscriber.error(new CoordinatorClosedError(what));
-        const keep = closed$.subscribe(() => subscriber.error(new CoordinatorClosedError(what)));
-        keep.add(source.subscribe(subscriber));
-        return keep;
+        if (closed) return subscriber.error(new CoordinatorClosedError(what()));
+        const closer = () => subscriber.error(new CoordinatorClosedError(what()));
+        closers.add(closer);
+        const inner = source.subscribe(subscriber);
+        return () => {
+          closers.delete(closer);
+          inner.unsubscribe();
+        };
+      });
+  /** Completes when the coordinator is (or gets) closed. */
+  const whileOpen =
+    <T>(): OperatorFunction<T, T> =>
+    (source) =>
+      new Observable<T>((subscriber) => {
+        if (closed) return subscriber.complete();
+        const closer = () => subscriber.complete();
+        closers.add(closer);
+        const inner = source.subscribe(subscriber);
+        return () => {
+          closers.delete(closer);
+          inner.unsubscribe();
+        };
       });
 
   const identity = (localAddress?: string): Identity => ({
@@ -215,15 +234,12 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   /** Keeps the listener bound and the unit heartbeated while subscribed. */
   const hold = (unit: Unit) =>
     new Observable<never>((subscriber) => {
-      const keep = new Subscription();
-      keep.add(heartbeats.hold(unit)); // released first, then the listener
-      keep.add(
-        inbound$.subscribe({
-          error: (e: unknown) => subscriber.error(e),
-          complete: () => subscriber.complete(),
-        }),
-      );
-      return keep;
+      const lease = heartbeats.hold(unit);
+      const release = holdListener(subscriber);
+      return () => {
+        lease.unsubscribe(); // released first, then the listener
+        release();
+      };
     });
 
   /** Sends one command now (no queue) and emits its output. */
@@ -264,7 +280,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
         publishCommand(unit.host, shellCommand, 'sent');
         if (Number.isFinite(timeoutMs) && timeoutMs <= MAX_TIMER_MS)
           keep.add(
-            timer(timeoutMs, scheduler).subscribe(() =>
+            after(scheduler, timeoutMs, () =>
               stop('timeout', new OutputTimeoutError(unit.host, timeoutMs, shellCommand)),
             ),
           );
@@ -299,7 +315,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
 
   const command = (target: Target, shellCommand: string, commandOptions?: CommandOptions) =>
     defer(() => queue.run(units.unit(target).key, () => exec(target, shellCommand, commandOptions))).pipe(
-      untilClosed<CommandOutput>(describe(target, `command ${JSON.stringify(shellCommand)}`)),
+      untilClosed<CommandOutput>(() => describe(target, `command ${JSON.stringify(shellCommand)}`)),
     );
 
   const run = <R extends CommandRequest>(commands$: Observable<R>): Observable<CommandResult<R>> =>
@@ -314,7 +330,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
             ),
           );
         }),
-        takeUntil(closed$),
+        whileOpen(),
       ),
     );
 
@@ -345,7 +361,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     });
 
   const connect = (target: Target): Observable<Presence> =>
-    defer(() => presenceOf(units.unit(target), target)).pipe(takeUntil(closed$));
+    defer(() => presenceOf(units.unit(target), target)).pipe(whileOpen());
   const presenceOf = (unit: Unit, target: Target) =>
     new Observable<Presence>((subscriber) => {
       // watch first, then hold: the first heartbeat's outcome is never missed
@@ -382,7 +398,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
           }),
         ),
       );
-    }).pipe(untilClosed(describe(target, 'sequence')));
+    }).pipe(untilClosed(() => describe(target, 'sequence')));
 
   const stats$ = defer(() => timer(0, 1000, scheduler)).pipe(
     map(() => stats.snapshot(scheduler.now())),
@@ -393,6 +409,9 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       closed = true;
+      // per-call work first (pending commands fail with CoordinatorClosedError), then the listener
+      for (const closer of [...closers]) closer();
+      closers.clear();
       closed$.next();
       closed$.complete();
       heartbeats.stopAll();

@@ -12,6 +12,7 @@ import {
   timer,
 } from 'rxjs';
 import { publishHeartbeat } from '../diagnostics';
+import { after } from './after';
 import type { Unit } from './units';
 
 /**
@@ -28,7 +29,8 @@ export type HeartbeatOutcome =
 interface Lease {
   holds: number;
   beat?: Subscription;
-  linger?: Subscription;
+  /** Cancels the last interval of a released unit. */
+  linger?: () => void;
   lastBeatAt: number;
   readonly outcomes: Subject<HeartbeatOutcome>;
 }
@@ -74,7 +76,7 @@ export class Heartbeats {
     const lease = this.lease(unit);
     lease.holds++;
     unit.heartbeated = true;
-    lease.linger?.unsubscribe();
+    lease.linger?.();
     lease.linger = undefined;
     if (lease.beat === undefined) this.start(lease, unit);
     let released = false;
@@ -82,10 +84,7 @@ export class Heartbeats {
       if (released) return;
       released = true;
       if (--lease.holds > 0) return;
-      lease.linger = this.deps.scheduler.schedule(
-        () => this.stop(unit, lease),
-        this.deps.intervalMs,
-      ) as Subscription;
+      lease.linger = after(this.deps.scheduler, this.deps.intervalMs, () => this.stop(unit, lease));
     });
   }
 
@@ -152,7 +151,7 @@ export class Heartbeats {
   }
 
   private stop(unit: Unit, lease: Lease): void {
-    lease.linger?.unsubscribe();
+    lease.linger?.();
     lease.linger = undefined;
     lease.beat?.unsubscribe();
     lease.beat = undefined;

@@ -74,12 +74,28 @@ export interface Trailer {
  * @throws RangeError when the command contains a NUL character.
  * @category Coordinator
  */
-export function tagCommand(command: string, nonce: string = randomBytes(16).toString('hex')): TaggedCommand {
+export function tagCommand(command: string, nonce: string = newNonce()): TaggedCommand {
   const half = nonce.length >> 1;
   const text =
     `sh -c ${shellQuote(command)} 2>&1; ` +
     `printf '\\036${LABEL} %s%s %d\\036' '${nonce.slice(0, half)}' '${nonce.slice(half)}' "$?"`;
   return { text, nonce };
+}
+
+/** Random bytes drawn 4 KiB at a time: 256 nonces per call to the random generator. */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/** 128 random bits as 32 hex characters. */
+function newNonce(): string {
+  if (poolAt + 16 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  const nonce = pool.toString('hex', poolAt, poolAt + 16);
+  poolAt += 16;
+  return nonce;
 }
 
 /**
