@@ -18,7 +18,6 @@ import {
   type Subscriber,
   take,
   takeUntil,
-  tap,
   timer,
 } from 'rxjs';
 import type { Command, Identity, Output, PycomEvent, UnitInfo } from '../protocol';
@@ -119,22 +118,22 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   let closed = false;
 
   /**
-   * Removes the trailer of a tagged output before anyone sees it (the event was decoded for this
-   * coordinator alone, so it is changed in place), answers commands, caches unit_info, hands each
-   * event to its unit's streams: once per item.
+   * Removes the trailer of a tagged output before anyone sees it (a copy: the transport's object
+   * is left as it was), answers commands, caches unit_info, hands each event to its unit's
+   * streams: once per item. Returns the item as the coordinator's streams see it.
    */
-  const dispatch = (item: Inbound) => {
-    stats.inbound(item);
-    if (item.kind !== 'event') return;
-    const { event, remote } = item;
-    if (event.type_ === 'output') {
-      const trailer = readTrailer(event.output);
+  const dispatch = (received: Inbound): Inbound => {
+    stats.inbound(received);
+    if (received.kind !== 'event') return received;
+    let item = received;
+    if (item.event.type_ === 'output') {
+      const trailer = readTrailer(item.event.output);
       if (trailer !== undefined) {
-        const untagged = event as { output: string; exitCode?: number };
-        untagged.output = trailer.output;
-        untagged.exitCode = trailer.exitCode;
+        const untagged: CommandOutput = { ...item.event, output: trailer.output, exitCode: trailer.exitCode };
+        item = { ...item, event: untagged };
       }
-      const matched = book.match(event, remote, trailer?.nonce);
+      const event = item.event as Output;
+      const matched = book.match(event, item.remote, trailer?.nonce);
       if (matched.kind === 'late') {
         stats.commands.late++;
         late$.next(matched.late);
@@ -143,16 +142,18 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
         unmatched$.next(event);
       }
     }
+    const { event, remote } = item;
     const unit = units.route(event, remote);
-    if (unit === undefined) return;
+    if (unit === undefined) return item;
     if (event.type_ === 'unit_info' && unit.heartbeated) unit.info = event;
     for (const listener of unit.listeners) listener(event);
+    return item;
   };
 
   const inbound$ = defer(() =>
     closed ? EMPTY : transport.listen({ ...options.listen, onListening: (a) => bound$.next(a) }),
   ).pipe(
-    tap(dispatch),
+    map(dispatch),
     takeUntil(closed$),
     finalize(() => bound$.next(undefined)),
     share(),
