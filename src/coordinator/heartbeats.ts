@@ -1,16 +1,4 @@
-import {
-  catchError,
-  exhaustMap,
-  map,
-  type Observable,
-  of,
-  type SchedulerLike,
-  Subject,
-  Subscription,
-  switchMap,
-  take,
-  timer,
-} from 'rxjs';
+import { type Observable, type SchedulerLike, Subject, Subscription } from 'rxjs';
 import { publishHeartbeat } from '../diagnostics';
 import { after } from './after';
 import type { Unit } from './units';
@@ -28,7 +16,10 @@ export type HeartbeatOutcome =
 
 interface Lease {
   holds: number;
-  beat?: Subscription;
+  /** Stops the heartbeat loop (waiting for the listener, or the timer of the next beat). */
+  beat?: () => void;
+  /** The heartbeat being sent, if any: the next one waits for it (no overlap). */
+  sending?: Subscription;
   /** Cancels the last interval of a released unit. */
   linger?: () => void;
   lastBeatAt: number;
@@ -120,40 +111,69 @@ export class Heartbeats {
     return lease;
   }
 
+  /**
+   * Starts the unit's heartbeat loop: once the listener is bound, a first beat when one interval
+   * has passed since the last one (at once for a new lease), then one every `intervalMs`; a beat
+   * still in flight when the next is due makes that one skip (as RxJS `exhaustMap` would).
+   * Plain callbacks rather than an operator chain: a coordinator keeps one loop per unit.
+   */
   private start(lease: Lease, unit: Unit): void {
     const { scheduler, intervalMs } = this.deps;
-    lease.beat = this.deps.ready$
-      .pipe(
-        take(1),
-        switchMap(() => {
-          const first = Math.max(0, lease.lastBeatAt + intervalMs - scheduler.now());
-          return timer(first, intervalMs, scheduler);
-        }),
-        exhaustMap(() => {
-          lease.lastBeatAt = scheduler.now();
-          return this.deps.send(unit).pipe(
-            take(1),
-            map((): HeartbeatOutcome => ({ kind: 'delivered', at: scheduler.now() })),
-            catchError((error: unknown) =>
-              of<HeartbeatOutcome>({ kind: 'failed', at: scheduler.now(), error }),
-            ),
-          );
-        }),
-      )
-      // a listener that cannot bind errors ready$: the holders get that error from the listener
-      .subscribe({
-        next: (outcome) => {
-          publishHeartbeat(unit, outcome); // diagnostics (pycom-rx:heartbeat): one property read when off
-          lease.outcomes.next(outcome);
-        },
-        error: () => undefined,
-      });
+    let stopped = false;
+    let cancelTimer: (() => void) | undefined;
+    const tick = () => {
+      cancelTimer = after(scheduler, intervalMs, tick);
+      if (lease.sending === undefined) this.beat(lease, unit);
+    };
+    // a listener that cannot bind errors ready$: the holders get that error from the listener
+    const ready = this.deps.ready$.subscribe({
+      next: () => {
+        if (stopped || cancelTimer !== undefined) return;
+        const first = Math.max(0, lease.lastBeatAt + intervalMs - scheduler.now());
+        cancelTimer = after(scheduler, first, tick);
+      },
+      error: () => undefined,
+    });
+    lease.beat = () => {
+      stopped = true;
+      ready.unsubscribe();
+      cancelTimer?.();
+      lease.sending?.unsubscribe();
+      lease.sending = undefined;
+    };
+    if (stopped) ready.unsubscribe();
+  }
+
+  private beat(lease: Lease, unit: Unit): void {
+    const { scheduler } = this.deps;
+    lease.lastBeatAt = scheduler.now();
+    let done = false;
+    const report = (outcome: HeartbeatOutcome) => {
+      if (done) return;
+      done = true;
+      lease.sending?.unsubscribe();
+      lease.sending = undefined;
+      publishHeartbeat(unit, outcome); // diagnostics (pycom-rx:heartbeat): one property read when off
+      lease.outcomes.next(outcome);
+    };
+    const sending = this.deps.send(unit).subscribe({
+      next: () => report({ kind: 'delivered', at: scheduler.now() }),
+      error: (error: unknown) => report({ kind: 'failed', at: scheduler.now(), error }),
+      complete: () => {
+        // a send that completes without a delivery (no listener bound): nothing to report
+        if (!done) {
+          done = true;
+          lease.sending = undefined;
+        }
+      },
+    });
+    if (!done) lease.sending = sending;
   }
 
   private stop(unit: Unit, lease: Lease): void {
     lease.linger?.();
     lease.linger = undefined;
-    lease.beat?.unsubscribe();
+    lease.beat?.();
     lease.beat = undefined;
     if (lease.holds === 0 && !lease.outcomes.observed) this.leases.delete(unit);
   }
