@@ -335,15 +335,15 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       ),
     );
 
+  /** The unit's events (the listener must be held by someone else). */
+  const eventsOf = (unit: Unit): Observable<PycomEvent> =>
+    new Observable<PycomEvent>((subscriber) => {
+      const listener = (event: PycomEvent) => subscriber.next(event);
+      unit.listeners.add(listener);
+      return () => unit.listeners.delete(listener);
+    });
   const eventsFrom = (target: Target): Observable<PycomEvent> =>
-    withListener(
-      new Observable<PycomEvent>((subscriber) => {
-        const unit = units.unit(target);
-        const listener = (event: PycomEvent) => subscriber.next(event);
-        unit.listeners.add(listener);
-        return () => unit.listeners.delete(listener);
-      }),
-    );
+    withListener(defer(() => eventsOf(units.unit(target))));
 
   const unitInfo = (target: Target): Observable<UnitInfo> =>
     defer(() => {
@@ -362,15 +362,15 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     });
 
   const connect = (target: Target): Observable<Presence> =>
-    defer(() => presenceOf(units.unit(target), target)).pipe(whileOpen());
-  const presenceOf = (unit: Unit, target: Target) =>
+    defer(() => presenceOf(units.unit(target))).pipe(whileOpen());
+  const presenceOf = (unit: Unit) =>
     new Observable<Presence>((subscriber) => {
       // watch first, then hold: the first heartbeat's outcome is never missed
       const keep = presence({
         unit: unit.host,
         idOf: () => unit.id,
         outcomes$: heartbeats.outcomes(unit),
-        events$: eventsFrom(target),
+        events$: eventsOf(unit), // the hold below keeps the listener
         intervalMs: settings.heartbeatIntervalMs,
         lostAfterMs: settings.lostAfterMs,
         scheduler,

@@ -1,6 +1,7 @@
-import { Observable, type SchedulerLike, timer } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
 import { channels, published } from '../diagnostics';
 import type { PycomEvent } from '../protocol';
+import { after } from './after';
 import type { HeartbeatOutcome } from './heartbeats';
 import type { Presence, PresenceState } from './types';
 
@@ -90,11 +91,13 @@ export function presence(inputs: PresenceInputs): Observable<Presence> {
       }),
     );
     const every = Math.max(1, Math.min(inputs.intervalMs, lostAfterMs));
-    subscriber.add(
-      timer(lostAfterMs, every, scheduler).subscribe(() => {
-        if (scheduler.now() - lastHeard >= lostAfterMs)
-          become('lost', lastError ?? `nothing heard for ${lostAfterMs} ms`);
-      }),
-    );
+    let cancel: () => void;
+    const check = () => {
+      cancel = after(scheduler, every, check);
+      if (scheduler.now() - lastHeard >= lostAfterMs)
+        become('lost', lastError ?? `nothing heard for ${lostAfterMs} ms`);
+    };
+    cancel = after(scheduler, lostAfterMs, check);
+    subscriber.add(() => cancel());
   });
 }
