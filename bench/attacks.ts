@@ -12,7 +12,10 @@
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { listen, type Inbound } from '../src/transport';
+import type { Inbound } from '../src/transport';
+import { library } from './lib/library';
+
+const { listen } = library;
 import { GOOD_SENDER, LISTEN_HOST } from '../spec/reliability/harness';
 import { SCENARIOS, type ClientReport } from './attack/clients';
 import { machineLine } from './lib/machine';

@@ -7,7 +7,9 @@
  * reaches at least 0.5 of JSON.parse.
  */
 import { either as E } from 'fp-ts';
-import { decodeEvent, encodeEvent } from '../src/protocol';
+import { library, libraryLine } from './lib/library';
+
+const { decodeEvent, encodeEvent } = library;
 import { intOption } from './lib/args';
 import { samples } from './lib/events';
 import { machineLine } from './lib/machine';
@@ -46,7 +48,8 @@ function main(): void {
   console.log(
     `\n## decode: decodeEvent vs JSON.parse (ops/s, median of ${options.samples} interleaved samples of ${options.sampleMs} ms)`,
   );
-  console.log(`machine: ${machineLine()}\n`);
+  console.log(`machine: ${machineLine()}`);
+  console.log(`${libraryLine()}\n`);
   const rows = workloads().map((w) => {
     if (!w.bytes.every((b) => E.isRight(decodeEvent(b))))
       throw new Error(`${w.name}: a sample does not decode`);

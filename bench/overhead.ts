@@ -14,8 +14,10 @@
  * rounds (the first two are warm-up), divided by the commands.
  */
 import { firstValueFrom, from, lastValueFrom, merge, Observable, Subject, toArray } from 'rxjs';
-import { createCoordinator } from '../src/coordinator';
+import { library, libraryLine } from './lib/library';
 import { taggedOutput, untagCommand } from '../src/coordinator/tagged';
+
+const { createCoordinator } = library;
 import type { Inbound, Transport } from '../src/transport';
 import { machineLine } from './lib/machine';
 import { figure, reportFigures } from './lib/summary';
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
   const roundsArg = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 6);
   console.log(`\n## overhead: the coordinator's own CPU per command, in memory (no sockets)`);
   console.log(`machine: ${machineLine()}`);
+  console.log(libraryLine());
   console.log(
     `load: N units connected (connect() each), rounds of one command per unit (tagged) through ` +
       `coordinator.run, vs a bare map-and-promise loop on the same in-memory transport; ` +

@@ -22,7 +22,9 @@
  */
 import * as net from 'node:net';
 import { firstValueFrom } from 'rxjs';
-import { createCoordinator } from '../src/coordinator';
+import { library, libraryLine } from './lib/library';
+
+const { createCoordinator } = library;
 import { intOption } from './lib/args';
 import { machineLine } from './lib/machine';
 import { figure, reportFigures } from './lib/summary';
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
 
   console.log(`\n## roundtrip: command-to-output latency, one simulated unit`);
   console.log(`machine: ${machineLine()}`);
+  console.log(libraryLine());
   console.log(
     `load: ${whole(blocks * blockSize)} sequential commands per implementation, in ${blocks} alternating ` +
       `blocks of ${blockSize}, after ${whole(warmup)} warm-up commands each; unit ${UNIT}:5000 in a ` +

@@ -99,6 +99,18 @@ function main(): void {
   console.log(`# pycom-rx benchmarks (${started.toISOString()})`);
   console.log(`machine: ${machineLine()}`);
   console.log(`running: ${chosen.map((b) => `${b.name} (${b.what})`).join('; ')}`);
+  // the benchmarks measure the built package, as users run it (bench/lib/library.ts)
+  if (process.env.BENCH_SOURCE !== 'src') {
+    console.log('building the package (npm run build) ...');
+    const build = spawnSync('npm', ['run', '--silent', 'build'], {
+      cwd: path.join(__dirname, '..'),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (build.status !== 0) {
+      console.error('bench: npm run build failed');
+      process.exit(1);
+    }
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pycom-rx-bench-'));
   const summary = path.join(dir, 'figures.jsonl');
   const failed: string[] = [];

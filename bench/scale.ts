@@ -23,7 +23,8 @@
  * every wait has a timeout, and the whole run gives up after `--max-s` seconds.
  */
 import { from, lastValueFrom, merge, mergeMap, timer, toArray } from 'rxjs';
-import { createCoordinator, type CommandRequest, type Presence } from '../src/coordinator';
+import type { CommandRequest, Presence } from '../src/coordinator';
+import { library, libraryLine } from './lib/library';
 import { intOption } from './lib/args';
 import { machineLine } from './lib/machine';
 import { figure, reportFigures } from './lib/summary';
@@ -32,6 +33,8 @@ import { Fleet } from './scale/fleet';
 import { HandWrittenFleet } from './scale/handwritten';
 import { fdLimits, forceGc, kib, listenOverflows, mib, openFds, settledMemory } from './scale/resources';
 import type { UnitAddress } from './scale/units';
+
+const { createCoordinator } = library;
 
 /** The first unit's address: 1,000 units end at 127.0.103.232, 5,000 at 127.0.119.136. */
 const BASE = '127.0.100.1';
@@ -499,6 +502,7 @@ async function main(): Promise<void> {
   const gc = forceGc();
   console.log(`\n## scale: ${whole(count)} simulated units, coordinator vs hand-written`);
   console.log(`machine: ${machineLine()}`);
+  console.log(libraryLine());
   console.log(
     `load: ${whole(count)} units (${BASE} onwards, port 5000) in a separate process, function executor ` +
       `(echo, no delay); heartbeats every ${whole(heartbeatIntervalMs)} ms to each unit from each driver. ` +

@@ -13,9 +13,12 @@
  * closing every unit and exiting. It also closes everything and exits when the parent goes away
  * or after `--max-ms` at the latest, so it never outlives a crashed benchmark.
  */
-import { simulateUnits, type Executor } from '../../src/simulator';
+import type { Executor } from '../../src/simulator';
+import { simulator } from '../lib/library';
 import { intOption } from '../lib/args';
 import { fdLimits, openFds } from './resources';
+
+const { simulateUnits } = simulator;
 
 /** A unit as the parent needs it. */
 export interface UnitAddress {
