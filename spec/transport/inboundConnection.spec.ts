@@ -1,17 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type * as net from 'node:net';
-import { InboundConnection, type ConnectionOutcome } from '../../src/transport/inboundConnection';
+import {
+  ConnectionClock,
+  InboundConnection,
+  type ConnectionOutcome,
+} from '../../src/transport/inboundConnection';
 
 /** Just enough of a socket: what the connection calls, and how it closed it. */
 class FakeSocket extends EventEmitter {
   closedWith: 'reset' | 'close' | undefined;
   reading = false;
   destroyed = false;
-  private idle: (() => void) | undefined;
-  setTimeout(ms: number, onIdle?: () => void): this {
-    this.idle = ms === 0 ? undefined : onIdle;
-    return this;
-  }
   resume(): this {
     this.reading = true;
     return this;
@@ -26,12 +25,18 @@ class FakeSocket extends EventEmitter {
     this.destroyed = true;
     return this;
   }
-  goIdle(): void {
-    this.idle?.();
-  }
 }
 
 const limits = { maxPayloadBytes: 64, idleTimeoutMs: 50, payloadTimeoutMs: 100, completeOnJson: true };
+let now = 0;
+let clock: ConnectionClock;
+/** Moves the clock and the (fake) timers on together. */
+function advance(ms: number): void {
+  for (let i = 0; i < ms; i += 1) {
+    now += 1;
+    jest.advanceTimersByTime(1);
+  }
+}
 
 function open(take = true) {
   const socket = new FakeSocket();
@@ -46,21 +51,38 @@ function open(take = true) {
       return take;
     },
     () => (done += 1),
+    clock,
   );
-  return { socket, connection, outcomes, done: () => done };
+  return { socket, connection, outcomes, done: () => done, clockSlack: clock.slack };
 }
 
 describe('InboundConnection', () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  beforeEach(() => {
+    jest.useFakeTimers();
+    now = 0;
+    clock = new ConnectionClock(limits, () => now);
+  });
+  afterEach(() => {
+    clock.close();
+    jest.useRealTimers();
+  });
+
+  it('sweeps deadlines on a grid of an eighth of the smaller timeout', () => {
+    expect(clock.slack).toBe(6);
+    expect(new ConnectionClock({ idleTimeoutMs: 10_000, payloadTimeoutMs: 30_000 }).slack).toBe(100);
+    expect(new ConnectionClock({ idleTimeoutMs: 5, payloadTimeoutMs: 30_000 }).slack).toBe(1);
+  });
 
   it('does not read until it has a slot, and counts the waiting time in its overall deadline', () => {
     const { socket, connection, outcomes, done } = open();
     expect(socket.reading).toBe(false);
-    jest.advanceTimersByTime(99);
+    advance(90);
     connection.activate();
     expect(socket.reading).toBe(true);
-    jest.advanceTimersByTime(1);
+    advance(9);
+    expect(outcomes).toEqual([]);
+    // due at 100, swept at most one slack (6 ms) later
+    advance(1 + clock.slack);
     expect(outcomes).toEqual([expect.objectContaining({ kind: 'rejected', reason: 'too-slow', bytes: 0 })]);
     expect(socket.closedWith).toBe('reset');
     expect(done()).toBe(1);
@@ -90,8 +112,12 @@ describe('InboundConnection', () => {
     const idle = open();
     idle.connection.activate();
     idle.socket.emit('data', Buffer.from('{"a'));
-    idle.socket.goIdle();
-    expect(idle.outcomes[0]).toMatchObject({ reason: 'idle-timeout', head: Buffer.from('{"a'), bytes: 3 });
+    advance(40);
+    idle.socket.emit('data', Buffer.from('"'));
+    advance(49);
+    expect(idle.outcomes).toEqual([]);
+    advance(1 + idle.clockSlack);
+    expect(idle.outcomes[0]).toMatchObject({ reason: 'idle-timeout', head: Buffer.from('{"a"'), bytes: 4 });
     const large = open();
     large.connection.activate();
     large.socket.emit('data', Buffer.alloc(65, 0x20));
@@ -118,7 +144,7 @@ describe('InboundConnection', () => {
     });
     const stopped = open();
     stopped.connection.abort();
-    jest.advanceTimersByTime(1_000);
+    advance(1_000);
     expect(stopped.outcomes).toEqual([]);
     expect(stopped.socket.closedWith).toBe('reset');
   });

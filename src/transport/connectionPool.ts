@@ -34,10 +34,6 @@ export interface PoolLimits {
   readonly evictAfterMs: number;
 }
 
-interface Slot {
-  readonly since: number;
-}
-
 /**
  * The listener's fair pool of connection slots: a bounded number of connections is read at once;
  * the others wait, accepted but unread, in a bounded waiting room. Nobody is refused at the door:
@@ -58,9 +54,9 @@ interface Slot {
  * @category Transport
  */
 export class ConnectionPool<M extends PoolMember> {
-  /** Connections holding a slot, oldest slot first. */
-  private readonly active = new Map<M, Slot>();
-  private readonly activeByAddress = new Map<string, Map<M, Slot>>();
+  /** Connections holding a slot, oldest slot first, with the time each got it. */
+  private readonly active = new Map<M, number>();
+  private readonly activeByAddress = new Map<string, Map<M, number>>();
   /** Waiting connections per address; the map's order is the round-robin order. */
   private readonly waiting = new Map<string, Set<M>>();
   private waitingCount = 0;
@@ -86,10 +82,20 @@ export class ConnectionPool<M extends PoolMember> {
   /** A new connection: it gets a slot (now or later), or someone else makes room for it. */
   admit(member: M): void {
     if (this.closed) return;
-    let queue = this.waiting.get(member.address);
+    const { address } = member;
+    if (
+      this.waitingCount === 0 &&
+      this.active.size < this.limits.maxConnections &&
+      this.activeOf(address) < this.limits.maxConnectionsPerAddress
+    ) {
+      // nobody waits and a slot is free: what pump() would do, without the waiting room
+      this.occupy(address, member);
+      return;
+    }
+    let queue = this.waiting.get(address);
     if (queue === undefined) {
       queue = new Set();
-      this.waiting.set(member.address, queue);
+      this.waiting.set(address, queue);
     }
     queue.add(member);
     this.waitingCount += 1;
@@ -142,18 +148,23 @@ export class ConnectionPool<M extends PoolMember> {
     this.waitingCount -= 1;
     this.waiting.delete(address);
     if (queue.size > 0) this.waiting.set(address, queue);
-    const slot = { since: this.now() };
-    this.active.set(member, slot);
+    this.occupy(address, member);
+  }
+
+  /** Gives `member` a slot. */
+  private occupy(address: string, member: M): void {
+    const since = this.now();
+    this.active.set(member, since);
     let mine = this.activeByAddress.get(address);
     if (mine === undefined) {
       mine = new Map();
       this.activeByAddress.set(address, mine);
     }
-    mine.set(member, slot);
+    mine.set(member, since);
     member.activate();
   }
 
-  private oldest(slots: Map<M, Slot> | undefined): [M, Slot] | undefined {
+  private oldest(slots: Map<M, number> | undefined): [M, number] | undefined {
     return slots?.entries().next().value;
   }
 
@@ -178,10 +189,10 @@ export class ConnectionPool<M extends PoolMember> {
         const atCap = this.activeOf(address) >= perAddress;
         const victim = this.oldest(atCap ? this.activeByAddress.get(address) : this.active);
         if (victim === undefined) continue;
-        const [member, slot] = victim;
-        const heldMs = now - slot.since;
+        const [member, since] = victim;
+        const heldMs = now - since;
         if (heldMs < evictAfterMs) {
-          earliest = Math.min(earliest, slot.since + evictAfterMs);
+          earliest = Math.min(earliest, since + evictAfterMs);
           continue;
         }
         this.removeActive(member);

@@ -106,11 +106,18 @@ export interface ListenOptions {
   readonly port?: number;
   /** Largest accepted payload; a larger one is rejected and its socket reset. Default 1 MiB. */
   readonly maxPayloadBytes?: number;
-  /** A connection being read that stays silent this long is rejected and reset. Default 10 000 ms. */
+  /**
+   * A connection being read that stays silent this long is rejected and reset. Default 10 000 ms.
+   *
+   * Both timeouts are checked by one timer per listener rather than per connection, so a
+   * connection may be cut up to an eighth of the smaller of the two timeouts later than exact,
+   * and at most 100 ms later (plus any delay of a busy event loop); never earlier.
+   */
   readonly idleTimeoutMs?: number;
   /**
    * The overall deadline of a connection: a payload not complete this long after the connection
-   * was accepted (waiting time included) is rejected. Default 30 000 ms.
+   * was accepted (waiting time included) is rejected. Default 30 000 ms. Checked with the same
+   * slack as `idleTimeoutMs` (at most an eighth of the smaller timeout, at most 100 ms late).
    */
   readonly payloadTimeoutMs?: number;
   /**

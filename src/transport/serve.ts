@@ -3,7 +3,7 @@ import { Observable } from 'rxjs';
 import { excerptOf } from '../protocol/decode';
 import { ConnectionPool } from './connectionPool';
 import { ListenError, listenCause } from './errors';
-import { InboundConnection, type ConnectionOutcome } from './inboundConnection';
+import { ConnectionClock, InboundConnection, type ConnectionOutcome } from './inboundConnection';
 import {
   LISTEN_DEFAULTS,
   plainAddress,
@@ -44,8 +44,9 @@ export function serve<T extends { readonly kind: string }>(
   const { allow, onListening } = options;
 
   return new Observable<T | Rejected>((subscriber) => {
-    const connections = new Set<InboundConnection>();
     const pool = new ConnectionPool<InboundConnection>(poolLimits);
+    // the deadlines of every connection, and the set of live ones
+    const clock = new ConnectionClock(limits);
     let listening = false;
     let closed = false;
 
@@ -66,7 +67,7 @@ export function serve<T extends { readonly kind: string }>(
         receivedAt: Date.now(),
       }) satisfies Rejected;
 
-    const onOutcome = (connection: InboundConnection, outcome: ConnectionOutcome): boolean => {
+    const onOutcome = (outcome: ConnectionOutcome, connection: InboundConnection): boolean => {
       if (closed) return false;
       const { remote } = connection;
       if (outcome.kind === 'rejected') {
@@ -77,10 +78,7 @@ export function serve<T extends { readonly kind: string }>(
       subscriber.next(item);
       return item.kind !== 'rejected';
     };
-    const onDone = (connection: InboundConnection) => {
-      connections.delete(connection);
-      pool.release(connection);
-    };
+    const onDone = (connection: InboundConnection) => pool.release(connection);
 
     const server = net.createServer({ allowHalfOpen: false, pauseOnConnect: true }, (socket) => {
       const remote: Remote = { address: plainAddress(socket.remoteAddress), port: socket.remotePort ?? 0 };
@@ -96,15 +94,7 @@ export function serve<T extends { readonly kind: string }>(
         );
         return;
       }
-      const connection: InboundConnection = new InboundConnection(
-        socket,
-        remote,
-        limits,
-        (outcome: ConnectionOutcome): boolean => onOutcome(connection, outcome),
-        onDone,
-      );
-      connections.add(connection);
-      pool.admit(connection);
+      pool.admit(new InboundConnection(socket, remote, limits, onOutcome, onDone, clock));
     });
 
     server.on('error', (err: NodeJS.ErrnoException) => {
@@ -124,8 +114,8 @@ export function serve<T extends { readonly kind: string }>(
     return () => {
       closed = true;
       pool.close();
-      for (const connection of connections) connection.abort();
-      connections.clear();
+      for (const connection of [...clock.live]) connection.abort();
+      clock.close();
       server.close();
       server.removeAllListeners('connection');
     };
