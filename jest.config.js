@@ -20,4 +20,7 @@ module.exports = {
     '^pycom-rx/(sequence|simulator|testing)$': '<rootDir>/src/$1/index.ts',
   },
   testTimeout: 30000,
+  // the CLI that specs spawn, built once from the sources at the start of each run
+  globalSetup: '<rootDir>/spec/setup/buildCli.cjs',
+  globalTeardown: '<rootDir>/spec/setup/removeCli.cjs',
 };
