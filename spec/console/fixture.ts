@@ -64,19 +64,43 @@ export interface ConsolePage {
   readonly errors: string[];
 }
 
-/** Opens the console's URL (token included) in a new browser context. */
-export async function openConsole(browser: Browser, url: string): Promise<ConsolePage> {
+/**
+ * One browser context and one page, for all the tests of a file: a new page is a new renderer
+ * process, the slowest part of opening the console. Each test opens its own console's URL in it
+ * (another port: another origin, with storage of its own) and leaves it before that console closes.
+ */
+export interface ConsoleTab {
+  /** Opens the console's URL (token included); the page's errors are counted from here. */
+  open(url: string): Promise<ConsolePage>;
+  /** Leaves the page for `about:blank` (its connections to the console close) and drops cookies. */
+  leave(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens a browser context and its page, for {@link ConsoleTab.open}. */
+export async function openTab(browser: Browser): Promise<ConsoleTab> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   // a state that does not come fails with the locator's message, before jest's own timeout
   page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
+  let errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  await page.goto(url);
-  return { page, context, errors };
+  return {
+    open: async (url) => {
+      errors = [];
+      const opened = { page, context, errors };
+      await page.goto(url);
+      return opened;
+    },
+    leave: async () => {
+      await page.goto('about:blank');
+      await context.clearCookies();
+    },
+    close: () => context.close(),
+  };
 }
 
 /** The grid row of a unit. */

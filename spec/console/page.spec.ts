@@ -5,28 +5,32 @@ import { preset, renderSequence } from '../../src/sequence';
 import { defaultUnitInfo } from '../../src/simulator';
 import {
   launchChromium,
-  openConsole,
+  openTab,
   startRig,
   unitCell,
   unitRow,
   waitForState,
   type ConsolePage,
+  type ConsoleTab,
   type Rig,
 } from './fixture';
 
 describe('the console page (headless Chromium)', () => {
   let browser: Browser;
+  let tab: ConsoleTab;
   let rig: Rig | undefined;
   let opened: ConsolePage | undefined;
 
   beforeAll(async () => {
     browser = await launchChromium();
+    tab = await openTab(browser);
   });
   afterAll(async () => {
+    await tab?.close();
     await browser?.close();
   });
   afterEach(async () => {
-    await opened?.context.close();
+    if (opened !== undefined) await tab.leave();
     await rig?.close();
     opened = undefined;
     rig = undefined;
@@ -34,7 +38,7 @@ describe('the console page (headless Chromium)', () => {
 
   it('shows every unit connected, with the firmware, boardio, MCU and MAC of its unit_info', async () => {
     rig = await startRig('127.46.1.2', 3);
-    opened = await openConsole(browser, rig.console.url);
+    opened = await tab.open(rig.console.url);
     const { page } = opened;
     await waitForState(page, rig.hosts, 'connected');
     for (const unit of rig.group.units) {
@@ -56,7 +60,7 @@ describe('the console page (headless Chromium)', () => {
 
   it('turns a unit that goes away lost, and connected again when it comes back', async () => {
     rig = await startRig('127.46.1.10', 3, { heartbeatIntervalMs: 200, lostAfterMs: 5_000 });
-    opened = await openConsole(browser, rig.console.url);
+    opened = await tab.open(rig.console.url);
     const { page } = opened;
     const [stays, reboots, closes] = rig.group.units;
     await waitForState(page, rig.hosts, 'connected');
@@ -77,7 +81,7 @@ describe('the console page (headless Chromium)', () => {
 
   it('runs a flash-mode preset on every selected unit and shows each unit reach completed', async () => {
     rig = await startRig('127.46.1.20', 3);
-    opened = await openConsole(browser, rig.console.url);
+    opened = await tab.open(rig.console.url);
     const { page } = opened;
     await waitForState(page, rig.hosts, 'connected');
     await page.locator('#select-all').check();
@@ -110,7 +114,7 @@ describe('the console page (headless Chromium)', () => {
 
   it('sends a shell command to the selected units and shows each output and exit code', async () => {
     rig = await startRig('127.46.1.30', 3);
-    opened = await openConsole(browser, rig.console.url);
+    opened = await tab.open(rig.console.url);
     const { page } = opened;
     const [first, skipped, last] = rig.hosts;
     await waitForState(page, rig.hosts, 'connected');
@@ -145,7 +149,7 @@ describe('the console page (headless Chromium)', () => {
 
   it('runs an uploaded CSV, and lists what is wrong with a bad one without running it', async () => {
     rig = await startRig('127.46.1.40', 2);
-    opened = await openConsole(browser, rig.console.url);
+    opened = await tab.open(rig.console.url);
     const { page } = opened;
     await waitForState(page, rig.hosts, 'connected');
     await page.locator('#select-all').check();
@@ -181,7 +185,7 @@ describe('the console page (headless Chromium)', () => {
 
   it('filters the event log by type and by unit on the server (ofType, fromNode)', async () => {
     rig = await startRig('127.46.1.50', 2);
-    opened = await openConsole(browser, rig.console.url);
+    opened = await tab.open(rig.console.url);
     const { page } = opened;
     await waitForState(page, rig.hosts, 'connected');
     await page.locator('#select-all').check();
