@@ -1,44 +1,43 @@
-import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { readTrailer, tagCommand, taggedOutput, untagCommand } from '../../src/coordinator/tagged';
+import { assertBatched, runShells, type ShellCase } from '../helpers/shells';
 
 // The wrapper of tagged commands, run by the shells pycom may use: dash (Debian's /bin/sh) and bash.
 const SHELLS = ['dash', 'bash'] as const;
 
 /**
- * Runs `text` as pycom does (`<shell> -c text`); the output read byte for byte (latin1). stdin
- * is closed: on a socket (Node's pipes) bash would take itself for an rsh session and read ~/.bashrc.
+ * Runs each case as pycom does (`<shell> -c text`), each in a shell process of its own; the
+ * output read byte for byte (latin1). stdin is /dev/null: on a socket (Node's pipes) bash would
+ * take itself for an rsh session and read ~/.bashrc.
  */
-const run = (shell: string, text: string) => {
-  const r = spawnSync(shell, ['-c', text], {
-    encoding: 'latin1',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 5000,
-  });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
-};
+const runEach = (cases: ReadonlyArray<ShellCase>) =>
+  runShells(cases).map((r) => ({
+    stdout: r.stdout.toString('latin1'),
+    stderr: r.stderr.toString('latin1'),
+    status: r.status,
+  }));
 
 /** A byte as a printf octal escape, so the command itself stays plain ASCII. */
 const octal = (b: number) => `\\${b.toString(8).padStart(3, '0')}`;
 
 describe('tagCommand / readTrailer', () => {
   it.each(SHELLS)('%s: any output bytes and any exit status come back exactly', (shell) => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 64 }),
-        fc.integer({ min: 0, max: 255 }),
-        fc.boolean(),
-        (bytes, status, toStderr) => {
-          const printed = Buffer.from(bytes).toString('latin1');
-          const command = `printf '${[...bytes].map(octal).join('')}'${toStderr ? ' >&2' : ''}; exit ${status}`;
-          const { text } = tagCommand(command);
-          const r = run(shell, text);
-          expect(r.status).toBe(0);
-          expect(r.stderr).toBe('');
-          const trailer = readTrailer(r.stdout);
-          expect(trailer).toMatchObject({ exitCode: status, output: printed });
-        },
-      ),
+    assertBatched(
+      [fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 255 }), fc.boolean()],
+      (cases) =>
+        runEach(
+          cases.map(([bytes, status, toStderr]) => {
+            const command = `printf '${[...bytes].map(octal).join('')}'${toStderr ? ' >&2' : ''}; exit ${status}`;
+            return { shell, command: tagCommand(command).text };
+          }),
+        ),
+      (r, bytes, status) => {
+        const printed = Buffer.from(bytes).toString('latin1');
+        expect(r.status).toBe(0);
+        expect(r.stderr).toBe('');
+        const trailer = readTrailer(r.stdout);
+        expect(trailer).toMatchObject({ exitCode: status, output: printed });
+      },
       { numRuns: 40 },
     );
   });
@@ -69,14 +68,32 @@ describe('tagCommand / readTrailer', () => {
         '||',
         'echo e >&2',
       );
-      fc.assert(
-        fc.property(fc.array(pieces, { maxLength: 8 }), (parts) => {
-          const command = parts.join('');
-          const direct = run('sh', command);
-          const merged = run(shell, `sh -c '${command.replace(/'/g, `'\\''`)}' 2>&1`);
-          const tagged = readTrailer(run(shell, tagCommand(command).text).stdout);
-          expect(tagged).toMatchObject({ exitCode: direct.status, output: merged.stdout });
-        }),
+      assertBatched(
+        [fc.array(pieces, { maxLength: 8 })],
+        (cases) => {
+          // three runs of each command: alone, merged by hand, tagged
+          const runs = runEach(
+            cases.flatMap(([parts]) => {
+              const command = parts.join('');
+              return [
+                { shell: 'sh', command },
+                { shell, command: `sh -c '${command.replace(/'/g, `'\\''`)}' 2>&1` },
+                { shell, command: tagCommand(command).text },
+              ];
+            }),
+          );
+          return cases.map((_, i) => ({
+            direct: runs[3 * i]!,
+            merged: runs[3 * i + 1]!,
+            tagged: runs[3 * i + 2]!,
+          }));
+        },
+        ({ direct, merged, tagged }) => {
+          expect(readTrailer(tagged.stdout)).toMatchObject({
+            exitCode: direct.status,
+            output: merged.stdout,
+          });
+        },
         { numRuns: 25 },
       );
     },

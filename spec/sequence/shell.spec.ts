@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -24,6 +24,7 @@ import {
   STANDALONE_SEQUENCE_PATH,
   uploadCommand,
 } from '../../src/sequence/shell';
+import { assertBatched, runShells } from '../helpers/shells';
 import { anySequence } from './arbitraries';
 
 let root: string;
@@ -39,9 +40,12 @@ function freshDir(): string {
   return dir;
 }
 
-/** Runs `command` in a real /bin/sh, always inside a temporary directory. */
-function sh(command: string, options: { cwd: string }): string {
-  return execFileSync('/bin/sh', ['-c', command], { ...options, encoding: 'utf8' });
+/** Runs each command in a real /bin/sh of its own, each inside a new temporary directory. */
+function shEach(commands: ReadonlyArray<string>) {
+  const dirs = commands.map(() => freshDir());
+  return runShells(commands.map((command, i) => ({ shell: '/bin/sh', command, cwd: dirs[i] }))).map(
+    (result, i) => ({ ...result, dir: dirs[i]! }),
+  );
 }
 
 /** Characters a shell treats specially, plus newlines, unicode and quotes. */
@@ -90,27 +94,29 @@ describe('shellQuote', () => {
   });
 
   it('is one word that /bin/sh turns back into the exact bytes, running nothing (property, real sh)', () => {
-    fc.assert(
-      fc.property(anyText, (text) => {
-        const dir = freshDir();
-        sh(`printf '%s' ${shellQuote(text)} > out`, { cwd: dir });
+    assertBatched(
+      [anyText],
+      (cases) => shEach(cases.map(([text]) => `printf '%s' ${shellQuote(text)} > out`)),
+      ({ status, dir }, text) => {
+        expect(status).toBe(0);
         expect(readFileSync(join(dir, 'out')).equals(Buffer.from(text, 'utf8'))).toBe(true);
         expect(readdirSync(dir)).toEqual(['out']);
-      }),
+      },
       { numRuns: 200 },
     );
   });
 
   it('keeps words apart when several are quoted on one line (property, real sh)', () => {
-    fc.assert(
-      fc.property(fc.array(anyText, { minLength: 1, maxLength: 4 }), (words) => {
-        const dir = freshDir();
-        const out = sh(`printf '%s\\0' ${words.map(shellQuote).join(' ')}`, { cwd: dir });
+    assertBatched(
+      [fc.array(anyText, { minLength: 1, maxLength: 4 })],
+      (cases) => shEach(cases.map(([words]) => `printf '%s\\0' ${words.map(shellQuote).join(' ')}`)),
+      ({ status, stdout, dir }, words) => {
+        expect(status).toBe(0);
         expect(readdirSync(dir)).toEqual([]);
-        expect(out.split('\0').slice(0, -1)).toEqual(
+        expect(stdout.toString('utf8').split('\0').slice(0, -1)).toEqual(
           words.map((w) => Buffer.from(w, 'utf8').toString('utf8')),
         );
-      }),
+      },
       { numRuns: 50 },
     );
   });
@@ -169,19 +175,31 @@ describe('uploadCommand', () => {
       chmodSync(script, 0o755);
     });
 
-    function run(command: string, fail = '') {
-      const home = freshDir();
-      const log = join(home, '..', `${count++}.log`);
-      const env = {
-        PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
-        HOME: home,
-        BOARDIO_LOG: log,
-        BOARDIO_FAIL: fail,
-      };
-      const result = spawnSync('/bin/sh', ['-c', command], { env, cwd: home, encoding: 'utf8' });
-      const verbs = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(0, -1) : [];
-      return { home, status: result.status, verbs, stdout: result.stdout };
+    /** Runs each command in /bin/sh of its own, in a new $HOME, with only PATH, HOME and boardio's log. */
+    function runEach(commands: ReadonlyArray<string>, fail = '') {
+      const homes = commands.map(() => freshDir());
+      const logs = homes.map((home) => join(home, '..', `${count++}.log`));
+      const results = runShells(
+        commands.map((command, i) => ({
+          shell: '/bin/sh',
+          command,
+          cwd: homes[i],
+          env: {
+            PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
+            HOME: homes[i]!,
+            BOARDIO_LOG: logs[i]!,
+            BOARDIO_FAIL: fail,
+          },
+        })),
+      );
+      return results.map(({ status, stdout }, i) => {
+        const log = logs[i]!;
+        const verbs = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(0, -1) : [];
+        return { home: homes[i]!, status, verbs, stdout: stdout.toString('utf8') };
+      });
     }
+
+    const run = (command: string, fail = '') => runEach([command], fail)[0]!;
 
     it('writes render(sequence) byte for byte to $HOME/la4_sequence.csv, then calls uSeq only', () => {
       const { home, status, verbs, stdout } = run(uploadCommand(sequence));
@@ -220,14 +238,19 @@ describe('uploadCommand', () => {
     });
 
     it('uploads any valid sequence exactly (property)', () => {
-      fc.assert(
-        fc.property(anySequence, fc.boolean(), (s, standalone) => {
-          const file = standalone ? 'la4_sequence_standalone.csv' : 'la4_sequence.csv';
-          const { home, status, verbs } = run(uploadCommand(s, { standalone, path: `~/${file}` }));
+      const fileOf = (standalone: boolean) =>
+        standalone ? 'la4_sequence_standalone.csv' : 'la4_sequence.csv';
+      assertBatched(
+        [anySequence, fc.boolean()],
+        (cases) =>
+          runEach(
+            cases.map(([s, standalone]) => uploadCommand(s, { standalone, path: `~/${fileOf(standalone)}` })),
+          ),
+        ({ home, status, verbs }, s, standalone) => {
           expect(status).toBe(0);
-          expect(readFileSync(join(home, file), 'utf8')).toBe(render(s));
+          expect(readFileSync(join(home, fileOf(standalone)), 'utf8')).toBe(render(s));
           expect(verbs).toEqual([standalone ? 'uSeqStandalone' : 'uSeq']);
-        }),
+        },
         { numRuns: 40 },
       );
     });
