@@ -25,6 +25,7 @@ import * as os from 'node:os';
 import { encodeEvent } from '../src/protocol';
 import { intOption } from './lib/args';
 import { samples } from './lib/events';
+import { libraryLine } from './lib/library';
 import { machineLine, pythonVersion } from './lib/machine';
 import { figure, reportFigures } from './lib/summary';
 import { median, printTable, ratio, whole } from './lib/table';
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
 
   console.log(`\n## ingest: inbound events per second (one connection per event)`);
   console.log(`machine: ${machineLine()}${python === undefined ? ', no python3' : `, ${python}`}`);
+  console.log(`${libraryLine()} (listenPayloads(), internal, from the sources)`);
   console.log(
     `load: ${whole(settings.connections)} connections per run, concurrency ${settings.concurrency}, ` +
       `${payload.length}-byte event, ${whole(settings.warmup)} warm-up connections, ` +

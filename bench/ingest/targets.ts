@@ -3,7 +3,11 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Observable } from 'rxjs';
-import { listen, listenPayloads, type ListenOptions } from '../../src/transport';
+// listenPayloads is internal (not exported by the package): it runs from the sources
+import { listenPayloads, type ListenOptions } from '../../src/transport';
+import { library } from '../lib/library';
+
+const { listen } = library;
 
 /** A listener under test, started fresh for each run. */
 export interface Target {
