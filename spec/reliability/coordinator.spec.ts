@@ -408,8 +408,8 @@ describe('coordinator.run with dead and flapping units', () => {
       const run = new RunDriver(coordinator);
 
       // the flapper reboots (100 ms down) as soon as every EVERY-th command has reached it: that
-      // command is killed before its output leaves, so it times out; the unit is back long
-      // before the timeout, so the next command succeeds
+      // command is killed before its output leaves, so it times out; the next command is sent
+      // once the unit is back, so it succeeds
       let requests = 0;
       const reboots: Promise<void>[] = [];
       const flapping = flapper.events$.subscribe((a) => {
@@ -420,8 +420,16 @@ describe('coordinator.run with dead and flapping units', () => {
       });
       const flapperScript = async (): Promise<string[]> => {
         const out: string[] = [];
-        for (let n = 0; n < FLAPS * EVERY + EVERY; n += 1)
-          out.push(outcome(await run.ask(flapper.host, `flap-${n}`, { timeoutMs: 1_000 }), idOf));
+        for (let n = 0; n < FLAPS * EVERY + EVERY; n += 1) {
+          // only the commands the reboot kills have a short timeout (their output cannot come);
+          // the others may take as long as a loaded machine needs
+          const killed = (n + 1) % EVERY === 0 && n < FLAPS * EVERY;
+          out.push(
+            outcome(await run.ask(flapper.host, `flap-${n}`, killed ? { timeoutMs: 1_000 } : {}), idOf),
+          );
+          // the next command goes to the unit once it is back, however long its reboot took
+          if (killed) await reboots.at(-1);
+        }
         return out;
       };
       // the neighbour: commands one after the other for as long as the flapper flaps
