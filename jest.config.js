@@ -18,6 +18,9 @@ module.exports = {
   moduleNameMapper: {
     '^pycom-rx$': '<rootDir>/src/index.ts',
     '^pycom-rx/(sequence|simulator|testing)$': '<rootDir>/src/$1/index.ts',
+    // the same exports as their indexes, each module loaded when first used (see the files)
+    '^rxjs$': '<rootDir>/spec/setup/lazyRxjs.cjs',
+    '^fp-ts$': '<rootDir>/spec/setup/lazyFpTs.cjs',
   },
   testTimeout: 30000,
   // the CLI that specs spawn, built once from the sources at the start of each run
