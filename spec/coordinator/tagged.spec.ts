@@ -68,8 +68,13 @@ describe('tagCommand / readTrailer', () => {
         '||',
         'echo e >&2',
       );
+      // nor a single '&' or '|' made of '\\' and '&&' or '||' (`\&&` is `&` then `&`): a command
+      // left running in the background prints when it does, before or after the trailer
+      const command = fc
+        .array(pieces, { maxLength: 8 })
+        .filter((parts) => !parts.some((p, i) => p === '\\' && ['&&', '||'].includes(parts[i + 1] ?? '')));
       assertBatched(
-        [fc.array(pieces, { maxLength: 8 })],
+        [command],
         (cases) => {
           // three runs of each command: alone, merged by hand, tagged
           const runs = runEach(

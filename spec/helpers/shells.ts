@@ -50,7 +50,9 @@ done
 /**
  * Runs every case, one after the other, each in a shell process of its own as `spawnSync(shell,
  * ['-c', command])` would, but all started by one small /bin/sh: forking this jest worker (hundreds
- * of MB) for each case costs several times more than the case itself.
+ * of MB) for each case costs several times more than the case itself. Outputs go to files, so what
+ * a command leaves running in the background may print after its result was read (through a pipe,
+ * spawnSync would wait for it): such a command's output has no one order anyway.
  */
 export function runShells(cases: ReadonlyArray<ShellCase>): ShellResult[] {
   if (cases.length === 0) return [];
