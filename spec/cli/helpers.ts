@@ -9,15 +9,16 @@ const MAIN = path.join(ROOT, 'src/cli/main.ts');
 /** tsx's loader as a file URL: `--import tsx` would resolve it from `cwd`, which may be anywhere. */
 const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
+/** The sources through tsx's loader: each spawned process compiles what it loads (~1.5 s of CPU). */
+const TSX_ENTRY: ReadonlyArray<string> = ['--import', TSX_LOADER, MAIN];
+
 /**
  * How to start the CLI with node: the bundle spec/setup/buildCli.cjs built from the sources at the
  * start of this jest run (no TypeScript to compile in each spawned process), or, when the specs
  * run without that setup, the sources through tsx's loader.
  */
 const CLI_ENTRY: ReadonlyArray<string> =
-  process.env['PYCOM_RX_TEST_CLI'] !== undefined
-    ? [process.env['PYCOM_RX_TEST_CLI']]
-    : ['--import', TSX_LOADER, MAIN];
+  process.env['PYCOM_RX_TEST_CLI'] !== undefined ? [process.env['PYCOM_RX_TEST_CLI']] : TSX_ENTRY;
 
 /** How a spawned `pycom-rx` ended, with everything it printed. */
 export interface CliResult {
@@ -45,11 +46,14 @@ export interface CliProcess {
  * root; kills it with SIGKILL after `timeoutMs` so that a hanging command fails its test instead of
  * the suite.
  */
-export function startCli(args: ReadonlyArray<string>, { timeoutMs = 30_000, cwd = ROOT } = {}): CliProcess {
+export function startCli(
+  args: ReadonlyArray<string>,
+  { timeoutMs = 30_000, cwd = ROOT, viaTsx = false } = {},
+): CliProcess {
   // node itself (with tsx's loader when there is no bundle), not the tsx wrapper process: the
   // wrapper relays signals on a 30 ms timer and SIGKILLs the CLI when it is slow to answer (a
   // loaded machine), so Ctrl-C would not reach the CLI's own handling
-  const child = spawn(process.execPath, [...CLI_ENTRY, ...args], {
+  const child = spawn(process.execPath, [...(viaTsx ? TSX_ENTRY : CLI_ENTRY), ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
