@@ -46,14 +46,11 @@ export interface CliProcess {
  * root; kills it with SIGKILL after `timeoutMs` so that a hanging command fails its test instead of
  * the suite.
  */
-export function startCli(
-  args: ReadonlyArray<string>,
-  { timeoutMs = 30_000, cwd = ROOT, viaTsx = false } = {},
-): CliProcess {
+export function startCli(args: ReadonlyArray<string>, { timeoutMs = 30_000, cwd = ROOT } = {}): CliProcess {
   // node itself (with tsx's loader when there is no bundle), not the tsx wrapper process: the
   // wrapper relays signals on a 30 ms timer and SIGKILLs the CLI when it is slow to answer (a
   // loaded machine), so Ctrl-C would not reach the CLI's own handling
-  const child = spawn(process.execPath, [...(viaTsx ? TSX_ENTRY : CLI_ENTRY), ...args], {
+  const child = spawn(process.execPath, [...CLI_ENTRY, ...args], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -104,14 +104,7 @@ describe('pycom-rx on Ctrl-C', () => {
 
   it('exits at once, with 130, on a second Ctrl-C', async () => {
     const peer = await silentPeer('127.41.7.32');
-    // through tsx's loader, as this test always ran: the CLI then takes ~150 ms from the first
-    // Ctrl-C to its exit, so the second one, sent once the first is acknowledged, finds it alive.
-    // The bundle exits within ~40 ms, and a Ctrl-C that lands while node tears the process down
-    // kills it by SIGINT (~30% of the time with two busy loops on 2 cores): a race in main.ts,
-    // reported to its owners; through tsx this test checks what it always checked
-    const cli = startCli(['send', `127.41.7.32:${peer.port}`, '--cmd', 'sleep 60', ...LISTENER], {
-      viaTsx: true,
-    });
+    const cli = startCli(['send', `127.41.7.32:${peer.port}`, '--cmd', 'sleep 60', ...LISTENER]);
     try {
       await peer.taken;
       cli.interrupt();

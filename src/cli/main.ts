@@ -54,6 +54,13 @@ function main(): void {
   }).then((code) => {
     finished = code;
     process.exitCode = code;
+    if (controller.signal.aborted) {
+      // interrupted: exit as soon as what was printed is flushed. Left to the event loop to
+      // drain, node would close its signal handlers on the way out, and a second Ctrl-C landing
+      // then would kill the process by SIGINT instead of exiting with the command's code
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+      return;
+    }
     // everything is closed by now; should a stray handle remain, do not hang
     setTimeout(() => process.exit(code), 1_000).unref();
   });
