@@ -9,12 +9,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
-  transform: {
-    '^.+\\.ts$': [
-      'ts-jest',
-      { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } },
-    ],
-  },
+  // TypeScript through esbuild, not ts-jest: faster on a cold cache (see the file)
+  transform: { '^.+\\.ts$': '<rootDir>/spec/setup/esbuildTransform.cjs' },
   // The package's own names, as a user writes them (docs examples run in the suite): the sources.
   moduleNameMapper: {
     '^pycom-rx$': '<rootDir>/src/index.ts',
