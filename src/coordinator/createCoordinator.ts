@@ -183,34 +183,25 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
 
   /** What to do when the coordinator closes: per call, so a Set rather than subscribers of a Subject. */
   const closers = new Set<() => void>();
+  /** Ends the stream with `end` when the coordinator is (or gets) closed. */
+  const onClose =
+    <T>(end: (subscriber: Subscriber<T>) => void): OperatorFunction<T, T> =>
+    (source) =>
+      new Observable<T>((subscriber) => {
+        if (closed) return end(subscriber);
+        const closer = () => end(subscriber);
+        closers.add(closer);
+        const inner = source.subscribe(subscriber);
+        return () => {
+          closers.delete(closer);
+          inner.unsubscribe();
+        };
+      });
   /** Errors with a CoordinatorClosedError when the coordinator is (or gets) closed. */
-  const untilClosed =
-    <T>(what: () => string): OperatorFunction<T, T> =>
-    (source) =>
-      new Observable<T>((subscriber) => {
-        if (closed) return subscriber.error(new CoordinatorClosedError(what()));
-        const closer = () => subscriber.error(new CoordinatorClosedError(what()));
-        closers.add(closer);
-        const inner = source.subscribe(subscriber);
-        return () => {
-          closers.delete(closer);
-          inner.unsubscribe();
-        };
-      });
+  const untilClosed = <T>(what: () => string) =>
+    onClose<T>((subscriber) => subscriber.error(new CoordinatorClosedError(what())));
   /** Completes when the coordinator is (or gets) closed. */
-  const whileOpen =
-    <T>(): OperatorFunction<T, T> =>
-    (source) =>
-      new Observable<T>((subscriber) => {
-        if (closed) return subscriber.complete();
-        const closer = () => subscriber.complete();
-        closers.add(closer);
-        const inner = source.subscribe(subscriber);
-        return () => {
-          closers.delete(closer);
-          inner.unsubscribe();
-        };
-      });
+  const whileOpen = <T>() => onClose<T>((subscriber) => subscriber.complete());
 
   const identity = (localAddress?: string): Identity => ({
     id,

@@ -141,7 +141,6 @@ export class Heartbeats {
       lease.sending?.unsubscribe();
       lease.sending = undefined;
     };
-    if (stopped) ready.unsubscribe();
   }
 
   private beat(lease: Lease, unit: Unit): void {
