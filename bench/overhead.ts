@@ -15,7 +15,7 @@
  */
 import { firstValueFrom, from, lastValueFrom, merge, Observable, Subject, toArray } from 'rxjs';
 import { library, libraryLine } from './lib/library';
-import { taggedOutput, untagCommand } from '../src/coordinator/tagged';
+import { taggedOutput, untagCommand } from '../src/protocol/tagged';
 
 const { createCoordinator } = library;
 import type { Inbound, Transport } from '../src/transport';

@@ -42,7 +42,8 @@ export {
   queueByUnit,
   OutputTimeoutError,
 } from './operators';
-export { createCoordinator, CoordinatorClosedError, tagCommand, readTrailer } from './coordinator';
+export { createCoordinator, CoordinatorClosedError } from './coordinator';
+export { tagCommand, readTrailer } from './protocol';
 export { discover } from './discovery';
 export { OptionError } from './validation';
 export { SequenceError } from './sequence/error';
@@ -85,9 +86,8 @@ export type {
   RunSequenceOptions,
   SequenceFailureCause,
   SequenceProgress,
-  TaggedCommand,
-  Trailer,
 } from './coordinator';
+export type { TaggedCommand, Trailer } from './protocol';
 export type {
   DiscoverOptions,
   DiscoveryFound,

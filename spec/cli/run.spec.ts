@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
-import { untagCommand } from '../../src/coordinator/tagged';
+import { untagCommand } from '../../src/protocol/tagged';
 import type { Sequence } from '../../src/sequence';
 import { simulateUnit, simulateUnits, type SimulatedUnit, type SimulatedUnits } from '../../src/simulator';
 import { jsonLines, LOOPBACK_LISTENER, runCli, type CliResult } from './helpers';

@@ -9,7 +9,7 @@ import {
   type Coordinator,
   readTrailer,
 } from '../../src';
-import { untagCommand } from '../../src/coordinator/tagged';
+import { untagCommand } from '../../src/protocol/tagged';
 import { simulateUnit, simulateUnits, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
 import { canConnect } from '../helpers/net';
 import { echoExecutor, nextMatching } from './helpers';

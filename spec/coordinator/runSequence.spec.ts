@@ -18,7 +18,7 @@ import {
   type SequenceProgress,
   type SequenceRunner,
 } from '../../src/coordinator';
-import { untagCommand } from '../../src/coordinator/tagged';
+import { untagCommand } from '../../src/protocol/tagged';
 import { all4Canon, ledFan, modelLight } from '../../src/sequence/builders';
 import { render } from '../../src/sequence/csv';
 import { preset } from '../../src/sequence/presets';

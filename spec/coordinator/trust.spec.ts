@@ -10,7 +10,7 @@ import {
   type Output,
   type UnitInfo,
 } from '../../src';
-import { untagCommand } from '../../src/coordinator/tagged';
+import { untagCommand } from '../../src/protocol/tagged';
 import { sendPayload } from '../../src/transport';
 import { simulateUnit, type Executor, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
 

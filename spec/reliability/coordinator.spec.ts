@@ -9,7 +9,7 @@ import {
   type PresenceState,
   type Rejected,
 } from '../../src';
-import { untagCommand } from '../../src/coordinator/tagged';
+import { untagCommand } from '../../src/protocol/tagged';
 import {
   simulateUnits,
   type Executor,

@@ -1,5 +1,5 @@
 import { filter, map } from 'rxjs';
-import { readTrailer, tagCommand } from '../../src/coordinator';
+import { readTrailer, tagCommand } from '../../src/protocol';
 import type { Inbound } from '../../src/transport';
 import { memoryNetwork, memoryTransport, memoryUnit, type MemoryExecutor } from '../../src/testing';
 import { cmd, testScheduler } from './helpers';

@@ -40,7 +40,7 @@ import { presence } from './presence';
 import { UnitQueue } from './queue';
 import { SharedHold } from './sharedHold';
 import { StatsCounter } from './stats';
-import { readTrailer, tagCommand } from './tagged';
+import { readTrailer, tagCommand } from '../protocol/tagged';
 import type {
   CommandOptions,
   CommandOutput,

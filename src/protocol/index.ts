@@ -3,3 +3,4 @@ export * from './requests';
 export * from './events';
 export * from './decode';
 export * from './encode';
+export * from './tagged';

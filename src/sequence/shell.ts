@@ -1,6 +1,9 @@
+import { shellQuote } from '../protocol/shellQuote';
 import { render } from './csv';
 import { SequenceError } from './error';
 import type { Sequence } from './registers';
+
+export { shellQuote };
 
 /**
  * Where {@link uploadCommand} writes a sequence by default, as the vendor documents it:
@@ -54,25 +57,6 @@ export const RUN_COMMAND = 'boardiocli runSeq';
  * @category Sequences
  */
 export const MAX_COMMAND_BYTES = 131071;
-
-/**
- * Quotes a string as one word for a POSIX shell (`/bin/sh`, dash): wraps it in single quotes and
- * writes each embedded `'` as `'\''`. Inside single quotes the shell expands nothing (`$`, `` ` ``,
- * `\`, `%`, newlines are all literal), so the word is exactly `s`.
- *
- * ## Example
- * ```ts
- * shellQuote("it's $(rm -rf ~)"); // `'it'\''s $(rm -rf ~)'`
- * shellQuote(''); // `''`
- * ```
- * @param s Any string without NUL characters.
- * @throws RangeError when `s` contains a NUL character, which no shell word can hold.
- * @category Sequences
- */
-export function shellQuote(s: string): string {
-  if (s.includes('\0')) throw new RangeError('shellQuote: a shell word cannot contain a NUL character');
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * Quotes a file path for the shell; a leading `~/` becomes `"$HOME"/` outside the quotes so the

@@ -1,4 +1,4 @@
-import { taggedOutput, untagCommand } from '../coordinator/tagged';
+import { taggedOutput, untagCommand } from '../protocol/tagged';
 import type { Executor } from './types';
 
 /**

@@ -16,7 +16,7 @@ import {
   tap,
   timer,
 } from 'rxjs';
-import { taggedOutput, untagCommand } from '../coordinator/tagged';
+import { taggedOutput, untagCommand } from '../protocol/tagged';
 import { decodeRequest } from '../protocol/decode';
 import type { Identity } from '../protocol/identity';
 import type { Heartbeat, PycomRequest } from '../protocol/requests';

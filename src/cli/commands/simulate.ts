@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readTrailer, untagCommand } from '../../coordinator/tagged';
+import { readTrailer, untagCommand } from '../../protocol/tagged';
 import { simulateUnits, type UnitActivity } from '../../simulator';
 import { ListenError } from '../../transport';
 import { examples, type CommandContext } from '../context';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { shellQuote } from '../sequence/shell';
+import { shellQuote } from './shellQuote';
 
 /**
  * The mark that opens and closes a tagged command's trailer: the ASCII record separator (0x1E),
@@ -20,7 +20,7 @@ const TRAILER = /\x1epycom-rx ([0-9a-f]{32}) (\d{1,3})\x1e[\r\n]*$/;
  * ```ts
  * const { text, nonce } = tagCommand('uptime');
  * ```
- * @category Coordinator
+ * @category Protocol
  */
 export interface TaggedCommand {
   /** The wrapped shell command, to send as the `command` field of a `cmd` request. */
@@ -37,7 +37,7 @@ export interface TaggedCommand {
  * const t = readTrailer(event.output);
  * if (t !== undefined) console.log(t.nonce, t.exitCode, JSON.stringify(t.output));
  * ```
- * @category Coordinator
+ * @category Protocol
  */
 export interface Trailer {
   /** The nonce of the command that printed it. */
@@ -72,7 +72,7 @@ export interface Trailer {
  * @param command Any shell command without NUL characters.
  * @param nonce The nonce to use; default 128 random bits (only tests pass one).
  * @throws RangeError when the command contains a NUL character.
- * @category Coordinator
+ * @category Protocol
  */
 export function tagCommand(command: string, nonce: string = newNonce()): TaggedCommand {
   const half = nonce.length >> 1;
@@ -109,7 +109,7 @@ function newNonce(): string {
  * // { nonce: '0123456789abcdef0123456789abcdef', exitCode: 0, output: 'ok\n' }
  * ```
  * @param output The `output` field of an `output` event.
- * @category Coordinator
+ * @category Protocol
  */
 export function readTrailer(output: string): Trailer | undefined {
   const start = output.lastIndexOf(`${MARK}${LABEL} `);
@@ -133,7 +133,7 @@ const TAGGED =
  * const tagged = untagCommand(tagCommand('uptime').text); // { command: 'uptime', nonce: '…' }
  * ```
  * @param text The `command` field of a `cmd` request.
- * @category Coordinator
+ * @category Protocol
  */
 export function untagCommand(text: string): { readonly command: string; readonly nonce: string } | undefined {
   const match = TAGGED.exec(text);
@@ -152,7 +152,7 @@ export function untagCommand(text: string): { readonly command: string; readonly
  * @param nonce The command's nonce.
  * @param output What the command printed.
  * @param exitCode Its exit status.
- * @category Coordinator
+ * @category Protocol
  */
 export function taggedOutput(nonce: string, output: string, exitCode: number): string {
   return `${output}${MARK}${LABEL} ${nonce} ${exitCode}${MARK}`;

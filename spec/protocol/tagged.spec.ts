@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { readTrailer, tagCommand, taggedOutput, untagCommand } from '../../src/coordinator/tagged';
+import { readTrailer, tagCommand, taggedOutput, untagCommand } from '../../src/protocol/tagged';
 import { assertBatched, runShells, type ShellCase } from '../helpers/shells';
 
 // The wrapper of tagged commands, run by the shells pycom may use: dash (Debian's /bin/sh) and bash.
