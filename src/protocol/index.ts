@@ -4,3 +4,4 @@ export * from './events';
 export * from './decode';
 export * from './encode';
 export * from './tagged';
+export * from './commandSize';

@@ -1,0 +1,109 @@
+import { tagCommand } from './tagged';
+
+/**
+ * The longest `command`, in UTF-8 bytes, that a unit can run, as sent (tagged or not). pycom runs
+ * a command as `/bin/sh -c <command>`, and Linux refuses a single argument of 128 KiB or more
+ * (`MAX_ARG_STRLEN` = 32 pages of 4 KiB, counting the terminating NUL) with `E2BIG`: the
+ * command never starts.
+ *
+ * Source: Linux `include/uapi/linux/binfmts.h` (`MAX_ARG_STRLEN`), execve(2) "Limits on size of
+ * arguments and environment"; assumed to hold on the unit (a Linux board, Raspberry Pi OS).
+ *
+ * ## Example
+ * ```ts
+ * Buffer.byteLength(tagCommand(command).text) <= MAX_COMMAND_BYTES; // or it cannot run
+ * ```
+ * @category Protocol
+ */
+export const MAX_COMMAND_BYTES = 131071;
+
+/**
+ * A command is too long for a unit to run: its text as sent is over {@link MAX_COMMAND_BYTES}
+ * (UTF-8). Thrown when the command is made (`uploadCommand`) or asked for (`command()`), never
+ * later; nothing was sent. A `RangeError`.
+ *
+ * ## Example
+ * ```ts
+ * try {
+ *   coordinator.command(unit, huge);
+ * } catch (e) {
+ *   if (e instanceof CommandTooLargeError) console.error(e.bytes, e.limit, e.rows);
+ * }
+ * ```
+ * @category Errors
+ */
+export class CommandTooLargeError extends RangeError {
+  /** Always `'CommandTooLargeError'`. */
+  override readonly name = 'CommandTooLargeError';
+  /** Always `'too-large'`. */
+  readonly reason = 'too-large';
+
+  /**
+   * @param bytes The size of the command as it would be sent, in UTF-8 bytes.
+   * @param limit The most a unit can run ({@link MAX_COMMAND_BYTES}).
+   * @param rows For a sequence upload, how many rows it has.
+   * @param tagged Whether the size includes the tagging wrapper.
+   */
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+    readonly rows?: number,
+    readonly tagged = false,
+  ) {
+    super(
+      `the command is ${bytes} bytes${tagged ? ' once tagged' : ''}` +
+        (rows === undefined ? '' : ` (a sequence of ${rows} rows)`) +
+        `; a unit runs at most ${limit} (Linux MAX_ARG_STRLEN)` +
+        (rows === undefined ? '' : ': split the sequence or shorten its rows'),
+    );
+  }
+}
+
+/**
+ * The size of a command's text in UTF-8 bytes, as it goes on the wire and to the shell.
+ *
+ * ## Example
+ * ```ts
+ * commandBytes('echo é'); // 7
+ * ```
+ * @param text The `command` field.
+ * @category Protocol
+ */
+export function commandBytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * Checks that a command, as it will be sent, fits in {@link MAX_COMMAND_BYTES}; throws a
+ * {@link CommandTooLargeError} otherwise.
+ *
+ * ## Example
+ * ```ts
+ * checkCommandSize(tagCommand('uptime').text, { tagged: true });
+ * ```
+ * @param text The `command` field as sent (already tagged when it will be).
+ * @param about How to report it: the rows of a sequence upload, and whether `text` is tagged.
+ * @throws {@link CommandTooLargeError} when it does not fit.
+ * @category Protocol
+ */
+export function checkCommandSize(text: string, about: { rows?: number; tagged?: boolean } = {}): void {
+  // at most 3 UTF-8 bytes per UTF-16 unit: a short text cannot be too long
+  if (text.length * 3 <= MAX_COMMAND_BYTES) return;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_COMMAND_BYTES) throw new CommandTooLargeError(bytes, MAX_COMMAND_BYTES, about.rows, about.tagged);
+}
+
+/**
+ * The size of a command once {@link tagCommand} wraps it, in UTF-8 bytes: what a coordinator
+ * with `tagged: true` (the default) sends.
+ *
+ * ## Example
+ * ```ts
+ * taggedCommandBytes('uptime') <= MAX_COMMAND_BYTES;
+ * ```
+ * @param command The command as the caller gives it.
+ * @category Protocol
+ */
+export function taggedCommandBytes(command: string): number {
+  return Buffer.byteLength(tagCommand(command, '0'.repeat(32)).text, 'utf8');
+}
