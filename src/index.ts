@@ -32,7 +32,7 @@ export {
   encodeRequest,
   encodeEvent,
 } from './protocol';
-export { listen, send, tcpTransport, PYCOM_PORT, ListenError, SendError } from './transport';
+export { listen, send, lookupHost, tcpTransport, PYCOM_PORT, ListenError, SendError } from './transport';
 export {
   ofType,
   fromNode,
@@ -42,8 +42,14 @@ export {
   queueByUnit,
   OutputTimeoutError,
 } from './operators';
-export { createCoordinator, CoordinatorClosedError } from './coordinator';
-export { tagCommand, readTrailer } from './protocol';
+export {
+  createCoordinator,
+  CoordinatorClosedError,
+  OutputRejectedError,
+  UnitInfoTimeoutError,
+  UNIT_INFO_TIMEOUT_MS,
+} from './coordinator';
+export { tagCommand, readTrailer, CommandTooLargeError, MAX_COMMAND_BYTES } from './protocol';
 export { discover } from './discovery';
 export { OptionError } from './validation';
 export { SequenceError } from './sequence/error';
@@ -86,6 +92,7 @@ export type {
   RunSequenceOptions,
   SequenceFailureCause,
   SequenceProgress,
+  UnitInfoOptions,
 } from './coordinator';
 export type { TaggedCommand, Trailer } from './protocol';
 export type {

@@ -173,12 +173,16 @@ describe('send() options', () => {
     ['127.41.1.1', { timeoutMs: NaN }, 'timeoutMs', 'not-finite'],
     ['127.41.1.1', { connectTimeoutMs: 2 ** 31 }, 'connectTimeoutMs', 'too-large'],
     ['127.41.1.1', { connectTimeoutMs: '300' }, 'connectTimeoutMs', 'type'],
-    [{ host: '127.41.1.1', port: 70000 }, {}, 'port', 'too-large'],
-    [{ host: '127.41.1.1', port: 0 }, {}, 'port', 'too-small'],
+    [{ host: '127.41.1.1', port: 70000 }, {}, 'target.port', 'too-large'],
+    [{ host: '127.41.1.1', port: '5000' }, {}, 'target.port', 'type'],
+    [{ host: '' }, {}, 'target.host', 'type'],
+    ['127.41.1.1 ', {}, 'target', 'type'],
+    [42, {}, 'target', 'type'],
+    [{ host: '127.41.1.1', port: 0 }, {}, 'target.port', 'too-small'],
   ])('throws an OptionError when called with %p and %p', (target, options, option, reason) => {
     const calls = [
-      () => send(target, cmd, options as never),
-      () => sendPayload(target, Buffer.from('{}'), options as never),
+      () => send(target as never, cmd, options as never),
+      () => sendPayload(target as never, Buffer.from('{}'), options as never),
     ];
     for (const call of calls) {
       let thrown: unknown;

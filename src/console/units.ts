@@ -48,7 +48,7 @@ export function watchUnit(
       })),
     ),
     coordinator
-      .unitInfo(unit.host)
+      .unitInfo(target, { timeoutMs: Infinity })
       .pipe(map((info): Patch => (row) => ({ ...row, id: info.id, info: infoOf(info) }))),
     coordinator
       .eventsFrom(target)

@@ -17,6 +17,23 @@ export interface Waiting {
   readonly nonce?: string;
   /** Called once with its output. */
   readonly answer: (output: CommandOutput) => void;
+  /** Called when its output was lost (rejected by the listener): fails the command. */
+  readonly lost: (rejection: LostOutput) => void;
+}
+
+/**
+ * A payload the listener rejected from a unit's address, that may have been an output.
+ *
+ * @internal
+ * @category Coordinator
+ */
+export interface LostOutput {
+  /** Why it was rejected. */
+  readonly reason: string;
+  /** The listener's message. */
+  readonly message: string;
+  /** How many bytes had arrived. */
+  readonly bytes: number;
 }
 
 /**
@@ -88,6 +105,20 @@ export class CommandBook {
     if (list === undefined || i < 0) return;
     list.splice(i, 1);
     if (list.length === 0) this.untagged.delete(waiting.unit);
+  }
+
+  /**
+   * A payload from the unit was rejected and may have been an output: its tagged commands in
+   * flight (any of them may have been answered) and its oldest untagged one are told.
+   * @param unit The unit it came from.
+   * @param rejection What was rejected.
+   */
+  lose(unit: Unit, rejection: LostOutput): void {
+    const hit: Waiting[] = [];
+    for (const waiting of this.tagged.values()) if (waiting.unit === unit) hit.push(waiting);
+    const oldest = this.untagged.get(unit)?.[0];
+    if (oldest !== undefined) hit.push(oldest);
+    for (const waiting of hit) waiting.lost(rejection);
   }
 
   /**

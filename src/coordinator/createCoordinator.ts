@@ -13,7 +13,6 @@ import {
   of,
   type OperatorFunction,
   share,
-  startWith,
   Subject,
   type Subscriber,
   take,
@@ -21,7 +20,14 @@ import {
   timer,
 } from 'rxjs';
 import type { Command, Identity, Output, PycomEvent, UnitInfo } from '../protocol';
-import { tcpTransport, type Inbound, type LocalAddress, type Rejected, type Target } from '../transport';
+import {
+  resolveTarget,
+  tcpTransport,
+  type Inbound,
+  type LocalAddress,
+  type Rejected,
+  type Target,
+} from '../transport';
 import { publishCommand } from '../diagnostics';
 import { ofType, OutputTimeoutError } from '../operators';
 import type { Sequence } from '../sequence/registers';
@@ -31,13 +37,26 @@ import {
   type SequenceProgress,
 } from './runSequence';
 import { after } from './after';
+import {
+  checkCommandOptions,
+  checkRunSequenceOptions,
+  checkShellCommand,
+  checkUnitInfoOptions,
+} from './callOptions';
 import { CommandBook, type Waiting } from './commands';
-import { CoordinatorClosedError } from './errors';
+import {
+  CoordinatorClosedError,
+  OutputRejectedError,
+  UNIT_INFO_TIMEOUT_MS,
+  UnitInfoTimeoutError,
+} from './errors';
 import { Heartbeats } from './heartbeats';
 import { LIBRARY_VERSION, randomId } from './identity';
 import { checkCoordinatorOptions } from './options';
 import { presence } from './presence';
 import { UnitQueue } from './queue';
+import { UnitResolver } from './resolver';
+import { lostOutput } from './lostOutput';
 import { SharedHold } from './sharedHold';
 import { StatsCounter } from './stats';
 import { readTrailer, tagCommand } from '../protocol/tagged';
@@ -50,6 +69,7 @@ import type {
   CoordinatorOptions,
   LateOutput,
   Presence,
+  UnitInfoOptions,
 } from './types';
 import { UnitDirectory, type Unit } from './units';
 
@@ -108,6 +128,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const transport = options.transport ?? tcpTransport;
 
   const units = new UnitDirectory(options.trustIpField ?? false);
+  const resolver = new UnitResolver(units, transport);
   const book = new CommandBook(units);
   const stats = new StatsCounter();
   const queue = new UnitQueue({ concurrency: settings.concurrency, minGapMs: settings.minGapMs, scheduler });
@@ -124,7 +145,12 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
    */
   const dispatch = (received: Inbound): Inbound => {
     stats.inbound(received);
-    if (received.kind !== 'event') return received;
+    if (received.kind !== 'event') {
+      // a payload of a unit's that may have been an output is lost: its command fails at once
+      const lost = lostOutput(received);
+      if (lost !== undefined) for (const unit of units.at(received.remote.address)) book.lose(unit, lost);
+      return received;
+    }
     let item = received;
     if (item.event.type_ === 'output') {
       const trailer = readTrailer(item.event.output);
@@ -235,9 +261,8 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     });
 
   /** Sends one command now (no queue) and emits its output. */
-  const exec = (target: Target, shellCommand: string, commandOptions: CommandOptions = {}) =>
+  const exec = (unit: Unit, shellCommand: string, commandOptions: CommandOptions = {}) =>
     new Observable<CommandOutput>((subscriber) => {
-      const unit = units.unit(target);
       const tag = (commandOptions.tagged ?? settings.tagged) ? tagCommand(shellCommand) : undefined;
       const timeoutMs = commandOptions.outputTimeoutMs ?? settings.commandTimeoutMs;
       let waiting: Waiting | undefined;
@@ -266,6 +291,17 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
             subscriber.next(output);
             subscriber.complete();
           },
+          lost: (rejection) =>
+            stop(
+              'failed',
+              new OutputRejectedError(
+                unit.host,
+                shellCommand,
+                rejection.reason,
+                rejection.message,
+                rejection.bytes,
+              ),
+            ),
         };
         book.add(waiting);
         stats.commands.sent++;
@@ -282,9 +318,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
           command: tag?.text ?? shellCommand,
         });
         keep.add(
-          transport
-            .send(target, request, options.send)
-            .subscribe({ error: (e: unknown) => stop('failed', e) }),
+          transport.send(unit, request, options.send).subscribe({ error: (e: unknown) => stop('failed', e) }),
         );
       };
       // bound already (the usual case): no subscription to wait for it
@@ -305,17 +339,33 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const describe = (target: Target, what: string) =>
     `${what} to ${typeof target === 'string' ? target : target.host}`;
 
-  const command = (target: Target, shellCommand: string, commandOptions?: CommandOptions) =>
-    defer(() => queue.run(units.unit(target).key, () => exec(target, shellCommand, commandOptions))).pipe(
+  /** The unit a target names, once resolved (at once for an address). */
+  const unitOf = (target: Target): Observable<Unit> => {
+    const { host, port } = resolveTarget(target, 'unit');
+    return resolver.resolve(host, port);
+  };
+
+  const command = (target: Target, shellCommand: string, commandOptions?: CommandOptions) => {
+    const checked = checkCommandOptions(commandOptions);
+    const tagged = checked.tagged ?? settings.tagged;
+    checkShellCommand(shellCommand, tagged ? (c) => tagCommand(c).text : undefined);
+    const unit$ = unitOf(target);
+    const execOptions = { ...checked, tagged };
+    return unit$.pipe(
+      mergeMap((unit) => queue.run(unit.key, () => exec(unit, shellCommand, execOptions))),
       untilClosed<CommandOutput>(() => describe(target, `command ${JSON.stringify(shellCommand)}`)),
     );
+  };
 
   const run = <R extends CommandRequest>(commands$: Observable<R>): Observable<CommandResult<R>> =>
     withListener(
       commands$.pipe(
         mergeMap((request) => {
           const unit = typeof request.unit === 'string' ? request.unit : request.unit.host;
-          return command(request.unit, request.command, { outputTimeoutMs: request.outputTimeoutMs }).pipe(
+          // a request with a bad unit, command or timeout is a failed result, not a thrown error
+          return defer(() =>
+            command(request.unit, request.command, { outputTimeoutMs: request.outputTimeoutMs }),
+          ).pipe(
             map((output): CommandResult<R> => ({ kind: 'output', unit, request, output })),
             catchError((error: unknown) =>
               of<CommandResult<R>>({ kind: 'failed', unit, request, error: error as never }),
@@ -333,27 +383,47 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       unit.listeners.add(listener);
       return () => unit.listeners.delete(listener);
     });
-  const eventsFrom = (target: Target): Observable<PycomEvent> =>
-    withListener(defer(() => eventsOf(units.unit(target))));
+  const eventsFrom = (target: Target): Observable<PycomEvent> => {
+    const unit$ = unitOf(target);
+    return withListener(unit$.pipe(mergeMap(eventsOf)));
+  };
 
-  const unitInfo = (target: Target): Observable<UnitInfo> =>
-    defer(() => {
-      const unit = units.unit(target);
-      const updates$ = eventsFrom(target).pipe(
-        ofType('unit_info'),
-        filter(() => unit.heartbeated),
-      );
-      const keep$ = hold(unit);
-      const info$ = unit.info === undefined ? updates$ : updates$.pipe(startWith(unit.info));
-      return new Observable<UnitInfo>((subscriber) => {
-        const keep = info$.subscribe(subscriber);
-        keep.add(keep$.subscribe({ error: (e: unknown) => subscriber.error(e) }));
-        return keep;
-      });
+  const unitInfo = (target: Target, infoOptions?: UnitInfoOptions): Observable<UnitInfo> => {
+    const timeoutMs = checkUnitInfoOptions(infoOptions).timeoutMs ?? UNIT_INFO_TIMEOUT_MS;
+    const unit$ = unitOf(target);
+    return unit$.pipe(
+      mergeMap((unit) => infoOf(unit, timeoutMs)),
+      untilClosed<UnitInfo>(() => describe(target, 'unitInfo')),
+    );
+  };
+  /** The unit's unit_info once (cached, or the next one while heartbeated), or a timeout error. */
+  const infoOf = (unit: Unit, timeoutMs: number) =>
+    new Observable<UnitInfo>((subscriber) => {
+      const cached = unit.info;
+      if (cached !== undefined) {
+        subscriber.next(cached);
+        subscriber.complete();
+        return;
+      }
+      const keep = eventsOf(unit)
+        .pipe(
+          ofType('unit_info'),
+          filter(() => unit.heartbeated),
+          take(1),
+        )
+        .subscribe(subscriber);
+      keep.add(hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) }));
+      if (timeoutMs <= MAX_TIMER_MS)
+        keep.add(
+          after(scheduler, timeoutMs, () => subscriber.error(new UnitInfoTimeoutError(unit.host, timeoutMs))),
+        );
+      return keep;
     });
 
-  const connect = (target: Target): Observable<Presence> =>
-    defer(() => presenceOf(units.unit(target))).pipe(whileOpen());
+  const connect = (target: Target): Observable<Presence> => {
+    const unit$ = unitOf(target);
+    return unit$.pipe(mergeMap(presenceOf), whileOpen());
+  };
   const presenceOf = (unit: Unit) =>
     new Observable<Presence>((subscriber) => {
       // watch first, then hold: the first heartbeat's outcome is never missed
@@ -370,27 +440,30 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       return keep;
     });
 
-  const runSequence = (target: Target, sequence: Sequence, sequenceOptions: RunSequenceOptions = {}) =>
-    defer(() => {
-      const unit = units.unit(target);
-      return queue.run(unit.key, () =>
-        withListener(
-          new Observable<SequenceProgress>((subscriber) => {
-            const keep = runSequenceSteps(
-              {
-                command: (t, c, o) => exec(t, c, { outputTimeoutMs: o.timeoutMs }),
-                eventsFrom,
-              },
-              target,
-              sequence,
-              { scheduler, ...sequenceOptions },
-            ).subscribe(subscriber);
-            keep.add(hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) }));
-            return keep;
-          }),
-        ),
+  const runSequence = (target: Target, sequence: Sequence, sequenceOptions: RunSequenceOptions = {}) => {
+    checkRunSequenceOptions(sequenceOptions);
+    const unit$ = unitOf(target);
+    return unit$.pipe(
+      mergeMap((unit) =>
+        queue.run(unit.key, () => withListener(sequenceOn(unit, target, sequence, sequenceOptions))),
+      ),
+      untilClosed<SequenceProgress>(() => describe(target, 'sequence')),
+    );
+  };
+  /** Runs the sequence's steps on a resolved unit, heartbeated throughout. */
+  const sequenceOn = (unit: Unit, target: Target, sequence: Sequence, sequenceOptions: RunSequenceOptions) =>
+    new Observable<SequenceProgress>((subscriber) => {
+      const runner = {
+        command: (_: Target, c: string, o: { timeoutMs?: number }) =>
+          exec(unit, c, { outputTimeoutMs: o.timeoutMs }),
+        eventsFrom: () => eventsOf(unit), // the listener is held by withListener
+      };
+      const keep = runSequenceSteps(runner, target, sequence, { scheduler, ...sequenceOptions }).subscribe(
+        subscriber,
       );
-    }).pipe(untilClosed(() => describe(target, 'sequence')));
+      keep.add(hold(unit).subscribe({ error: (e: unknown) => subscriber.error(e) }));
+      return keep;
+    });
 
   const stats$ = defer(() => timer(0, 1000, scheduler)).pipe(
     map(() => stats.snapshot(scheduler.now())),

@@ -21,3 +21,91 @@ export class CoordinatorClosedError extends Error {
     super(`the coordinator was closed: ${what}`);
   }
 }
+
+/**
+ * A unit sent no `unit_info` within the time `unitInfo()` allowed (`timeoutMs`, default
+ * {@link UNIT_INFO_TIMEOUT_MS}).
+ *
+ * pycom sends `unit_info` **once per coordinator**: when the coordinator has said
+ * `coordinator: true` and the unit's boardio has started. A unit that already sent it to a
+ * coordinator with this id (before a restart of the application with the same `id`, or a
+ * delivery that was lost) does not send it again; create the coordinator with a fresh `id`
+ * (the default is random), or reboot the unit. A unit still booting sends it once boardio is up.
+ *
+ * ## Example
+ * ```ts
+ * coordinator.unitInfo(unit, { timeoutMs: 5000 }).subscribe({
+ *   error: (e) => e instanceof UnitInfoTimeoutError && console.warn(e.message),
+ * });
+ * ```
+ * @category Errors
+ */
+export class UnitInfoTimeoutError extends Error {
+  /** Always `'UnitInfoTimeoutError'`. */
+  override readonly name = 'UnitInfoTimeoutError';
+  /** Always `'timeout'`. */
+  readonly reason = 'timeout';
+
+  /**
+   * @param unit The unit's address.
+   * @param timeoutMs How long it waited, in ms.
+   */
+  constructor(
+    readonly unit: string,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `no unit_info from ${unit} within ${timeoutMs} ms: a unit sends it once per coordinator id ` +
+        '(after a restart with the same id, or when that one delivery was lost, it does not send it again: ' +
+        'use a fresh coordinator id, or reboot the unit)',
+    );
+  }
+}
+
+/**
+ * The default time `unitInfo()` waits for a unit's `unit_info`: 15 s, the time pycom takes to
+ * forget a silent coordinator.
+ * @category Coordinator
+ */
+export const UNIT_INFO_TIMEOUT_MS = 15_000;
+
+/**
+ * The listener rejected a payload that a unit sent while a command of it was in flight (too
+ * large, too deeply nested, not JSON, not a valid event): its output is lost, so the command
+ * fails at once instead of waiting for its timeout. A tagged command fails when any of its
+ * unit's rejected payloads could have been its output; an untagged one when it is the unit's
+ * oldest. A later valid output of the command goes to `late$`.
+ *
+ * ## Example
+ * ```ts
+ * coordinator.command(unit, 'cat /var/log/big.log').subscribe({
+ *   error: (e) => e instanceof OutputRejectedError && console.warn(e.rejection, e.bytes),
+ * });
+ * ```
+ * @category Errors
+ */
+export class OutputRejectedError extends Error {
+  /** Always `'OutputRejectedError'`. */
+  override readonly name = 'OutputRejectedError';
+  /** Always `'rejected'`. */
+  readonly reason = 'rejected';
+
+  /**
+   * @param unit The unit's address.
+   * @param command The command, as the caller gave it.
+   * @param rejection Why the listener rejected the payload (`too-large`, `too-deep`, `json`, ...).
+   * @param detail The listener's message.
+   * @param bytes How many bytes had arrived.
+   */
+  constructor(
+    readonly unit: string,
+    readonly command: string,
+    readonly rejection: string,
+    detail: string,
+    readonly bytes: number,
+  ) {
+    super(
+      `the output of ${JSON.stringify(command.length > 60 ? `${command.slice(0, 60)}…` : command)} from ${unit} was rejected (${rejection}): ${detail}`,
+    );
+  }
+}

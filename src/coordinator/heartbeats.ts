@@ -155,7 +155,15 @@ export class Heartbeats {
       publishHeartbeat(unit, outcome); // diagnostics (pycom-rx:heartbeat): one property read when off
       lease.outcomes.next(outcome);
     };
-    const sending = this.deps.send(unit).subscribe({
+    let send$: Observable<unknown>;
+    try {
+      send$ = this.deps.send(unit);
+    } catch (error: unknown) {
+      // never a throw from a timer: a send that cannot even start is a failed heartbeat
+      report({ kind: 'failed', at: scheduler.now(), error });
+      return;
+    }
+    const sending = send$.subscribe({
       next: () => report({ kind: 'delivered', at: scheduler.now() }),
       error: (error: unknown) => report({ kind: 'failed', at: scheduler.now(), error }),
       complete: () => {

@@ -7,6 +7,7 @@ import type { Sequence } from '../sequence/registers';
 import { RUN_COMMAND, uploadCommand } from '../sequence/shell';
 import { ListenError, SendError } from '../transport/errors';
 import type { Target } from '../transport/send';
+import { OutputRejectedError } from './errors';
 
 /**
  * One step of {@link Coordinator.runSequence} on one unit. The steps `uploaded`, `loaded`, `started`,
@@ -174,6 +175,7 @@ function causeOf(e: unknown): SequenceFailureCause | undefined {
   if (e instanceof SendError) return 'unreachable';
   if (e instanceof ListenError) return 'listen';
   if (e instanceof OutputTimeoutError || (e instanceof Error && e.name === 'TimeoutError')) return 'timeout';
+  if (e instanceof OutputRejectedError) return 'output';
   return undefined;
 }
 

@@ -5,7 +5,9 @@ import type { Inbound, ListenOptions, Rejected, SendOptions, Target, Transport }
 import type { OutputTimeoutError } from '../operators';
 import type { ListenError, SendError } from '../transport';
 import type { Sequence } from '../sequence/registers';
-import type { CoordinatorClosedError } from './errors';
+import type { CommandTooLargeError } from '../protocol/commandSize';
+import type { OptionError } from '../validation/checkOptions';
+import type { CoordinatorClosedError, OutputRejectedError } from './errors';
 import type { RunSequenceOptions, SequenceProgress } from './runSequence';
 
 /**
@@ -111,6 +113,24 @@ export interface CommandOptions {
 }
 
 /**
+ * Options of one `unitInfo()` call.
+ *
+ * ## Example
+ * ```ts
+ * coordinator.unitInfo('192.168.0.23', { timeoutMs: 5_000 });
+ * ```
+ * @category Coordinator
+ */
+export interface UnitInfoOptions {
+  /**
+   * How long to wait for the `unit_info`, in ms, when none is cached: then an
+   * `UnitInfoTimeoutError`. Default `UNIT_INFO_TIMEOUT_MS` (15 000); `Infinity` waits as long as
+   * the subscription lasts.
+   */
+  readonly timeoutMs?: number;
+}
+
+/**
  * What a command emits: the unit's `output` event, with the output text exactly as the command
  * printed it and, for a tagged command, its exit status.
  *
@@ -170,7 +190,14 @@ export interface CommandRequest {
  * coordinator was closed ({@link CoordinatorClosedError}).
  * @category Coordinator
  */
-export type CommandError = SendError | ListenError | OutputTimeoutError | CoordinatorClosedError;
+export type CommandError =
+  | SendError
+  | ListenError
+  | OutputTimeoutError
+  | OutputRejectedError
+  | CoordinatorClosedError
+  | OptionError
+  | CommandTooLargeError;
 
 /**
  * The result of one command of {@link Coordinator.run}, tagged with its unit and request.
@@ -292,24 +319,35 @@ export interface Coordinator {
    */
   connect(unit: Target): Observable<Presence>;
   /**
-   * A unit's `unit_info`: the cached one at once, if any, then any new one. Only a unit this
-   * coordinator heartbeats (through `connect`, a command or a sequence), at its own source
-   * address, can set it.
+   * A unit's `unit_info`, once: the cached one at once if any, else the one that arrives; then
+   * completes. Heartbeats the unit while it waits. Only a unit this coordinator heartbeats, at
+   * its own source address, can set it. Errors with an `UnitInfoTimeoutError` when none arrives
+   * within `timeoutMs` (default `UNIT_INFO_TIMEOUT_MS`, 15 s): pycom sends it once per
+   * coordinator id (see the error for why it may never come again), or a `SendError` (`dns`)
+   * when the unit's name does not resolve. A bad target or option throws an `OptionError` at once.
    *
    * ## Example
    * ```ts
-   * coordinator.unitInfo('192.168.0.23').pipe(take(1)).subscribe((info) => console.log(info.firmware_version));
+   * coordinator.unitInfo('192.168.0.23').subscribe((info) => console.log(info.firmware_version));
    * ```
    */
-  unitInfo(unit: Target): Observable<UnitInfo>;
+  unitInfo(unit: Target, options?: UnitInfoOptions): Observable<UnitInfo>;
   /**
    * Sends one shell command, after the unit's earlier commands and sequences, and emits its
    * output, then completes. The unit is heartbeated while the command waits.
    *
-   * Errors with a {@link SendError} (the unit could not be reached), a {@link ListenError} (the
-   * listener could not bind), an {@link OutputTimeoutError} (no output in time; a later output
-   * goes to `late$`), a {@link CoordinatorClosedError}, or a RangeError for a command containing
-   * a NUL character. Unsubscribing withdraws a queued command, or stops waiting for an in-flight one.
+   * The unit may be named by an IP address in any spelling or by a host name, resolved through
+   * the transport (the system's resolver) when the call is subscribed; events are matched by
+   * the address it resolved to (see docs/pipeline.md, "Units by name").
+   *
+   * Checked when called: a bad target or option throws an {@link OptionError}, a command with a
+   * NUL character a RangeError, a command too long for a unit to run (as it will be sent, tagged
+   * or not) a `CommandTooLargeError`. Then the Observable errors with a {@link SendError} (the
+   * unit could not be reached, or its name not resolved: reason `dns`), a {@link ListenError}
+   * (the listener could not bind), an {@link OutputTimeoutError} (no output in time; a later
+   * output goes to `late$`), an `OutputRejectedError` (the listener rejected what the unit sent
+   * back: too large, too deep, not JSON), or a {@link CoordinatorClosedError}. Unsubscribing
+   * withdraws a queued command, or stops waiting for an in-flight one.
    *
    * ## Example
    * ```ts

@@ -1,6 +1,5 @@
 import type { Identity, PycomEvent, UnitInfo } from '../protocol';
 import type { Remote } from '../transport';
-import { resolveTarget, type Target } from '../transport/send';
 
 /**
  * A unit the coordinator talks to: where it is, what it said about itself, who listens to it.
@@ -42,11 +41,11 @@ export class UnitDirectory {
   constructor(private readonly trustIpField: boolean) {}
 
   /**
-   * The unit at a target, created on first use.
-   * @param target Its address, or address and port.
+   * The unit at an address, created on first use.
+   * @param host Its address, resolved and canonical (as a connection's source address reads).
+   * @param port Its pycom port.
    */
-  unit(target: Target): Unit {
-    const { host, port } = resolveTarget(target);
+  unit(host: string, port: number): Unit {
     const key = `${host}:${port}`;
     let unit = this.byKey.get(key);
     if (unit === undefined) {
@@ -90,6 +89,14 @@ export class UnitDirectory {
     }
     if (unit !== undefined) unit.id = event.id;
     return unit;
+  }
+
+  /**
+   * The units at an address (usually one).
+   * @param address A connection's source address.
+   */
+  at(address: string): readonly Unit[] {
+    return this.byHost.get(address) ?? [];
   }
 
   /** Every unit, in the order they were first used. */

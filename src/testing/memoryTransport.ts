@@ -4,9 +4,10 @@ import { either as E } from 'fp-ts';
 import { decodeEvent, excerptOf } from '../protocol/decode';
 import { encodeRequest } from '../protocol/encode';
 import type { PycomRequest } from '../protocol/requests';
-import { ListenError } from '../transport/errors';
+import { ListenError, SendError } from '../transport/errors';
+import { canonicalAddress } from '../transport/lookup';
 import type { Inbound } from '../transport/listen';
-import { checkOption, checkOptions, RULES } from '../validation/checkOptions';
+import { checkOptions } from '../validation/checkOptions';
 import {
   LISTEN_DEFAULTS,
   LISTEN_RULES,
@@ -49,6 +50,12 @@ export const MEMORY_COORDINATOR_HOST = '192.168.0.100';
 export interface MemoryTransportOptions {
   /** This machine's address on the network. Default {@link MEMORY_COORDINATOR_HOST}. */
   readonly host?: string;
+  /**
+   * Host names this machine resolves, and their addresses (its `/etc/hosts`). A name not here
+   * fails to resolve (`SendError`, reason `dns`); IP addresses in any spelling resolve to
+   * themselves. Default: none.
+   */
+  readonly hosts?: Readonly<Record<string, string>>;
 }
 
 const WILDCARDS = new Set(['0.0.0.0', '::']);
@@ -162,7 +169,6 @@ export function memoryTransport(network: MemoryNetwork, options: MemoryTransport
   ): Observable<Delivered> => {
     checkOptions(sendOptions, SEND_RULES);
     const to = resolveTarget(target);
-    checkOption('port', to.port, RULES.remotePort);
     return network.connect(
       machine,
       to,
@@ -171,5 +177,16 @@ export function memoryTransport(network: MemoryNetwork, options: MemoryTransport
     );
   };
 
-  return { listen, send };
+  const lookup = (host: string, port: number): Observable<string> =>
+    new Observable<string>((subscriber) => {
+      const address =
+        canonicalAddress(host) ??
+        (Object.hasOwn(options.hosts ?? {}, host) ? canonicalAddress(options.hosts![host]!) : undefined);
+      if (address === undefined)
+        return subscriber.error(new SendError(host, port, 'dns', 'ENOTFOUND', `lookup: ENOTFOUND`));
+      subscriber.next(address);
+      subscriber.complete();
+    });
+
+  return { listen, send, lookup };
 }

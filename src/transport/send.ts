@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { Observable } from 'rxjs';
 import type { PycomRequest } from '../protocol/requests';
-import { checkOption, checkOptions, RULES, type OptionTable } from '../validation/checkOptions';
+import { checkOption, checkOptions, OptionError, RULES, type OptionTable } from '../validation/checkOptions';
 import { SendError, sendCause } from './errors';
 
 /**
@@ -98,20 +98,41 @@ export const SEND_DEFAULTS = { connectTimeoutMs: 3_000, timeoutMs: 10_000 } as c
  */
 export const SEND_RULES: OptionTable<SendOptions> = { connectTimeoutMs: RULES.ms, timeoutMs: RULES.ms };
 
+/** The longest host accepted: a DNS name is at most 253 characters, an IPv6 address with a zone a few more. */
+const MAX_HOST_LENGTH = 255;
+
 /**
- * Splits a {@link Target} into host and port.
+ * Splits a {@link Target} into host and port, and checks it: the host a non-empty string
+ * without spaces or control characters (an IPv6 address may be in brackets, which are removed),
+ * the port an integer 1..65535 (default {@link PYCOM_PORT}).
  *
  * ## Example
  * ```ts
  * resolveTarget('127.0.0.2'); // { host: '127.0.0.2', port: 5000 }
+ * resolveTarget({ host: '[::1]', port: 5001 }); // { host: '::1', port: 5001 }
  * ```
  * @param target A host, or a host and port.
+ * @param option The name of the argument, for the error (default `'target'`).
+ * @throws {@link OptionError} when the target is not a string or `{ host, port? }`, the host is
+ * empty or holds spaces or control characters, or the port is not an integer 1..65535.
  * @category Transport
  */
-export function resolveTarget(target: Target): { host: string; port: number } {
-  return typeof target === 'string'
-    ? { host: target, port: PYCOM_PORT }
-    : { host: target.host, port: target.port ?? PYCOM_PORT };
+export function resolveTarget(target: Target, option = 'target'): { host: string; port: number } {
+  let host: unknown;
+  let port: unknown = PYCOM_PORT;
+  if (typeof target === 'string') host = target;
+  else if (typeof target === 'object' && target !== null) {
+    host = target.host;
+    if (target.port !== undefined) port = target.port;
+  } else throw new OptionError(option, 'type', target, 'a host or { host, port }');
+  const where = typeof target === 'string' ? option : `${option}.host`;
+  if (typeof host !== 'string') throw new OptionError(where, 'type', host, 'a host name or IP address');
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (host === '' || host.length > MAX_HOST_LENGTH || /[\s\x00-\x1f\x7f]/.test(host))
+    throw new OptionError(where, 'type', host, 'a host name or IP address');
+  checkOption(`${option}.port`, port, RULES.remotePort);
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return { host: bare, port: port as number };
 }
 
 /**
@@ -143,7 +164,6 @@ export function sendPayload(
 ): Observable<Delivered> {
   checkOptions(options, SEND_RULES);
   const { host, port } = resolveTarget(target);
-  checkOption('port', port, RULES.remotePort);
   const connectMs = options.connectTimeoutMs ?? SEND_DEFAULTS.connectTimeoutMs;
   const totalMs = options.timeoutMs ?? SEND_DEFAULTS.timeoutMs;
   return new Observable<Delivered>((subscriber) => {

@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { PycomRequest } from '../protocol/requests';
 import { listen, type Inbound } from './listen';
+import { lookupHost } from './lookup';
 import type { ListenOptions } from './listenPayloads';
 import { send, type Delivered, type LocalAddress, type SendOptions, type Target } from './send';
 
@@ -12,7 +13,9 @@ import { send, type Delivered, type LocalAddress, type SendOptions, type Target 
  * An implementation must behave like the TCP one: `listen` is cold, calls
  * `options.onListening` once bound, emits one {@link Inbound} per inbound connection and errors
  * only with a `ListenError`; `send` is cold, emits one {@link Delivered} when the receiver has
- * taken the request, then completes, and errors with a `SendError`.
+ * taken the request, then completes, and errors with a `SendError`; `lookup`, when present, is
+ * cold, emits one address for a host name and completes, or errors with a `SendError` (`dns`).
+ * Without `lookup`, a coordinator uses a host name as it is given.
  *
  * ## Example
  * ```ts
@@ -29,10 +32,16 @@ export interface Transport {
     request: PycomRequest | ((local: LocalAddress) => PycomRequest),
     options?: SendOptions,
   ): Observable<Delivered>;
+  /**
+   * Resolves a host name to the address the unit will send its events from; see
+   * {@link lookupHost}. Optional: without it, names are used as given.
+   */
+  lookup?(host: string, port: number): Observable<string>;
 }
 
 /**
- * The real transport: {@link listen} and {@link send} over TCP.
+ * The real transport: {@link listen} and {@link send} over TCP, names resolved by
+ * {@link lookupHost} (the system's resolver).
  *
  * ## Example
  * ```ts
@@ -40,4 +49,4 @@ export interface Transport {
  * ```
  * @category Transport
  */
-export const tcpTransport: Transport = { listen, send };
+export const tcpTransport: Transport = { listen, send, lookup: lookupHost };

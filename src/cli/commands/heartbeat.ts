@@ -66,7 +66,7 @@ export async function runHeartbeat(options: HeartbeatCommandOptions, io: CliIO):
   const onInfo = (info: UnitInfo) =>
     print(`${'unit_info'.padEnd(9)}  ${formatUnitInfo(info)}`, { unit, kind: 'unit_info', info });
   const subscription = session.coordinator.connect(target).subscribe({ next: onPresence });
-  subscription.add(session.coordinator.unitInfo(target.host).subscribe({ next: onInfo }));
+  subscription.add(session.coordinator.unitInfo(target, { timeoutMs: Infinity }).subscribe({ next: onInfo }));
   try {
     await whenAborted(io.signal);
     return isInterruption(io.signal) ? EXIT.interrupted : EXIT.ok;

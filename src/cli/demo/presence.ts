@@ -39,7 +39,7 @@ export async function connectAll(
       );
   });
   const infos = firstValueFrom(
-    merge(...hosts.map((host) => coordinator.unitInfo(host).pipe(take(1)))).pipe(
+    merge(...hosts.map((host) => coordinator.unitInfo(host, { timeoutMs: Infinity }))).pipe(
       take(hosts.length),
       toArray(),
       timeout({

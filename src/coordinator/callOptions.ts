@@ -1,0 +1,91 @@
+import { checkCommandSize, MAX_COMMAND_BYTES } from '../protocol/commandSize';
+import { checkOptions, OptionError, RULES, type OptionTable } from '../validation/checkOptions';
+import type { RunSequenceOptions } from './runSequence';
+import type { CommandOptions, UnitInfoOptions } from './types';
+
+const COMMAND_RULES: OptionTable<CommandOptions> = { outputTimeoutMs: RULES.ms };
+const UNIT_INFO_RULES: OptionTable<UnitInfoOptions> = { timeoutMs: RULES.ms };
+
+/** Checks an options object whose timeout may also be `Infinity` (wait forever). */
+function checkWithInfinity<T extends object>(
+  options: T | undefined,
+  table: OptionTable<T>,
+  key: keyof T,
+): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null)
+    throw new OptionError('options', 'type', options, 'an object');
+  if (options[key] === Infinity) checkOptions({ ...options, [key]: undefined }, table, 'options');
+  else checkOptions(options, table, 'options');
+}
+
+/**
+ * Checks the options of one `command()` call when it is made: `outputTimeoutMs` a number of ms
+ * > 0 and <= 2^31 - 1, or `Infinity`; `tagged` a boolean.
+ *
+ * @internal
+ * @category Coordinator
+ */
+export function checkCommandOptions(options: CommandOptions | undefined): CommandOptions {
+  checkWithInfinity(options, COMMAND_RULES, 'outputTimeoutMs');
+  if (options?.tagged !== undefined && typeof options.tagged !== 'boolean')
+    throw new OptionError('options.tagged', 'type', options.tagged, 'true or false');
+  return options ?? {};
+}
+
+/**
+ * Checks the options of one `unitInfo()` call: `timeoutMs` a number of ms > 0 and <= 2^31 - 1,
+ * or `Infinity`.
+ *
+ * @internal
+ * @category Coordinator
+ */
+export function checkUnitInfoOptions(options: UnitInfoOptions | undefined): UnitInfoOptions {
+  checkWithInfinity(options, UNIT_INFO_RULES, 'timeoutMs');
+  return options ?? {};
+}
+
+const RUN_SEQUENCE_RULES: OptionTable<RunSequenceOptions> = {
+  stepTimeoutMs: RULES.ms,
+  runTimeoutMs: RULES.ms,
+};
+
+/**
+ * Checks the options of one `runSequence()` call: the timeouts numbers of ms > 0 and
+ * <= 2^31 - 1, `standalone` and `run` booleans, `path` a string.
+ *
+ * @internal
+ * @category Coordinator
+ */
+export function checkRunSequenceOptions(options: RunSequenceOptions | undefined): void {
+  if (options === undefined) return;
+  checkOptions(options, RUN_SEQUENCE_RULES, 'options');
+  for (const key of ['standalone', 'run'] as const)
+    if (options[key] !== undefined && typeof options[key] !== 'boolean')
+      throw new OptionError(`options.${key}`, 'type', options[key], 'true or false');
+  if (options.path !== undefined && typeof options.path !== 'string')
+    throw new OptionError('options.path', 'type', options.path, 'a file path (a string)');
+}
+
+/** Over this many UTF-16 units, a command may be too long once tagged (at most 4 bytes each, plus the wrapper). */
+const SURELY_FITS = (MAX_COMMAND_BYTES - 256) >> 2;
+
+/**
+ * Checks a shell command when it is asked for: a string without NUL characters (no shell word
+ * holds one) that a unit can run as it will be sent (tagged or not: see `MAX_COMMAND_BYTES`).
+ *
+ * @internal
+ * @category Coordinator
+ * @param command The command as given.
+ * @param wrap Makes the text as it will be sent (tags it), or `undefined` when sent as is.
+ * @throws {@link OptionError} for a command that is not a string; RangeError for a NUL;
+ * `CommandTooLargeError` when too long.
+ */
+export function checkShellCommand(command: unknown, wrap: ((command: string) => string) | undefined): void {
+  if (typeof command !== 'string')
+    throw new OptionError('command', 'type', command, 'a shell command (a string)');
+  if (command.includes('\0')) throw new RangeError('a shell command cannot contain a NUL character');
+  if (command.length <= SURELY_FITS) return;
+  if (wrap === undefined) checkCommandSize(command);
+  else checkCommandSize(wrap(command), { tagged: true });
+}
