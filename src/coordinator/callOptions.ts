@@ -78,13 +78,19 @@ const SURELY_FITS = (MAX_COMMAND_BYTES - 256) >> 2;
  * @category Coordinator
  * @param command The command as given.
  * @param wrap Makes the text as it will be sent (tags it), or `undefined` when sent as is.
- * @throws {@link OptionError} for a command that is not a string; RangeError for a NUL;
+ * @throws {@link OptionError} for a command that is not a string or holds a NUL;
  * `CommandTooLargeError` when too long.
  */
 export function checkShellCommand(command: unknown, wrap: ((command: string) => string) | undefined): void {
   if (typeof command !== 'string')
     throw new OptionError('command', 'type', command, 'a shell command (a string)');
-  if (command.includes('\0')) throw new RangeError('a shell command cannot contain a NUL character');
+  if (command.includes('\0'))
+    throw new OptionError(
+      'command',
+      'type',
+      command,
+      'a shell command without NUL characters (no shell word holds one)',
+    );
   if (command.length <= SURELY_FITS) return;
   if (wrap === undefined) checkCommandSize(command);
   else checkCommandSize(wrap(command), { tagged: true });

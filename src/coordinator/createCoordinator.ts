@@ -29,6 +29,7 @@ import {
   type Target,
 } from '../transport';
 import { publishCommand } from '../diagnostics';
+import { OptionError } from '../validation/checkOptions';
 import { ofType, OutputTimeoutError } from '../operators';
 import type { Sequence } from '../sequence/registers';
 import {
@@ -336,8 +337,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
       };
     });
 
-  const describe = (target: Target, what: string) =>
-    `${what} to ${typeof target === 'string' ? target : target.host}`;
+  const describe = (target: Target, what: string) => `${what} to ${hostOf(target)}`;
 
   /** The unit a target names, once resolved (at once for an address). */
   const unitOf = (target: Target): Observable<Unit> => {
@@ -361,11 +361,13 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     withListener(
       commands$.pipe(
         mergeMap((request) => {
-          const unit = typeof request.unit === 'string' ? request.unit : request.unit.host;
+          const unit = hostOf(request?.unit);
           // a request with a bad unit, command or timeout is a failed result, not a thrown error
-          return defer(() =>
-            command(request.unit, request.command, { outputTimeoutMs: request.outputTimeoutMs }),
-          ).pipe(
+          return defer(() => {
+            if (typeof request !== 'object' || request === null)
+              throw new OptionError('request', 'type', request, 'a { unit, command } object');
+            return command(request.unit, request.command, { outputTimeoutMs: request.outputTimeoutMs });
+          }).pipe(
             map((output): CommandResult<R> => ({ kind: 'output', unit, request, output })),
             catchError((error: unknown) =>
               of<CommandResult<R>>({ kind: 'failed', unit, request, error: error as never }),
@@ -504,6 +506,14 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     runSequence,
     close,
   };
+}
+
+/** The host of a target as the caller wrote it, for labels ('' when it has none). */
+function hostOf(target: unknown): string {
+  if (typeof target === 'string') return target;
+  const host: unknown =
+    typeof target === 'object' && target !== null ? (target as { host?: unknown }).host : undefined;
+  return typeof host === 'string' ? host : '';
 }
 
 function stripUndefined<T extends object>(o: T): T {
