@@ -16,7 +16,9 @@ import { all4Canon, ledFan, modelLight } from '../../src/sequence/builders';
 import { render } from '../../src/sequence/csv';
 import { SequenceError } from '../../src/sequence/error';
 import type { Sequence } from '../../src/sequence/registers';
+import { taggedCommandBytes } from '../../src/protocol/commandSize';
 import {
+  CommandTooLargeError,
   MAX_COMMAND_BYTES,
   shellPath,
   shellQuote,
@@ -264,12 +266,22 @@ describe('uploadCommand', () => {
     expect((tooLong.error as NodeJS.ErrnoException | undefined)?.code).toBe('E2BIG');
   });
 
-  it('refuses a sequence whose command would be too long for the shell', () => {
+  it('refuses a sequence whose command, once tagged, would be too long for the shell', () => {
     const rows = Array.from({ length: 9000 }, () => all4Canon({ power: 100, shutterMs: 100 }));
-    expect(() => uploadCommand(rows)).toThrow(
-      /the upload command is \d+ bytes; a shell command holds at most 131071/,
+    let thrown: unknown;
+    try {
+      uploadCommand(rows);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(CommandTooLargeError);
+    expect(thrown).toBeInstanceOf(RangeError);
+    expect(thrown).toMatchObject({ limit: MAX_COMMAND_BYTES, rows: 9000, tagged: true });
+    expect((thrown as CommandTooLargeError).bytes).toBeGreaterThan(MAX_COMMAND_BYTES);
+    expect((thrown as Error).message).toMatch(
+      /^the command is \d+ bytes once tagged \(a sequence of 9000 rows\); a unit runs at most 131071/,
     );
     const fits = Array.from({ length: 5000 }, () => all4Canon({ power: 100, shutterMs: 100 }));
-    expect(new TextEncoder().encode(uploadCommand(fits)).length).toBeLessThanOrEqual(MAX_COMMAND_BYTES);
+    expect(taggedCommandBytes(uploadCommand(fits))).toBeLessThanOrEqual(MAX_COMMAND_BYTES);
   });
 });

@@ -1,5 +1,5 @@
 import { either as E } from 'fp-ts';
-import { checkRow } from './check';
+import { readRow } from './check';
 import { SequenceError } from './error';
 import type { Row, RowOf, RowParameters, Sequence } from './registers';
 import { parametersOf, type REGISTER_TABLE, type RegisterName } from './specs';
@@ -12,7 +12,9 @@ function normalize(value: unknown): unknown {
 
 /**
  * Checks any value as a row without throwing: `Right` with a fresh, valid row (parameters in CSV
- * order), or `Left` with every problem as a readable line.
+ * order), or `Left` with every problem as a readable line. Each field of `input` is read once,
+ * and the row returned holds the very values that were checked: a getter that answers
+ * differently on a second read cannot change it.
  *
  * ## Example
  * ```ts
@@ -23,18 +25,19 @@ function normalize(value: unknown): unknown {
  * @category Sequences
  */
 export function validateRow(input: unknown): E.Either<ReadonlyArray<string>, Row> {
-  const issues = checkRow(input);
-  if (issues.length > 0) return E.left(issues);
-  const source = input as Record<string, unknown>;
-  const register = source['register'] as RegisterName;
-  const row: Record<string, unknown> = { register };
-  for (const p of parametersOf(register)) row[p.name] = normalize(source[p.name]);
-  return E.right(row as Row);
+  const { issues, row } = readRow(input);
+  if (row === undefined) return E.left(issues);
+  const fresh = row as Record<string, unknown>;
+  for (const p of parametersOf(fresh['register'] as RegisterName)) fresh[p.name] = normalize(fresh[p.name]);
+  return E.right(fresh as Row);
 }
 
 /**
  * Checks any value as a sequence without throwing: `Right` with fresh, valid rows, or `Left`
  * with every problem, each prefixed with its 1-based row number (which is also its CSV line).
+ * Each row, and each field of a row, is read once (see {@link validateRow}): use the rows
+ * returned, not `input`, to be sure to use what was checked. A hole of a sparse array is a
+ * missing row.
  *
  * ## Example
  * ```ts
@@ -49,11 +52,12 @@ export function validateSequence(input: unknown): E.Either<ReadonlyArray<string>
     if (!Array.isArray(input)) return E.left([`expected an array of rows, got ${typeof input}`]);
     const issues: string[] = [];
     const rows: Row[] = [];
-    input.forEach((item: unknown, index) => {
-      const result = validateRow(item);
+    const length = input.length;
+    for (let index = 0; index < length; index += 1) {
+      const result = validateRow(input[index] as unknown);
       if (E.isRight(result)) rows.push(result.right);
       else for (const issue of result.left) issues.push(`row ${index + 1}: ${issue}`);
-    });
+    }
     return issues.length > 0 ? E.left(issues) : E.right(rows);
   } catch (e) {
     // a revoked proxy or a throwing getter: the sequence cannot be read

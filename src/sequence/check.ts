@@ -144,9 +144,90 @@ export function extraParameters(
 }
 
 /**
+ * What {@link readRow} made of a value: every problem found and, when there is none, a fresh
+ * plain row holding the values that were checked.
+ *
+ * ## Example
+ * ```ts
+ * const { issues, row } = readRow({ register: 'LED_FAN', state: 1 }); // [], { register: 'LED_FAN', state: 1 }
+ * readRow({ register: 'LED_FAN', state: 2 }).register; // 'LED_FAN' (and one issue)
+ * ```
+ * @category Sequences
+ */
+export interface RowReading {
+  /** The register that was read, when it is one; `undefined` otherwise. */
+  readonly register: RegisterName | undefined;
+  /** Every problem of the row, one readable line each; empty when the row is valid. */
+  readonly issues: ReadonlyArray<string>;
+  /**
+   * When `issues` is empty: `register` and the register's parameters, in CSV order, with the
+   * values as they were read (and checked). `undefined` otherwise.
+   */
+  readonly row: Readonly<Record<string, unknown>> | undefined;
+}
+
+/**
+ * Reads any value as a row object, each field once, and checks what it read: a known
+ * `register`, each parameter an integer in range, and no other own enumerable keys (their
+ * names are read, never their values). The values checked are the ones returned, so a getter
+ * that answers differently on every read, or a proxy, cannot get a value past the checks.
+ * Never throws: a getter or proxy trap that throws makes the row unreadable, which is reported
+ * as its problem.
+ *
+ * ## Example
+ * ```ts
+ * readRow({ register: 'ALL_4_CANON', power: 80, shutterMs: 110 }).issues;
+ * // ['ALL_4_CANON shutterMs: 110 is out of range 0..109']
+ * ```
+ * @param input Any value.
+ * @category Sequences
+ */
+export function readRow(input: unknown): RowReading {
+  try {
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      return {
+        register: undefined,
+        issues: [`expected a row object { register, ... }, got ${describeValue(input)}`],
+        row: undefined,
+      };
+    const record = input as Record<string, unknown>;
+    const register = record['register'];
+    if (!isRegisterName(register))
+      return { register: undefined, issues: [unknownRegister(register)], row: undefined };
+    const params = parametersOf(register);
+    const row: Record<string, unknown> = { register };
+    const issues: string[] = [];
+    for (const parameter of params) {
+      const value = record[parameter.name];
+      row[parameter.name] = value;
+      const issue = checkParameter(register, parameter, value);
+      if (issue !== undefined) issues.push(issue);
+    }
+    const extras = Object.keys(record).filter(
+      (key) => key !== 'register' && !params.some((p) => p.name === key),
+    );
+    for (const issue of extraParameters(register, extras, 'key')) issues.push(issue);
+    return { register, issues, row: issues.length > 0 ? undefined : row };
+  } catch (e) {
+    // a proxy or a getter that throws: the row cannot be read, which is a problem of the row
+    return { register: undefined, issues: [`the row cannot be read: ${describeThrown(e)}`], row: undefined };
+  }
+}
+
+/** What was thrown, shown in a message; never throws itself (even for a hostile error object). */
+function describeThrown(e: unknown): string {
+  try {
+    return describeValue(e instanceof Error ? e.message : e);
+  } catch {
+    return 'an unreadable error';
+  }
+}
+
+/**
  * Checks any value as a row object: a known `register`, each parameter an integer in range, and
  * no other keys. Returns every problem found (extra keys counted past {@link MAX_EXTRA_LISTED});
  * an empty array means the row is valid. Never throws, even for a proxy or a throwing getter.
+ * Each field is read once ({@link readRow}).
  *
  * ## Example
  * ```ts
@@ -157,25 +238,5 @@ export function extraParameters(
  * @category Sequences
  */
 export function checkRow(input: unknown): ReadonlyArray<string> {
-  try {
-    if (typeof input !== 'object' || input === null || Array.isArray(input))
-      return [`expected a row object { register, ... }, got ${describeValue(input)}`];
-    const record = input as Record<string, unknown>;
-    const register = record['register'];
-    if (!isRegisterName(register)) return [unknownRegister(register)];
-    const params = parametersOf(register);
-    const issues: string[] = [];
-    for (const parameter of params) {
-      const issue = checkParameter(register, parameter, record[parameter.name]);
-      if (issue !== undefined) issues.push(issue);
-    }
-    const extras = Object.keys(record).filter(
-      (key) => key !== 'register' && !params.some((p) => p.name === key),
-    );
-    for (const issue of extraParameters(register, extras, 'key')) issues.push(issue);
-    return issues;
-  } catch (e) {
-    // a proxy or a getter that throws: the row cannot be read, which is a problem of the row
-    return [`the row cannot be read: ${describeValue(e instanceof Error ? e.message : e)}`];
-  }
+  return readRow(input).issues;
 }

@@ -35,9 +35,22 @@ export interface SequenceIssue {
  * @category Sequences
  */
 export function render(sequence: Sequence): string {
+  return renderChecked(sequence).csv;
+}
+
+/**
+ * {@link render}, also telling how many rows were written. Every row is read once, by
+ * `validateSequence`, and the CSV is written from what it returned (never from `sequence`
+ * again), so what is checked is what is written.
+ *
+ * @internal
+ * @param sequence The rows.
+ * @throws {@link SequenceError} listing every invalid row.
+ */
+export function renderChecked(sequence: Sequence): { readonly csv: string; readonly rows: number } {
   const checked = validateSequence(sequence);
   if (E.isLeft(checked)) throw new SequenceError(checked.left);
-  return checked.right.map((row) => `${renderRow(row)}\n`).join('');
+  return { csv: checked.right.map((row) => `${renderRow(row)}\n`).join(''), rows: checked.right.length };
 }
 
 function renderRow(row: Row): string {

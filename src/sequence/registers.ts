@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
-import { checkRow } from './check';
-import { parametersOf, REGISTER_NAMES, type ParameterName, type RegisterName } from './specs';
+import { checkRow, readRow } from './check';
+import { REGISTER_NAMES, type ParameterName, type RegisterName } from './specs';
 
 /**
  * The parameters of a row of register `R`: one integer per parameter of {@link REGISTER_SPECS}.
@@ -31,20 +31,18 @@ function isObject(u: unknown): u is Record<string, unknown> {
   return typeof u === 'object' && u !== null && !Array.isArray(u);
 }
 
-/** Copies the register and its parameters, in CSV order, into a fresh object. */
-function copyRow(u: Record<string, unknown>): unknown {
-  const register = u['register'] as RegisterName;
-  const row: Record<string, unknown> = { register };
-  for (const p of parametersOf(register)) row[p.name] = u[p.name];
-  return row;
-}
-
-function validateWith<A>(u: unknown, c: t.Context, accept: (u: Record<string, unknown>) => boolean) {
-  if (!isObject(u) || !accept(u)) return undefined;
-  const issues = checkRow(u);
-  return issues.length === 0
-    ? t.success(copyRow(u) as A)
-    : t.failures<A>(issues.map((message) => ({ value: u, context: c, message })));
+/**
+ * Decodes with {@link readRow}: each field read once, and the fresh row holds the values that
+ * were checked (register and parameters, in CSV order). With `register`, a row of any other
+ * register (or no row object) fails with `expected a <register> row`.
+ */
+function decodeRow<A>(u: unknown, c: t.Context, register?: RegisterName): t.Validation<A> {
+  const reading = readRow(u);
+  if (register !== undefined && reading.register !== register)
+    return t.failure(u, c, `expected a ${register} row`);
+  return reading.row !== undefined
+    ? t.success(reading.row as A)
+    : t.failures<A>(reading.issues.map((message) => ({ value: u, context: c, message })));
 }
 
 /**
@@ -71,9 +69,7 @@ function rowCodec<R extends RegisterName>(register: R): RowCodec<R> {
   return new t.Type<RowOf<R>, RowOf<R>, unknown>(
     `${register} row`,
     (u): u is RowOf<R> => isObject(u) && u['register'] === register && checkRow(u).length === 0,
-    (u, c) =>
-      validateWith<RowOf<R>>(u, c, (o) => o['register'] === register) ??
-      t.failure(u, c, `expected a ${register} row`),
+    (u, c) => decodeRow<RowOf<R>>(u, c, register),
     t.identity,
   );
 }
@@ -118,11 +114,7 @@ export type Row = { [R in RegisterName]: RowOf<R> }[RegisterName];
 export const Row = new t.Type<Row, Row, unknown>(
   `Row (${REGISTER_NAMES.join(' | ')})`,
   (u): u is Row => checkRow(u).length === 0,
-  (u, c) => {
-    const issues = checkRow(u);
-    if (issues.length > 0) return t.failures(issues.map((message) => ({ value: u, context: c, message })));
-    return t.success(copyRow(u as Record<string, unknown>) as Row);
-  },
+  (u, c) => decodeRow<Row>(u, c),
   t.identity,
 );
 

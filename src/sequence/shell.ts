@@ -1,9 +1,10 @@
+import { CommandTooLargeError, MAX_COMMAND_BYTES, taggedCommandBytes } from '../protocol/commandSize';
 import { shellQuote } from '../protocol/shellQuote';
-import { render } from './csv';
-import { SequenceError } from './error';
+import { renderChecked } from './csv';
 import type { Sequence } from './registers';
 
 export { shellQuote };
+export { MAX_COMMAND_BYTES, CommandTooLargeError } from '../protocol/commandSize';
 
 /**
  * Where {@link uploadCommand} writes a sequence by default, as the vendor documents it:
@@ -44,19 +45,6 @@ export const STANDALONE_SEQUENCE_PATH = '/home/rigsters/la4_sequence_standalone.
  * @category Sequences
  */
 export const RUN_COMMAND = 'boardiocli runSeq';
-
-/**
- * The longest command, in UTF-8 bytes, that {@link uploadCommand} produces. The unit runs a
- * command as `/bin/sh -c <command>`, and Linux refuses a single argument of 128 KiB or more
- * (`MAX_ARG_STRLEN`, counting the terminating NUL) with `E2BIG`.
- *
- * ## Example
- * ```ts
- * Buffer.byteLength(uploadCommand(sequence)) <= MAX_COMMAND_BYTES; // always true
- * ```
- * @category Sequences
- */
-export const MAX_COMMAND_BYTES = 131071;
 
 /**
  * Quotes a file path for the shell; a leading `~/` becomes `"$HOME"/` outside the quotes so the
@@ -102,7 +90,7 @@ export interface UploadOptions {
  * Builds the shell command that uploads a sequence to a unit and asks boardio to load it, to send
  * as a `cmd` request: `printf '%s' '<csv>' > <file> && boardiocli uSeq` (or `uSeqStandalone`).
  *
- * The CSV comes from {@link render} (so every row is checked) and, like the path, goes through
+ * The CSV comes from {@link renderSequence} (so every row is checked) and, like the path, goes through
  * {@link shellQuote}: nothing in it can be expanded or run by the shell. `printf '%s'` writes it
  * byte for byte (no reliance on `echo` and escapes). The `&&` only keeps boardio from being asked
  * to load a file that could not be written.
@@ -110,6 +98,15 @@ export interface UploadOptions {
  * It never starts the sequence: whether boardio accepted the file is known only later, from a
  * `BOARDIO_READY` / `BOARDIO_ERROR` message, so {@link RUN_COMMAND} must be sent separately,
  * after `BOARDIO_READY` (as `runSequence` does).
+ *
+ * The command must fit in one shell argument once the coordinator has tagged it (the default):
+ * a sequence whose command, tagged, is over {@link MAX_COMMAND_BYTES} (Linux `MAX_ARG_STRLEN`)
+ * is refused here, before anything is sent: from about 6,500 rows of 20 bytes
+ * (`ALL_4_CANON,100,100`) to 13,000 of 10 (`LED_FAN,1`). Split a longer one into sequences run
+ * one after the other.
+ *
+ * Each row is read once: the CSV is written from the same values that were checked, even for a
+ * row object whose getters answer differently on every read.
  *
  * ## Example
  * ```ts
@@ -120,7 +117,8 @@ export interface UploadOptions {
  * ```
  * @param sequence The rows to upload.
  * @param options Standalone or not, and the file path.
- * @throws {@link SequenceError} for an invalid row or a command longer than
+ * @throws {@link SequenceError} for an invalid row; {@link CommandTooLargeError} (with `bytes`,
+ *   `limit` and `rows`, `tagged` true) when the command, once tagged, is longer than
  *   {@link MAX_COMMAND_BYTES}; RangeError for a bad path.
  * @category Sequences
  */
@@ -128,11 +126,13 @@ export function uploadCommand(sequence: Sequence, options: UploadOptions = {}): 
   const standalone = options.standalone ?? false;
   const path = options.path ?? (standalone ? STANDALONE_SEQUENCE_PATH : SEQUENCE_PATH);
   const verb = standalone ? 'uSeqStandalone' : 'uSeq';
-  const command = `printf '%s' ${shellQuote(render(sequence))} > ${shellPath(path)} && boardiocli ${verb}`;
-  const bytes = new TextEncoder().encode(command).length;
-  if (bytes > MAX_COMMAND_BYTES)
-    throw new SequenceError([
-      `the upload command is ${bytes} bytes; a shell command holds at most ${MAX_COMMAND_BYTES} (${sequence.length} rows)`,
-    ]);
+  const { csv, rows } = renderChecked(sequence);
+  const command = `printf '%s' ${shellQuote(csv)} > ${shellPath(path)} && boardiocli ${verb}`;
+  // Tagging quotes the command (each ' becomes 4 characters) and adds ~110 characters, and a
+  // UTF-16 unit is at most 3 UTF-8 bytes: a command this short cannot be too long once tagged.
+  if ((command.length * 4 + 256) * 3 > MAX_COMMAND_BYTES) {
+    const bytes = taggedCommandBytes(command);
+    if (bytes > MAX_COMMAND_BYTES) throw new CommandTooLargeError(bytes, MAX_COMMAND_BYTES, rows, true);
+  }
   return command;
 }

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ARGUMENT_LIST_TOO_LONG, cannotRun, isOversized } from './cannotRun';
+import { atProcessExit } from './processExit';
 import type { BoardioVerb, Executor, ExecutorContext, ExecutorResult } from './types';
 import { BOARDIO_FIFO_ENV, mapVendorHome, type Workspace } from './workspace';
 
@@ -77,6 +79,7 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+/** The verbs `boardiocli` wrote to `file`, which is then removed; never rejects. */
 async function takeVerbs(file: string): Promise<BoardioVerb[]> {
   let text: string;
   try {
@@ -84,11 +87,27 @@ async function takeVerbs(file: string): Promise<BoardioVerb[]> {
   } catch {
     return [];
   }
-  await fs.promises.rm(file, { force: true });
+  await fs.promises.rm(file, { force: true }).catch(() => undefined);
   return text
     .split('\n')
     .map((line) => line.trim())
     .filter(isBoardioVerb);
+}
+
+/** What a unit prints for a command holding a NUL character, which no program can be given. */
+const NUL_IN_COMMAND = 'pycom-sim: cannot run /bin/sh: the command contains a NUL character\n';
+
+/** What a unit prints when its shell could not be started. */
+function spawnFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'E2BIG') return ARGUMENT_LIST_TOO_LONG;
+  const message = err instanceof Error ? err.message : String(err);
+  return `pycom-sim: cannot run /bin/sh: ${message}\n`;
+}
+
+/** 127 when the shell itself is missing, as a shell reports a command not found; else 126. */
+function spawnExitCode(err: unknown): number {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? 127 : 126;
 }
 
 /**
@@ -101,7 +120,14 @@ async function takeVerbs(file: string): Promise<BoardioVerb[]> {
  *
  * When the shell has exited and its output is closed, whatever is left in its process group
  * (background jobs) is killed, and the verbs `boardiocli` recorded are handed to
- * `context.boardio`, in order. Aborting `context.signal` kills the process group.
+ * `context.boardio`, in order. Aborting `context.signal` kills the process group, and so do
+ * `dispose()` and the end of the process (its `'exit'`) for every running command.
+ *
+ * A command that cannot be started never rejects: one over `MAX_COMMAND_BYTES` is answered as
+ * Linux refuses it (`/bin/sh: Argument list too long`, exit status 126) without trying, and any
+ * failure to start the shell (`E2BIG`, `ENOMEM`, `EAGAIN`, a NUL character) is answered with
+ * its message and exit status 126 (127 when `/bin/sh` is missing). For a tagged command the
+ * answer is the wrapper's: that text followed by the trailer carrying the exit status.
  *
  * ## Example
  * ```ts
@@ -117,10 +143,19 @@ export function createShellExecutor(workspace: Workspace, options: ShellExecutor
   const running = new Map<Promise<ExecutorResult>, () => void>();
   let disposed = false;
   let counter = 0;
+  const killAll = () => {
+    for (const kill of running.values()) kill();
+  };
+  // commands run detached: if the process ends without dispose(), they would outlive it
+  const stopKillingAtExit = atProcessExit(killAll);
 
   const run = (command: string, context: ExecutorContext): Promise<ExecutorResult> => {
     if (disposed)
       return Promise.resolve({ stdout: '', stderr: 'pycom-sim: unit is shutting down\n', exitCode: 137 });
+    // Linux refuses to start it (E2BIG): answered as such without trying
+    if (isOversized(command)) return Promise.resolve(cannotRun(command, ARGUMENT_LIST_TOO_LONG));
+    // no argument of a program can hold one (node would refuse it with a long message)
+    if (command.includes('\0')) return Promise.resolve(cannotRun(command, NUL_IN_COMMAND));
     const fifo = path.join(workspace.run, `verbs-${++counter}`);
     const env: NodeJS.ProcessEnv = {
       PATH: `${workspace.bin}${path.delimiter}${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`,
@@ -134,40 +169,61 @@ export function createShellExecutor(workspace: Workspace, options: ShellExecutor
     const done = new Promise<ExecutorResult>((resolve) => {
       const stdout = new Capped(options.maxOutputBytes);
       const stderr = new Capped(options.maxOutputBytes);
-      const child = spawn('/bin/sh', ['-c', mapVendorHome(command, workspace.home)], {
-        cwd: workspace.home,
-        env,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      kill = () => killGroup(child.pid);
-      const onAbort = () => kill();
-      context.signal.addEventListener('abort', onAbort, { once: true });
-      if (context.signal.aborted) kill();
-      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
       let finished = false;
-      const finish = (exitCode: number, extraStderr: string) => {
+      let onAbort = (): void => undefined;
+      /** Ends the command: kills what is left of its group, then hands over its verbs. */
+      const finish = (answer: () => ExecutorResult) => {
         if (finished) return;
         finished = true;
         context.signal.removeEventListener('abort', onAbort);
         kill();
         void takeVerbs(fifo).then((verbs) => {
-          for (const verb of verbs) context.boardio(verb);
-          resolve({ stdout: stdout.text(), stderr: stderr.text() + extraStderr, exitCode });
+          for (const verb of verbs) {
+            try {
+              context.boardio(verb);
+            } catch {
+              // a verb refused by the unit does not change the command's answer
+            }
+          }
+          resolve(answer());
         });
       };
+      /** The shell could not be started: answered as a shell that cannot exec. */
+      const failed = (err: unknown) =>
+        finish(() => cannotRun(command, spawnFailure(err), spawnExitCode(err)));
+      let child: ReturnType<typeof spawn>;
+      try {
+        child = spawn('/bin/sh', ['-c', mapVendorHome(command, workspace.home)], {
+          cwd: workspace.home,
+          env,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      } catch (err) {
+        // E2BIG (the home is longer than /home/rigsters), ENOMEM, a NUL character...
+        failed(err);
+        return;
+      }
+      kill = () => killGroup(child.pid);
+      onAbort = () => kill();
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      if (context.signal.aborted) kill();
+      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.stdout?.on('error', () => undefined);
+      child.stderr?.on('error', () => undefined);
       child.on('error', (err) => {
         // Spawning failed (no 'close' follows when there is no process).
-        if (child.pid === undefined) finish(127, `pycom-sim: cannot run /bin/sh: ${err.message}\n`);
+        if (child.pid === undefined) failed(err);
       });
       child.on('close', (code, signal) => {
         const bySignal = signal === null ? 1 : 128 + (os.constants.signals[signal] ?? 0);
-        finish(code ?? bySignal, '');
+        finish(() => ({ stdout: stdout.text(), stderr: stderr.text(), exitCode: code ?? bySignal }));
       });
     });
     running.set(done, () => kill());
-    void done.then(() => running.delete(done));
+    const forget = () => running.delete(done);
+    done.then(forget, forget);
     return done;
   };
 
@@ -175,8 +231,9 @@ export function createShellExecutor(workspace: Workspace, options: ShellExecutor
     run,
     dispose: async () => {
       disposed = true;
-      for (const kill of running.values()) kill();
+      killAll();
       await Promise.all([...running.keys()]);
+      stopKillingAtExit();
     },
   };
 }

@@ -6,6 +6,7 @@ import { Faults } from './faults';
 import { defaultUnitInfo, randomUnitId, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from './identity';
 import { assertBindable } from './loopback';
 import { UnitSession } from './session';
+import { refuseOversized } from './cannotRun';
 import { answerTagged } from './untag';
 import { createShellExecutor } from './shellExecutor';
 import type {
@@ -33,7 +34,14 @@ export { SIMULATOR_DEFAULTS } from './defaults';
  *
  * Only loopback addresses are bound unless `allowNonLoopback` is set: it throws an
  * {@link UnsafeAddressError} otherwise. Always call `close()`: it releases the port, kills
- * commands, clears every timer and removes the temporary home.
+ * commands, clears every timer and removes the temporary home. A process that ends without it
+ * still kills the commands and removes the home (at its `'exit'`: the end of the event loop,
+ * `process.exit()`, an uncaught exception); the home of a process killed by a signal is removed
+ * when the next simulated unit starts, in any process.
+ *
+ * Any command gets an answer, as from a real unit: one over `MAX_COMMAND_BYTES` (131,071 bytes)
+ * gets `/bin/sh: Argument list too long` with exit status 126, whatever the executor; a tagged
+ * one still ends with its trailer.
  *
  * ## Example
  * ```ts
@@ -63,9 +71,11 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
     options.executor === undefined || options.executor === 'shell'
       ? createShellExecutor(workspace, { maxOutputBytes: settings.maxOutputBytes })
       : undefined;
-  const executor =
+  // A command over MAX_COMMAND_BYTES is refused as Linux refuses it, whatever the executor.
+  const executor = refuseOversized(
     shell?.run ??
-    answerTagged(options.executor as Exclude<SimulateUnitOptions['executor'], 'shell' | undefined>);
+      answerTagged(options.executor as Exclude<SimulateUnitOptions['executor'], 'shell' | undefined>),
+  );
   const faults = new Faults();
   const events = new Subject<UnitActivity>();
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { atProcessExit } from './processExit';
 
 /**
  * The environment variable through which the `boardiocli` stand-in finds the file it appends
@@ -82,6 +83,61 @@ function plainTmpdir(): string {
   return /^[\w./-]+$/.test(tmp) ? tmp : '/tmp';
 }
 
+/** What every unit's root is called: `pycom-sim-<pid of the process that made it>-<6 random characters>`. */
+const ROOT_NAME = /^pycom-sim-([1-9][0-9]{0,9})-[A-Za-z0-9]{6}$/;
+
+/** Whether the process `pid` still runs (or cannot be told: it belongs to another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the temporary roots that simulated units of processes no longer running left in
+ * `folder`: the roots of a process killed by a signal it had no handler for (SIGKILL, SIGTERM
+ * by default, ...), which could run no clean-up. A root is recognised by its name
+ * (`pycom-sim-<pid>-XXXXXX`); it is removed only when no process `<pid>` runs (`kill(pid, 0)`
+ * fails with `ESRCH`), and never when it is this process's. Never throws: a root that cannot be
+ * removed (another user's) is left. {@link createWorkspace} calls it for its folder every time.
+ * It assumes that the processes sharing the folder see the same process ids (not a container
+ * sharing its `/tmp` with the host).
+ *
+ * ## Example
+ * ```ts
+ * sweepStaleWorkspaces(); // ['/tmp/pycom-sim-4242-a1B2c3'] when process 4242 was killed
+ * ```
+ * @param folder Where the roots are (default: where {@link createWorkspace} makes them).
+ * @return The roots removed.
+ * @category Simulator
+ */
+export function sweepStaleWorkspaces(folder: string = plainTmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = ROOT_NAME.exec(name);
+    if (match === null) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isRunning(pid)) continue;
+    const root = path.join(folder, name);
+    try {
+      fs.rmSync(root, { recursive: true, force: true });
+      removed.push(root);
+    } catch {
+      // another user's, or being removed by someone else: left as it is
+    }
+  }
+  return removed;
+}
+
 /**
  * The private folders of one simulated unit, all under one temporary `root`.
  *
@@ -103,11 +159,24 @@ export interface Workspace {
   readonly run: string;
 }
 
+/** Removes each root at process exit, until {@link removeWorkspace} did. */
+const forgetAtExit = new Map<string, () => void>();
+
+function removeNow(root: string): void {
+  fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+}
+
 /**
  * Creates a unit's private folders synchronously (so the home is known at once), installs the
  * `boardiocli` stand-in, and writes the given files into the home. The root is made in the
  * system's temporary folder, or in `/tmp` when that folder's path has characters a shell would
  * need quoted, so the home can stand in for {@link VENDOR_HOME} in any command.
+ *
+ * The root is removed whatever ends the process: by {@link removeWorkspace} (a unit's `close()`);
+ * at process exit, synchronously, when the process ends without closing the unit (the end of
+ * the event loop, `process.exit()`, an uncaught exception); and when the process was killed by a
+ * signal, by the next `createWorkspace` of any process ({@link sweepStaleWorkspaces}), as the
+ * root's name holds the pid of the process that made it: `pycom-sim-<pid>-XXXXXX`.
  *
  * ## Example
  * ```ts
@@ -117,7 +186,13 @@ export interface Workspace {
  * @category Simulator
  */
 export function createWorkspace(homeFiles: Readonly<Record<string, string>> = {}): Workspace {
-  const root = fs.mkdtempSync(path.join(plainTmpdir(), 'pycom-sim-'));
+  const folder = plainTmpdir();
+  sweepStaleWorkspaces(folder);
+  const root = fs.mkdtempSync(path.join(folder, `pycom-sim-${process.pid}-`));
+  forgetAtExit.set(
+    root,
+    atProcessExit(() => removeNow(root)),
+  );
   const workspace: Workspace = {
     root,
     home: path.join(root, 'home'),
@@ -133,14 +208,21 @@ export function createWorkspace(homeFiles: Readonly<Record<string, string>> = {}
       fs.writeFileSync(path.join(workspace.home, name), content);
     }
   } catch (e) {
-    fs.rmSync(root, { recursive: true, force: true });
+    removeNow(root);
+    forget(root);
     throw e;
   }
   return workspace;
 }
 
+function forget(root: string): void {
+  forgetAtExit.get(root)?.();
+  forgetAtExit.delete(root);
+}
+
 /**
- * Removes a unit's temporary folder and everything in it.
+ * Removes a unit's temporary folder and everything in it. Until it is done, the folder is still
+ * removed if the process exits.
  *
  * ## Example
  * ```ts
@@ -151,4 +233,5 @@ export function createWorkspace(homeFiles: Readonly<Record<string, string>> = {}
  */
 export async function removeWorkspace(workspace: Workspace): Promise<void> {
   await fs.promises.rm(workspace.root, { recursive: true, force: true, maxRetries: 3 });
+  forget(workspace.root);
 }

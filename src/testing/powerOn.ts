@@ -17,6 +17,7 @@ import {
   timer,
 } from 'rxjs';
 import { taggedOutput, untagCommand } from '../protocol/tagged';
+import { ARGUMENT_LIST_TOO_LONG, CANNOT_EXECUTE_EXIT_CODE, isOversized } from '../simulator/cannotRun';
 import { decodeRequest } from '../protocol/decode';
 import type { Identity } from '../protocol/identity';
 import type { Heartbeat, PycomRequest } from '../protocol/requests';
@@ -263,11 +264,16 @@ export class PowerOn {
         else held.push(verb);
       };
       const tag = untagCommand(job.command);
-      const ran$ = runShell(tag?.command ?? job.command, {
-        files: settings.files,
-        boardio: verbs,
-        run: (command) => this.execute(command, verbs, tag !== undefined),
-      }).pipe(map((r) => ({ ...r, timedOut: false })));
+      // Linux refuses to start a command over MAX_COMMAND_BYTES (E2BIG): nothing of it runs
+      const ran$ = (
+        isOversized(job.command)
+          ? of(result(ARGUMENT_LIST_TOO_LONG, CANNOT_EXECUTE_EXIT_CODE))
+          : runShell(tag?.command ?? job.command, {
+              files: settings.files,
+              boardio: verbs,
+              run: (command) => this.execute(command, verbs, tag !== undefined),
+            })
+      ).pipe(map((r) => ({ ...r, timedOut: false })));
       const ms = settings.commandTimeoutMs;
       const timedOut$ = timer(ms, scheduler).pipe(
         map(() => ({

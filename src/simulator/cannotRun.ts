@@ -1,0 +1,77 @@
+import { commandBytes, MAX_COMMAND_BYTES } from '../protocol/commandSize';
+import { taggedOutput, untagCommand } from '../protocol/tagged';
+import type { Executor, ExecutorResult } from './types';
+
+/**
+ * The exit status of a command the shell could not execute, as POSIX shells report it (`126`):
+ * what a simulated unit answers for a command over {@link MAX_COMMAND_BYTES} or one its shell
+ * could not be started for.
+ *
+ * ## Example
+ * ```ts
+ * if (readTrailer(output)?.exitCode === CANNOT_EXECUTE_EXIT_CODE) console.warn('not run');
+ * ```
+ * @category Simulator
+ */
+export const CANNOT_EXECUTE_EXIT_CODE = 126;
+
+/**
+ * What a simulated unit prints for a command over {@link MAX_COMMAND_BYTES}: Linux refuses to
+ * start `/bin/sh -c <command>` (`E2BIG`).
+ *
+ * ## Example
+ * ```ts
+ * output === ARGUMENT_LIST_TOO_LONG; // the unit refused an oversized command
+ * ```
+ * @category Simulator
+ */
+export const ARGUMENT_LIST_TOO_LONG = '/bin/sh: Argument list too long\n';
+
+/**
+ * The answer to a command that could not be started, as a real unit's shell gives it: `message`
+ * on stderr with a non-zero `exitCode`; for a tagged command (whose nonce can be read back), the
+ * wrapper's answer instead: exit status 0 and `message` followed by the trailer carrying
+ * `exitCode`, so the coordinator gets its result rather than waiting for it.
+ *
+ * @internal
+ * @param command The command as received (tagged or not).
+ * @param message What to print, ending with a newline.
+ * @param exitCode The command's exit status (default {@link CANNOT_EXECUTE_EXIT_CODE}).
+ * @category Simulator
+ */
+export function cannotRun(
+  command: string,
+  message: string,
+  exitCode: number = CANNOT_EXECUTE_EXIT_CODE,
+): ExecutorResult {
+  const tagged = untagCommand(command);
+  if (tagged === undefined) return { stdout: '', stderr: message, exitCode };
+  return { stdout: taggedOutput(tagged.nonce, message, exitCode), stderr: '', exitCode: 0 };
+}
+
+/**
+ * Whether a command, as received, is too long for a unit to run (over {@link MAX_COMMAND_BYTES}
+ * in UTF-8).
+ *
+ * @internal
+ * @param command The `command` field of a `cmd` request.
+ * @category Simulator
+ */
+export function isOversized(command: string): boolean {
+  // at most 3 UTF-8 bytes per UTF-16 unit: a short text cannot be too long
+  return command.length * 3 > MAX_COMMAND_BYTES && commandBytes(command) > MAX_COMMAND_BYTES;
+}
+
+/**
+ * Wraps an executor so that a command over {@link MAX_COMMAND_BYTES} never reaches it and is
+ * answered as a real unit answers it ({@link ARGUMENT_LIST_TOO_LONG}, exit status
+ * {@link CANNOT_EXECUTE_EXIT_CODE}, with the trailer when tagged), whatever the executor.
+ *
+ * @internal
+ * @param executor The unit's executor.
+ * @category Simulator
+ */
+export function refuseOversized(executor: Executor): Executor {
+  return (command, context) =>
+    isOversized(command) ? cannotRun(command, ARGUMENT_LIST_TOO_LONG) : executor(command, context);
+}
