@@ -16,12 +16,18 @@ function silentUnit(host: string): SimulatedUnit {
 describe('pycom-rx send', () => {
   let units: SimulatedUnits;
   let silent: SimulatedUnit;
-  let runs: Record<'text' | 'json' | 'failed' | 'untagged' | 'unreachable' | 'timeout', Promise<CliResult>>;
+  let named: SimulatedUnit;
+  let runs: Record<
+    'text' | 'json' | 'failed' | 'untagged' | 'unreachable' | 'timeout' | 'byName',
+    Promise<CliResult>
+  >;
 
   beforeAll(async () => {
     units = simulateUnits(1, { base: '127.0.6.2', hardwareReadyDelayMs: 50 });
     silent = silentUnit('127.0.6.3');
-    await Promise.all([units.ready, silent.ready]);
+    // a unit the CLI reaches by name: localhost resolves to 127.0.0.1 (IPv4 first)
+    named = simulateUnit({ host: '127.0.0.1', port: 0, hardwareReadyDelayMs: 50 });
+    await Promise.all([units.ready, silent.ready, named.ready]);
     runs = {
       text: runCli(['send', '127.0.6.2', '--cmd', 'echo hi; printf there', ...LOOPBACK_LISTENER]),
       json: runCli(['send', '127.0.6.2:5000', '-c', 'echo json', '--json', ...LOOPBACK_LISTENER]),
@@ -36,12 +42,20 @@ describe('pycom-rx send', () => {
       ]),
       unreachable: runCli(['send', '127.0.6.9', '--cmd', 'echo never', ...LOOPBACK_LISTENER]),
       timeout: runCli(['send', '127.0.6.3', '--cmd', 'sleep 9', '--timeout', '400', ...LOOPBACK_LISTENER]),
+      byName: runCli([
+        'send',
+        `localhost:${named.port}`,
+        '--cmd',
+        'echo by-name',
+        '--json',
+        ...LOOPBACK_LISTENER,
+      ]),
     };
   });
 
   afterAll(async () => {
     await Promise.all(Object.values(runs ?? {}));
-    await Promise.all([units?.close(), silent?.close()]);
+    await Promise.all([units?.close(), silent?.close(), named?.close()]);
   });
 
   it("prints the command's output as it came, with a final newline", async () => {
@@ -49,6 +63,15 @@ describe('pycom-rx send', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('hi\nthere\n');
     expect(result.code).toBe(0);
+  });
+
+  it('reaches a unit by name (localhost:port) and gets its output', async () => {
+    const result = await runs.byName;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(jsonLines(result.stdout)).toEqual([
+      { unit: `localhost:${named.port}`, id: named.identity.id, output: 'by-name\n', exitCode: 0 },
+    ]);
   });
 
   it('prints {"unit","id","output","exitCode"} with --json', async () => {
