@@ -1,6 +1,6 @@
 // Smoke test of the built package through its ESM entry points (run after `npm run build`):
 // every entry point imports, and `import` sees exactly the objects `require()` sees (one build,
-// one instance of every class).
+// one instance of every class), and every exported error class keeps its name.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import process from 'node:process';
@@ -19,6 +19,14 @@ for (const subpath of SUBPATHS) {
   for (const name of names) {
     assert.ok(name in imported, `import of ${subpath} lacks ${name}`);
     assert.ok(imported[name] === required[name], `${subpath}: import and require see two ${name}s`);
+    // an error class keeps its name through the build (instances: scripts/smoke.cjs)
+    const value = imported[name];
+    if (typeof value === 'function' && value.prototype instanceof Error)
+      assert.equal(
+        value.name,
+        name,
+        `import of ${subpath}: class ${name} is named ${JSON.stringify(value.name)}`,
+      );
   }
 }
 

@@ -237,4 +237,55 @@ describe('the console over plain HTTP', () => {
     );
     expect((await request(rig, `/api/stream?token=${rig.console.token}&unit=<script>`)).status).toBe(400);
   });
+
+  it('answers a body nested 5,000 levels deep with a 400, and stays up', async () => {
+    const [unit] = rig.hosts;
+    const deepArray = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const deepObject = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+    const bodies: Array<[string, string, RegExp]> = [
+      // the body of the report: ~10 KB, units nested 5,000 levels deep
+      [
+        '/api/command',
+        `{"units":${deepArray},"command":"uptime"}`,
+        /^units: an array of 1 item is not valid$/,
+      ],
+      ['/api/command', `{"units":["${unit}"],"command":${deepObject}}`, /^command: an object is not valid$/],
+      ['/api/command', deepArray, /^body: an array of 1 item is not valid$/],
+      [
+        '/api/sequence',
+        `{"units":["${unit}"],"preset":${deepArray}}`,
+        /preset: an array of 1 item is not valid/,
+      ],
+      ['/api/sequence', `{"units":["${unit}"],"csv":${deepObject}}`, /csv: an object is not valid/],
+    ];
+    for (const [path, body, issue] of bodies) {
+      expect(body.length).toBeGreaterThanOrEqual(10_000);
+      const answer = await request(rig, path, { method: 'POST', headers: bearer, body });
+      expect(answer.status).toBe(400);
+      const { error, issues } = JSON.parse(answer.body) as { error: string; issues: string[] };
+      expect(error).toMatch(/^invalid (command|sequence) request$/);
+      expect(issues).toContainEqual(expect.stringMatching(issue));
+      // the server is still there, and still starts jobs
+      const next = await request(rig, '/api/state', { headers: bearer });
+      expect(next.status).toBe(200);
+    }
+    const accepted = await request(rig, '/api/command', {
+      method: 'POST',
+      headers: bearer,
+      body: json({ units: [unit], command: 'echo still here' }),
+    });
+    expect(accepted.status).toBe(202);
+  });
+
+  it('shows a long string of a wrong body cut short, never whole', async () => {
+    const answer = await request(rig, '/api/command', {
+      method: 'POST',
+      headers: bearer,
+      body: json({ units: ['u'.repeat(100_000)], command: 'uptime' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.length).toBeLessThan(500);
+    const { issues } = JSON.parse(answer.body) as { issues: string[] };
+    expect(issues).toEqual([`units: not units of this console: "${'u'.repeat(40)}"… (100000 characters)`]);
+  });
 });

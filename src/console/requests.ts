@@ -21,20 +21,23 @@ const literals = <T extends string>(values: ReadonlyArray<T>, name: string) =>
 
 const Units = t.array(t.string, 'units');
 const CommandBody = t.type({ units: Units, command: t.string }, 'CommandBody');
-const PresetBody = t.intersection(
-  [
+// `t.exact`: what a check lets through holds the fields it checked and nothing else, so an
+// unchecked value (another key, or `preset` beside a valid `csv`) never reaches `preset()`
+const PresetBody = t.exact(
+  t.intersection([
     t.type({ mode: literals(PRESET_NAMES, 'mode'), camera: literals(['nikon', 'canon'] as const, 'camera') }),
     t.partial({
       power: t.number,
       shutterMs: t.number,
       trigger: literals(['single', 'continuous'] as const, 'trigger'),
       fans: t.boolean,
+      polarizer: t.union([t.literal('current'), t.boolean, t.literal(0), t.literal(1)], 'polarizer'),
     }),
-  ],
+  ]),
   'PresetBody',
 );
 const SequenceBody = t.union(
-  [t.type({ units: Units, preset: PresetBody }), t.type({ units: Units, csv: t.string })],
+  [t.exact(t.type({ units: Units, preset: PresetBody })), t.exact(t.type({ units: Units, csv: t.string }))],
   'SequenceBody',
 );
 
@@ -58,6 +61,43 @@ export type Checked<T> =
 
 const invalid = (...issues: string[]): Checked<never> => ({ ok: false, issues });
 
+/** The characters of a string shown in a message; the rest is counted, not shown. */
+const PREVIEW_CHARS = 40;
+
+/** A string as JSON, cut to {@link PREVIEW_CHARS} characters (quotes and control characters escaped). */
+const quote = (text: string): string =>
+  text.length > PREVIEW_CHARS
+    ? `${JSON.stringify(text.slice(0, PREVIEW_CHARS))}… (${text.length} characters)`
+    : JSON.stringify(text);
+
+/**
+ * Names a value of a request body in one short line, without walking into it: a string or a
+ * number as JSON (a long string cut), an array or an object by its kind and size. A body may nest
+ * thousands of levels deep, which `JSON.stringify` cannot show (it recurses, and throws a
+ * `RangeError`), and may hold strings of hundreds of kilobytes.
+ */
+function describe(value: unknown): string {
+  try {
+    if (value === undefined) return 'missing';
+    if (value === null) return 'null';
+    switch (typeof value) {
+      case 'string':
+        return quote(value);
+      case 'number':
+      case 'boolean':
+        return String(value);
+      case 'object':
+        if (Array.isArray(value))
+          return `an array of ${value.length} ${value.length === 1 ? 'item' : 'items'}`;
+        return 'an object';
+      default:
+        return `a ${typeof value}`;
+    }
+  } catch {
+    return 'a value that cannot be shown';
+  }
+}
+
 function decode<A>(codec: t.Decoder<unknown, A>, body: unknown): Checked<A> {
   const result = codec.decode(body);
   if (E.isRight(result)) return { ok: true, value: result.right };
@@ -66,7 +106,7 @@ function decode<A>(codec: t.Decoder<unknown, A>, body: unknown): Checked<A> {
       .map((c) => c.key)
       .filter((k) => k !== '' && !/^\d+$/.test(k))
       .join('.');
-    return `${path || 'body'}: ${JSON.stringify(error.value) ?? 'missing'} is not valid`;
+    return `${path || 'body'}: ${describe(error.value)} is not valid`;
   });
   return invalid(...new Set(paths));
 }
@@ -85,12 +125,7 @@ function checkUnits(
     else units.push(unit);
   }
   if (unknown.length > 0)
-    return invalid(
-      `units: not units of this console: ${unknown
-        .slice(0, 5)
-        .map((u) => JSON.stringify(u))
-        .join(', ')}`,
-    );
+    return invalid(`units: not units of this console: ${unknown.slice(0, 5).map(quote).join(', ')}`);
   return { ok: true, value: units };
 }
 
@@ -137,6 +172,13 @@ export function checkSequenceRequest(
   body: unknown,
   find: (address: string) => ConsoleUnit | undefined,
 ): Checked<{ units: ReadonlyArray<ConsoleUnit>; sequence: Sequence; title: string }> {
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    Object.prototype.hasOwnProperty.call(body, 'preset') &&
+    Object.prototype.hasOwnProperty.call(body, 'csv')
+  )
+    return invalid('give either preset or csv, not both');
   const decoded = decode(SequenceBody, body);
   if (!decoded.ok) return decoded;
   const units = checkUnits(decoded.value.units, find);

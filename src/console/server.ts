@@ -120,8 +120,16 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
         model.log.read(filter.value).pipe(map((e) => ['log', e] as const)),
       ).subscribe({
         next: ([event, data]) => {
-          if (!stream.send(event, data)) end();
+          // an event that cannot be sent ends this stream, never the server
+          let sent: boolean;
+          try {
+            sent = stream.send(event, data);
+          } catch {
+            sent = false;
+          }
+          if (!sent) end();
         },
+        error: end,
         complete: end,
       }),
     );
@@ -149,7 +157,7 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
     sendJson(res, 202, started(model.startSequence(units, sequence, title), units.length));
   };
 
-  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> => {
     if (!allowedHost(req.headers.host, options.host)) return refuse(res, 403, 'unexpected Host header');
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     const route = `${req.method ?? ''} ${url.pathname}`;
@@ -162,7 +170,8 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
         'Content-Length': asset.body.length,
         'Cache-Control': 'no-cache',
       });
-      return res.end(req.method === 'HEAD' ? undefined : asset.body);
+      res.end(req.method === 'HEAD' ? undefined : asset.body);
+      return;
     }
     const isGet = req.method === 'GET';
     if (!hasToken(req, url, token, isGet)) return refuse(res, 401, 'missing or wrong token');
@@ -172,20 +181,46 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
       case 'GET /api/stream':
         return openStream(res, url);
       case 'POST /api/command':
-        return void startJob(req, res, 'command');
+        return startJob(req, res, 'command');
       case 'POST /api/sequence':
-        return void startJob(req, res, 'sequence');
+        return startJob(req, res, 'sequence');
       default:
         return refuse(res, 404, 'not found');
     }
   };
 
+  /**
+   * The last guard: whatever a handler throws, or rejects with, answers this one request `500`
+   * (or ends it, when its headers are gone) and says why on the `pycom-rx:console` channel; it
+   * never reaches the process (an uncaught exception, or an unhandled rejection, would end it).
+   */
+  const fail = (res: http.ServerResponse, e: unknown) => {
+    try {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const req = res.req;
+      if (channels.console.hasSubscribers)
+        channels.console.publish({
+          kind: 'refused',
+          method: req.method ?? '',
+          path: (req.url ?? '').split('?')[0],
+          status: 500,
+          reason: `internal error: ${e instanceof Error ? `${e.name}: ${e.message}` : typeof e}`,
+        });
+      // the details stay on this side: the message of an unexpected error may quote the request
+      answerRefusal(res, 500, 'internal error');
+    } catch {
+      res.destroy();
+    }
+  };
   const server = http.createServer((req, res) => {
     try {
-      handle(req, res);
+      const pending = handle(req, res);
+      if (pending instanceof Promise) pending.catch((e: unknown) => fail(res, e));
     } catch (e) {
-      if (!res.headersSent) refuse(res, 500, e instanceof Error ? e.message : String(e));
-      else res.destroy();
+      fail(res, e);
     }
   });
   server.headersTimeout = 10_000;

@@ -58,7 +58,10 @@ function identify(
   waitMs: number,
 ): Observable<DiscoveryItem> {
   const target = { host: address, port };
-  return merge(coordinator.connect(target).pipe(ignoreElements()), coordinator.unitInfo(address, { timeoutMs: Infinity })).pipe(
+  return merge(
+    coordinator.connect(target).pipe(ignoreElements()),
+    coordinator.unitInfo(address, { timeoutMs: Infinity }),
+  ).pipe(
     take(1),
     map((info): DiscoveryItem => ({ kind: 'unit', address, info })),
     timeout({ first: waitMs, with: () => of<DiscoveryItem>({ kind: 'no-info', address, waitedMs: waitMs }) }),

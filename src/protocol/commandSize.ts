@@ -90,7 +90,8 @@ export function checkCommandSize(text: string, about: { rows?: number; tagged?: 
   // at most 3 UTF-8 bytes per UTF-16 unit: a short text cannot be too long
   if (text.length * 3 <= MAX_COMMAND_BYTES) return;
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_COMMAND_BYTES) throw new CommandTooLargeError(bytes, MAX_COMMAND_BYTES, about.rows, about.tagged);
+  if (bytes > MAX_COMMAND_BYTES)
+    throw new CommandTooLargeError(bytes, MAX_COMMAND_BYTES, about.rows, about.tagged);
 }
 
 /**
