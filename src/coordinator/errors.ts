@@ -51,7 +51,9 @@ export class UnitInfoTimeoutError extends Error {
    * @param timeoutMs How long it waited, in ms.
    */
   constructor(
+    /** The unit's address. */
     readonly unit: string,
+    /** How long it waited, in ms. */
     readonly timeoutMs: number,
   ) {
     super(
@@ -98,10 +100,14 @@ export class OutputRejectedError extends Error {
    * @param bytes How many bytes had arrived.
    */
   constructor(
+    /** The unit's address. */
     readonly unit: string,
+    /** The command, as the caller gave it. */
     readonly command: string,
+    /** Why the listener rejected the payload (`too-large`, `too-deep`, `json`, ...). */
     readonly rejection: string,
     detail: string,
+    /** How many bytes had arrived. */
     readonly bytes: number,
   ) {
     super(

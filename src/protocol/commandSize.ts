@@ -45,9 +45,13 @@ export class CommandTooLargeError extends RangeError {
    * @param tagged Whether the size includes the tagging wrapper.
    */
   constructor(
+    /** The size of the command as it would be sent, in UTF-8 bytes. */
     readonly bytes: number,
+    /** The most a unit can run, in bytes. */
     readonly limit: number,
+    /** For a sequence upload, how many rows it has. */
     readonly rows?: number,
+    /** Whether `bytes` includes the tagging wrapper. */
     readonly tagged = false,
   ) {
     super(
