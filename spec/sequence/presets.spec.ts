@@ -125,3 +125,26 @@ describe('docs/sequences.md presets tables', () => {
     },
   );
 });
+
+describe('preset() with values it cannot use', () => {
+  const deep = (n: number): unknown => {
+    let v: unknown = 'x';
+    for (let i = 0; i < n; i++) v = [v];
+    return v;
+  };
+  it.each([
+    ['a 5,000-level mode', { mode: deep(5_000), camera: 'nikon' }],
+    ['a BigInt camera', { mode: 'ALL', camera: 10n }],
+    ['a mode without a prototype', { mode: Object.create(null), camera: 'canon' }],
+    ['a 100 KB trigger', { mode: 'OLAT', camera: 'canon', trigger: 'y'.repeat(100_000) }],
+  ])('throws a SequenceError with a short message for %s', (_, options) => {
+    let thrown: unknown;
+    try {
+      preset(options as never);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SequenceError);
+    expect((thrown as Error).message.length).toBeLessThan(400);
+  });
+});

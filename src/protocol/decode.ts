@@ -102,7 +102,12 @@ export function jsonExcerpt(value: unknown, max = 40): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // too deep, a cycle, a BigInt, a throwing toJSON: its kind, never a throw
+    try {
+      text = Array.isArray(value) ? 'an array' : String(value);
+    } catch {
+      text = typeof value === 'object' ? 'an object' : typeof value;
+    }
   }
   return excerptOf(text, max);
 }

@@ -1,5 +1,6 @@
 import { all4Canon, all4Nikon, digitalPolarizer, ledFan, olat4Canon, olat4Nikon } from './builders';
 import { SequenceError } from './error';
+import { describeValue } from './check';
 import type { Row, Sequence } from './registers';
 
 /**
@@ -110,15 +111,15 @@ function check(options: PresetOptions): void {
   const issues: string[] = [];
   const { mode, camera, trigger, shutterMs, polarizer } = options;
   if (!(PRESET_NAMES as ReadonlyArray<unknown>).includes(mode))
-    issues.push(`preset mode: ${JSON.stringify(mode)} is not one of ${PRESET_NAMES.join(', ')}`);
+    issues.push(`preset mode: ${describeValue(mode)} is not one of ${PRESET_NAMES.join(', ')}`);
   if (camera !== 'nikon' && camera !== 'canon')
-    issues.push(`preset camera: ${JSON.stringify(camera)} is not 'nikon' or 'canon'`);
+    issues.push(`preset camera: ${describeValue(camera)} is not 'nikon' or 'canon'`);
   if (trigger !== undefined && trigger !== 'single' && trigger !== 'continuous')
-    issues.push(`preset trigger: ${JSON.stringify(trigger)} is not 'single' or 'continuous'`);
+    issues.push(`preset trigger: ${describeValue(trigger)} is not 'single' or 'continuous'`);
   if (camera === 'nikon' && shutterMs !== undefined)
     issues.push(`preset shutterMs: only for camera 'canon' (Nikon/Sony registers have no shutter parameter)`);
   if (mode !== 'ALL' && polarizer !== undefined)
-    issues.push(`preset polarizer: only for mode ALL (${mode} sets the polarizer itself)`);
+    issues.push(`preset polarizer: only for mode ALL (${describeValue(mode)} sets the polarizer itself)`);
   if (issues.length > 0) throw new SequenceError(issues);
 }
 
