@@ -77,11 +77,13 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
   const { model, assets, token } = options;
   const streams = new Set<{ stream: EventStream; subscription: Subscription }>();
   /** Refuses a request, and says so on the `pycom-rx:console` channel (path only: no token). */
+  /** Answers `status` with `error` (and `issues`), and says why on the `pycom-rx:console` channel (`reason`, when it differs). */
   const refuse = (
     res: http.ServerResponse,
     status: number,
     error: string,
     issues?: ReadonlyArray<string>,
+    reason: string = issues === undefined ? error : `${error}: ${issues.join('; ')}`,
   ) => {
     const req = res.req;
     if (channels.console.hasSubscribers)
@@ -90,7 +92,7 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
         method: req.method ?? '',
         path: (req.url ?? '').split('?')[0],
         status,
-        reason: issues === undefined ? error : `${error}: ${issues.join('; ')}`,
+        reason,
       });
     answerRefusal(res, status, error, issues);
   };
@@ -200,17 +202,9 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
         res.destroy();
         return;
       }
-      const req = res.req;
-      if (channels.console.hasSubscribers)
-        channels.console.publish({
-          kind: 'refused',
-          method: req.method ?? '',
-          path: (req.url ?? '').split('?')[0],
-          status: 500,
-          reason: `internal error: ${e instanceof Error ? `${e.name}: ${e.message}` : typeof e}`,
-        });
       // the details stay on this side: the message of an unexpected error may quote the request
-      answerRefusal(res, 500, 'internal error');
+      const detail = e instanceof Error ? `${e.name}: ${e.message}` : typeof e;
+      refuse(res, 500, 'internal error', undefined, `internal error: ${detail}`);
     } catch {
       res.destroy();
     }
