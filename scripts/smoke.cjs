@@ -117,6 +117,13 @@ async function main() {
   assert.equal(typeof sequence.preset, 'function', 'pycom-rx/sequence exports preset');
   assert.equal(typeof simulator.simulateUnit, 'function', 'pycom-rx/simulator exports simulateUnit');
 
+  // the codecs declared as values in the root's .d.ts exist at run time, and are the sequence entry's
+  for (const codec of ['Sequence', 'Row']) {
+    assert.equal(typeof root[codec]?.is, 'function', `pycom-rx exports the ${codec} codec as a value`);
+    assert.ok(root[codec] === sequence[codec], `one ${codec} codec`);
+  }
+  assert.ok(root.Sequence.is([{ register: 'LED_FAN', state: 1 }]), 'Sequence.is accepts a sequence');
+
   sameInstances(entries);
   const classes = classNames(entries);
   if ('SequenceError' in root) assert.ok(root.SequenceError === sequence.SequenceError, 'one SequenceError');

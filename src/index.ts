@@ -10,6 +10,7 @@
  *   `queueByUnit`;
  * - the coordinator: `createCoordinator`, `discover`, and the tagged-command helpers
  *   `tagCommand` / `readTrailer` for hand-built pipelines;
+ * - the codecs of a sequence and of a row, `Sequence` and `Row` (types and io-ts values);
  * - the errors, one class each.
  *
  * Sequences are on `pycom-rx/sequence`, the simulated unit on `pycom-rx/simulator`, the testing
@@ -105,4 +106,6 @@ export type {
   Subnet,
 } from './discovery';
 export type { OptionErrorReason } from './validation';
-export type { Sequence, Row, RegisterName } from './sequence';
+// the codecs of a row and of a sequence are values as well as types (`Sequence.is(x)`, `Row.decode(x)`)
+export { Sequence, Row } from './sequence/registers';
+export type { RegisterName } from './sequence';
