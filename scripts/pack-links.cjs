@@ -1,5 +1,5 @@
 // Every relative link of the packed Markdown files (README, docs/*.md) points at a file that is in
-// the package: `npm pack --dry-run` lists the files, and each `[text](target)` that is not a URL
+// the package: `npm pack --dry-run` lists the files (without `prepack`'s build: only the Markdown matters here), and each `[text](target)` that is not a URL
 // or an anchor must name one of them. Links to the repository's other files (examples/, bench/,
 // src/) would be dead in the tarball and on the npm page. And every packed guide (docs/*.md) is a
 // typedoc project document (typedoc.json `projectDocuments`), so the reference renders it as a page
@@ -11,7 +11,7 @@ const { dirname, join, normalize } = require('node:path');
 const root = join(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const [pack] = JSON.parse(
-  execFileSync(npm, ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }),
+  execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
 );
 const files = new Set(pack.files.map((f) => f.path));
 const LINK = /\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
