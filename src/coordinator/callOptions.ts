@@ -1,4 +1,4 @@
-import { checkCommandSize, MAX_COMMAND_BYTES } from '../protocol/commandSize';
+import { checkCommandSize } from '../protocol/commandSize';
 import { checkOptions, OptionError, RULES, type OptionTable } from '../validation/checkOptions';
 import type { RunSequenceOptions } from './runSequence';
 import type { CommandOptions, UnitInfoOptions } from './types';
@@ -67,9 +67,6 @@ export function checkRunSequenceOptions(options: RunSequenceOptions | undefined)
     throw new OptionError('options.path', 'type', options.path, 'a file path (a string)');
 }
 
-/** Over this many UTF-16 units, a command may be too long once tagged (at most 4 bytes each, plus the wrapper). */
-const SURELY_FITS = (MAX_COMMAND_BYTES - 256) >> 2;
-
 /**
  * Checks a shell command when it is asked for: a string without NUL characters (no shell word
  * holds one) that a unit can run as it will be sent (tagged or not: see `MAX_COMMAND_BYTES`).
@@ -77,11 +74,11 @@ const SURELY_FITS = (MAX_COMMAND_BYTES - 256) >> 2;
  * @internal
  * @category Coordinator
  * @param command The command as given.
- * @param wrap Makes the text as it will be sent (tags it), or `undefined` when sent as is.
+ * @param tagged Whether it will be sent tagged.
  * @throws {@link OptionError} for a command that is not a string or holds a NUL;
  * `CommandTooLargeError` when too long.
  */
-export function checkShellCommand(command: unknown, wrap: ((command: string) => string) | undefined): void {
+export function checkShellCommand(command: unknown, tagged: boolean): void {
   if (typeof command !== 'string')
     throw new OptionError('command', 'type', command, 'a shell command (a string)');
   if (command.includes('\0'))
@@ -91,7 +88,5 @@ export function checkShellCommand(command: unknown, wrap: ((command: string) => 
       command,
       'a shell command without NUL characters (no shell word holds one)',
     );
-  if (command.length <= SURELY_FITS) return;
-  if (wrap === undefined) checkCommandSize(command);
-  else checkCommandSize(wrap(command), { tagged: true });
+  checkCommandSize(command, { tagged });
 }

@@ -348,7 +348,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const command = (target: Target, shellCommand: string, commandOptions?: CommandOptions) => {
     const checked = checkCommandOptions(commandOptions);
     const tagged = checked.tagged ?? settings.tagged;
-    checkShellCommand(shellCommand, tagged ? (c) => tagCommand(c).text : undefined);
+    checkShellCommand(shellCommand, tagged);
     const unit$ = unitOf(target);
     const execOptions = { ...checked, tagged };
     return unit$.pipe(

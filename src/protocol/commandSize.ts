@@ -78,24 +78,49 @@ export function commandBytes(text: string): number {
 }
 
 /**
- * Checks that a command, as it will be sent, fits in {@link MAX_COMMAND_BYTES}; throws a
- * {@link CommandTooLargeError} otherwise.
+ * Whether a command may be over the limit as sent, from its length alone: a UTF-16 unit is at
+ * most 3 UTF-8 bytes, and tagging makes each character at most 4 (a `'` becomes `'\''`) and adds
+ * about 110. Only a command for which this is true needs its bytes counted.
+ */
+function mayExceed(command: string, tagged: boolean): boolean {
+  return (tagged ? command.length * 4 + 256 : command.length) * 3 > MAX_COMMAND_BYTES;
+}
+
+/**
+ * Checks that a command fits in {@link MAX_COMMAND_BYTES} as it will be sent: as given, or
+ * wrapped by {@link tagCommand} with `tagged`; throws a {@link CommandTooLargeError} otherwise.
+ * Counts bytes only for a command long enough to possibly exceed the limit.
  *
  * ## Example
  * ```ts
- * checkCommandSize(tagCommand('uptime').text, { tagged: true });
+ * checkCommandSize('uptime', { tagged: true });
+ * checkCommandSize(upload, { tagged: true, rows: sequence.length });
  * ```
- * @param text The `command` field as sent (already tagged when it will be).
- * @param about How to report it: the rows of a sequence upload, and whether `text` is tagged.
+ * @param command The command as the caller gives it (before tagging).
+ * @param about Whether it will be tagged, and the rows of a sequence upload (for the error).
  * @throws {@link CommandTooLargeError} when it does not fit.
  * @category Protocol
  */
-export function checkCommandSize(text: string, about: { rows?: number; tagged?: boolean } = {}): void {
-  // at most 3 UTF-8 bytes per UTF-16 unit: a short text cannot be too long
-  if (text.length * 3 <= MAX_COMMAND_BYTES) return;
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_COMMAND_BYTES)
-    throw new CommandTooLargeError(bytes, MAX_COMMAND_BYTES, about.rows, about.tagged);
+export function checkCommandSize(command: string, about: { rows?: number; tagged?: boolean } = {}): void {
+  const tagged = about.tagged ?? false;
+  if (!mayExceed(command, tagged)) return;
+  const bytes = tagged ? taggedCommandBytes(command) : commandBytes(command);
+  if (bytes > MAX_COMMAND_BYTES) throw new CommandTooLargeError(bytes, MAX_COMMAND_BYTES, about.rows, tagged);
+}
+
+/**
+ * Whether a `command` field, as received, is too long for a unit to run (over
+ * {@link MAX_COMMAND_BYTES} UTF-8 bytes): what a unit's side asks of a request.
+ *
+ * ## Example
+ * ```ts
+ * exceedsCommandLimit(request.command); // a simulated unit answers E2BIG when true
+ * ```
+ * @param text The `command` field of a `cmd` request.
+ * @category Protocol
+ */
+export function exceedsCommandLimit(text: string): boolean {
+  return mayExceed(text, false) && commandBytes(text) > MAX_COMMAND_BYTES;
 }
 
 /**

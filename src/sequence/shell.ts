@@ -1,4 +1,4 @@
-import { CommandTooLargeError, MAX_COMMAND_BYTES, taggedCommandBytes } from '../protocol/commandSize';
+import { checkCommandSize } from '../protocol/commandSize';
 import { shellQuote } from '../protocol/shellQuote';
 import { renderChecked } from './csv';
 import type { Sequence } from './registers';
@@ -128,11 +128,7 @@ export function uploadCommand(sequence: Sequence, options: UploadOptions = {}): 
   const verb = standalone ? 'uSeqStandalone' : 'uSeq';
   const { csv, rows } = renderChecked(sequence);
   const command = `printf '%s' ${shellQuote(csv)} > ${shellPath(path)} && boardiocli ${verb}`;
-  // Tagging quotes the command (each ' becomes 4 characters) and adds ~110 characters, and a
-  // UTF-16 unit is at most 3 UTF-8 bytes: a command this short cannot be too long once tagged.
-  if ((command.length * 4 + 256) * 3 > MAX_COMMAND_BYTES) {
-    const bytes = taggedCommandBytes(command);
-    if (bytes > MAX_COMMAND_BYTES) throw new CommandTooLargeError(bytes, MAX_COMMAND_BYTES, rows, true);
-  }
+  // as a coordinator sends it by default: tagged
+  checkCommandSize(command, { tagged: true, rows });
   return command;
 }

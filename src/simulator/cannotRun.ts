@@ -1,10 +1,10 @@
-import { commandBytes, MAX_COMMAND_BYTES } from '../protocol/commandSize';
+import { exceedsCommandLimit } from '../protocol/commandSize';
 import { taggedOutput, untagCommand } from '../protocol/tagged';
 import type { Executor, ExecutorResult } from './types';
 
 /**
  * The exit status of a command the shell could not execute, as POSIX shells report it (`126`):
- * what a simulated unit answers for a command over {@link MAX_COMMAND_BYTES} or one its shell
+ * what a simulated unit answers for a command over `MAX_COMMAND_BYTES` or one its shell
  * could not be started for.
  *
  * ## Example
@@ -16,7 +16,7 @@ import type { Executor, ExecutorResult } from './types';
 export const CANNOT_EXECUTE_EXIT_CODE = 126;
 
 /**
- * What a simulated unit prints for a command over {@link MAX_COMMAND_BYTES}: Linux refuses to
+ * What a simulated unit prints for a command over `MAX_COMMAND_BYTES`: Linux refuses to
  * start `/bin/sh -c <command>` (`E2BIG`).
  *
  * ## Example
@@ -50,20 +50,7 @@ export function cannotRun(
 }
 
 /**
- * Whether a command, as received, is too long for a unit to run (over {@link MAX_COMMAND_BYTES}
- * in UTF-8).
- *
- * @internal
- * @param command The `command` field of a `cmd` request.
- * @category Simulator
- */
-export function isOversized(command: string): boolean {
-  // at most 3 UTF-8 bytes per UTF-16 unit: a short text cannot be too long
-  return command.length * 3 > MAX_COMMAND_BYTES && commandBytes(command) > MAX_COMMAND_BYTES;
-}
-
-/**
- * Wraps an executor so that a command over {@link MAX_COMMAND_BYTES} never reaches it and is
+ * Wraps an executor so that a command over `MAX_COMMAND_BYTES` never reaches it and is
  * answered as a real unit answers it ({@link ARGUMENT_LIST_TOO_LONG}, exit status
  * {@link CANNOT_EXECUTE_EXIT_CODE}, with the trailer when tagged), whatever the executor.
  *
@@ -73,5 +60,5 @@ export function isOversized(command: string): boolean {
  */
 export function refuseOversized(executor: Executor): Executor {
   return (command, context) =>
-    isOversized(command) ? cannotRun(command, ARGUMENT_LIST_TOO_LONG) : executor(command, context);
+    exceedsCommandLimit(command) ? cannotRun(command, ARGUMENT_LIST_TOO_LONG) : executor(command, context);
 }

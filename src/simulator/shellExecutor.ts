@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARGUMENT_LIST_TOO_LONG, cannotRun, isOversized } from './cannotRun';
+import { exceedsCommandLimit } from '../protocol/commandSize';
+import { ARGUMENT_LIST_TOO_LONG, cannotRun } from './cannotRun';
 import { atProcessExit } from './processExit';
 import type { BoardioVerb, Executor, ExecutorContext, ExecutorResult } from './types';
 import { BOARDIO_FIFO_ENV, mapVendorHome, type Workspace } from './workspace';
@@ -153,7 +154,7 @@ export function createShellExecutor(workspace: Workspace, options: ShellExecutor
     if (disposed)
       return Promise.resolve({ stdout: '', stderr: 'pycom-sim: unit is shutting down\n', exitCode: 137 });
     // Linux refuses to start it (E2BIG): answered as such without trying
-    if (isOversized(command)) return Promise.resolve(cannotRun(command, ARGUMENT_LIST_TOO_LONG));
+    if (exceedsCommandLimit(command)) return Promise.resolve(cannotRun(command, ARGUMENT_LIST_TOO_LONG));
     // no argument of a program can hold one (node would refuse it with a long message)
     if (command.includes('\0')) return Promise.resolve(cannotRun(command, NUL_IN_COMMAND));
     const fifo = path.join(workspace.run, `verbs-${++counter}`);

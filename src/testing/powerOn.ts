@@ -17,7 +17,8 @@ import {
   timer,
 } from 'rxjs';
 import { taggedOutput, untagCommand } from '../protocol/tagged';
-import { ARGUMENT_LIST_TOO_LONG, CANNOT_EXECUTE_EXIT_CODE, isOversized } from '../simulator/cannotRun';
+import { exceedsCommandLimit } from '../protocol/commandSize';
+import { ARGUMENT_LIST_TOO_LONG, CANNOT_EXECUTE_EXIT_CODE } from '../simulator/cannotRun';
 import { decodeRequest } from '../protocol/decode';
 import type { Identity } from '../protocol/identity';
 import type { Heartbeat, PycomRequest } from '../protocol/requests';
@@ -266,7 +267,7 @@ export class PowerOn {
       const tag = untagCommand(job.command);
       // Linux refuses to start a command over MAX_COMMAND_BYTES (E2BIG): nothing of it runs
       const ran$ = (
-        isOversized(job.command)
+        exceedsCommandLimit(job.command)
           ? of(result(ARGUMENT_LIST_TOO_LONG, CANNOT_EXECUTE_EXIT_CODE))
           : runShell(tag?.command ?? job.command, {
               files: settings.files,
