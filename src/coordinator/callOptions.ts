@@ -3,21 +3,8 @@ import { checkOptions, OptionError, RULES, type OptionTable } from '../validatio
 import type { RunSequenceOptions } from './runSequence';
 import type { CommandOptions, UnitInfoOptions } from './types';
 
-const COMMAND_RULES: OptionTable<CommandOptions> = { outputTimeoutMs: RULES.ms };
-const UNIT_INFO_RULES: OptionTable<UnitInfoOptions> = { timeoutMs: RULES.ms };
-
-/** Checks an options object whose timeout may also be `Infinity` (wait forever). */
-function checkWithInfinity<T extends object>(
-  options: T | undefined,
-  table: OptionTable<T>,
-  key: keyof T,
-): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null)
-    throw new OptionError('options', 'type', options, 'an object');
-  if (options[key] === Infinity) checkOptions({ ...options, [key]: undefined }, table, 'options');
-  else checkOptions(options, table, 'options');
-}
+const COMMAND_RULES: OptionTable<CommandOptions> = { outputTimeoutMs: RULES.timeout };
+const UNIT_INFO_RULES: OptionTable<UnitInfoOptions> = { timeoutMs: RULES.timeout };
 
 /**
  * Checks the options of one `command()` call when it is made: `outputTimeoutMs` a number of ms
@@ -27,7 +14,7 @@ function checkWithInfinity<T extends object>(
  * @category Coordinator
  */
 export function checkCommandOptions(options: CommandOptions | undefined): CommandOptions {
-  checkWithInfinity(options, COMMAND_RULES, 'outputTimeoutMs');
+  checkOptions(options, COMMAND_RULES, 'options');
   if (options?.tagged !== undefined && typeof options.tagged !== 'boolean')
     throw new OptionError('options.tagged', 'type', options.tagged, 'true or false');
   return options ?? {};
@@ -41,7 +28,7 @@ export function checkCommandOptions(options: CommandOptions | undefined): Comman
  * @category Coordinator
  */
 export function checkUnitInfoOptions(options: UnitInfoOptions | undefined): UnitInfoOptions {
-  checkWithInfinity(options, UNIT_INFO_RULES, 'timeoutMs');
+  checkOptions(options, UNIT_INFO_RULES, 'options');
   return options ?? {};
 }
 

@@ -20,13 +20,10 @@ export interface CoordinatorSettings {
 const COORDINATOR_RULES: OptionTable<CoordinatorSettings> = {
   heartbeatIntervalMs: RULES.ms,
   lostAfterMs: RULES.ms,
-  commandTimeoutMs: RULES.ms,
-  concurrency: RULES.count,
+  commandTimeoutMs: RULES.timeout,
+  concurrency: { ...RULES.count, infinite: true },
   minGapMs: RULES.delayMs,
 };
-
-/** Options that may also be `Infinity` (no timeout, no cap). */
-const UNBOUNDED = ['commandTimeoutMs', 'concurrency'] as const;
 
 /**
  * Checks a coordinator's options at once, so a bad value fails at `createCoordinator` with an
@@ -38,9 +35,7 @@ const UNBOUNDED = ['commandTimeoutMs', 'concurrency'] as const;
 export function checkCoordinatorOptions(
   options: CoordinatorOptions & CoordinatorSettings,
 ): CoordinatorSettings {
-  const finite = { ...options } as Record<string, unknown>;
-  for (const name of UNBOUNDED) if (finite[name] === Infinity) delete finite[name];
-  checkOptions(finite as Partial<CoordinatorSettings>, COORDINATOR_RULES);
+  checkOptions<Partial<CoordinatorSettings>>(options, COORDINATOR_RULES);
   if (typeof options.tagged !== 'boolean')
     throw new OptionError('tagged', 'type', options.tagged, 'true or false');
   checkOptions(options.listen, LISTEN_RULES, 'listen');

@@ -75,6 +75,8 @@ export interface NumberRule {
   readonly max?: number;
   /** Strings accepted as they are, e.g. `['manual']`. */
   readonly words?: ReadonlyArray<string>;
+  /** `Infinity` accepted too (no limit, wait forever). */
+  readonly infinite?: boolean;
 }
 
 /**
@@ -93,6 +95,8 @@ export const RULES = {
   remotePort: { integer: true, min: 1, max: 65535 },
   /** A timeout or period: a finite number of ms > 0 that a timer accepts (<= 2^31 - 1). */
   ms: { above: 0, max: MAX_TIMER_MS },
+  /** A timeout that may be `Infinity` (wait forever): ms > 0 and <= 2^31 - 1, or `Infinity`. */
+  timeout: { above: 0, max: MAX_TIMER_MS, infinite: true },
   /** A delay that may be zero: a finite number of ms 0..2^31 - 1. */
   delayMs: { min: 0, max: MAX_TIMER_MS },
   /** A count of at least one: an integer >= 1. */
@@ -139,8 +143,11 @@ export function describeRule(rule: NumberRule): string {
   else if (rule.above !== undefined) text = `${what} > ${rule.above}`;
   else if (max !== undefined) text = `${what} <= ${max}`;
   else text = rule.integer === true ? 'an integer' : 'a finite number';
-  const words = rule.words ?? [];
-  return words.length === 0 ? text : `${text} or ${words.map((w) => JSON.stringify(w)).join(' or ')}`;
+  const words = [
+    ...(rule.words ?? []).map((w) => JSON.stringify(w)),
+    ...(rule.infinite === true ? ['Infinity'] : []),
+  ];
+  return words.length === 0 ? text : `${text} or ${words.join(' or ')}`;
 }
 
 /**
@@ -162,6 +169,7 @@ export function checkOption(option: string, value: unknown, rule: NumberRule): v
   };
   if (typeof value === 'string' && rule.words?.includes(value) === true) return;
   if (typeof value !== 'number') return fail('type');
+  if (value === Infinity && rule.infinite === true) return;
   if (!Number.isFinite(value)) return fail('not-finite');
   if (rule.integer === true && !Number.isInteger(value)) return fail('not-integer');
   if (rule.min !== undefined && value < rule.min) return fail('too-small');
