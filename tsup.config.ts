@@ -1,31 +1,5 @@
-import { cp, readFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import { defineConfig, type Options } from 'tsup';
-
-/** An esbuild plugin (esbuild's own type, through tsup: esbuild is tsup's dependency, not ours). */
-type Plugin = NonNullable<Options['esbuildPlugins']>[number];
-
-const SOURCES = path.resolve('src') + path.sep;
-
-/**
- * Every TypeScript file of ours is an ES module. esbuild reads a file without an `export` in a
- * `"type": "commonjs"` package (this one) as CommonJS: `src/cli/main.ts` was one, so esbuild
- * wrapped it in `__commonJS()` and every module it imports, the library's shared chunks included,
- * in a lazy `__esm()` initialiser. There a class is assigned late (`X = class extends Error`),
- * which the CommonJS conversion below turns into `X = exports.X = class ...`: an anonymous class
- * (`SequenceError.name === ''`), and an `init_x()` call before every use. An empty `export {}`
- * appended to each file (after its last line: source maps are unchanged) changes nothing else.
- */
-const esModules: Plugin = {
-  name: 'pycom-rx:es-modules',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, async (args) => {
-      if (!args.path.startsWith(SOURCES)) return undefined;
-      const text = await readFile(args.path, 'utf8');
-      return { contents: `${text}\nexport {};\n`, loader: 'ts' };
-    });
-  },
-};
+import { cp } from 'node:fs/promises';
+import { defineConfig } from 'tsup';
 
 /**
  * One build, one instance of every class. The library is built once, as CommonJS with shared
@@ -43,7 +17,10 @@ const esModules: Plugin = {
  *   stack traces reading `_class3 [OptionError]`. esbuild therefore writes the fields as
  *   assignments in the constructor (`class-field: false`), which Sucrase leaves alone, and the
  *   class takes its name from its variable, `var OutputTimeoutError = class extends Error`;
- * - {@link esModules}: no class is assigned inside a lazy initialiser.
+ * - every entry is an ES module (src/cli/main.ts ends with `export {}`): esbuild reads a file
+ *   without an `export` as CommonJS in this `"type": "commonjs"` package, and wraps
+ *   every module it imports in a lazy `__esm()` initialiser, where a class is assigned late
+ *   (`X = exports.X = class ...`: an anonymous class).
  */
 export default defineConfig({
   entry: {
@@ -61,7 +38,6 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   tsconfig: 'tsconfig.build.json',
-  esbuildPlugins: [esModules],
   esbuildOptions(options) {
     options.supported = { ...options.supported, 'class-field': false };
   },

@@ -67,3 +67,6 @@ function main(): void {
 }
 
 main();
+
+// an ES module for esbuild (see tsup.config.ts): without it, the bundle's classes lose their names
+export {};
