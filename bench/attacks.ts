@@ -44,10 +44,10 @@ async function main(): Promise<void> {
     });
   });
   onItem = (item) => {
-    const key = item.kind === 'event' ? 'event' : item.reason;
+    const key = 'type_' in item ? 'event' : item.reason;
     reasons.set(key, (reasons.get(key) ?? 0) + 1);
-    if (item.kind === 'event' && item.event.type_ === 'message' && item.remote.address === GOOD_SENDER) {
-      const n = Number(item.event.message.slice('good-'.length));
+    if ('type_' in item && item.type_ === 'message' && item.remote.address === GOOD_SENDER) {
+      const n = Number(item.message.slice('good-'.length));
       received.set(n, (received.get(n) ?? 0) + 1);
     }
   };

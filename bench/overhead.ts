@@ -43,17 +43,14 @@ function memoryUnits(sink: Sink): Transport['send'] {
           : `${r.command.slice(5)}\n`;
         setImmediate(() =>
           sink({
-            kind: 'event',
-            event: {
-              id: host,
-              name: 'unit',
-              ip: host,
-              port: 5000,
-              version: '0.14.0',
-              coordinator: false,
-              type_: 'output',
-              output: text,
-            },
+            id: host,
+            name: 'unit',
+            ip: host,
+            port: 5000,
+            version: '0.14.0',
+            coordinator: false,
+            type_: 'output',
+            output: text,
             remote: { address: host, port: 40_001 },
             receivedAt: Date.now(),
           }),
@@ -115,10 +112,10 @@ async function coordinatorCost(n: number, rounds: number): Promise<number> {
 async function bareCost(n: number, rounds: number): Promise<number> {
   const waiting = new Map<string, (text: string) => void>();
   const send = memoryUnits((item) => {
-    if (item.kind !== 'event' || item.event.type_ !== 'output') return;
+    if (!('type_' in item) || item.type_ !== 'output') return;
     const answer = waiting.get(item.remote.address);
     waiting.delete(item.remote.address);
-    answer?.(item.event.output);
+    answer?.(item.output);
   });
   const units = unitsOf(n);
   const identity = {

@@ -1,6 +1,6 @@
 // A complete pycom-rx pipeline against three simulated units (run: npx tsx examples/pipeline.ts).
 import { filter, firstValueFrom, from, lastValueFrom, map, merge, Subject, take, toArray } from 'rxjs';
-import { awaitOutput, createCoordinator, fromNode, ofType, send, type PendingCommand } from 'pycom-rx';
+import { awaitOutput, createCoordinator, fromNode, ofType, send, tagCommand, type PendingCommand } from 'pycom-rx';
 import { preset } from 'pycom-rx/sequence';
 import { simulateUnits } from 'pycom-rx/simulator';
 
@@ -22,26 +22,27 @@ async function main(): Promise<void> {
   );
   for (const info of infos) console.log(`unit_info ${info.ip}: ${info.unit_type} ${info.mac_address}`);
 
-  // 2. The events of one unit: fromNode(id) narrows the stream to it.
-  const first = infos[0]!;
+  // 2. The events of one unit: fromNode(address) keeps what came from that address.
+  const first = infos[0]!.remote.address;
   session.add(
     coordinator.events$
-      .pipe(fromNode(first.id), ofType('message'))
-      .subscribe((m) => console.log(`message from ${first.ip}: ${m.message}`)),
+      .pipe(fromNode(first), ofType('message'))
+      .subscribe((m) => console.log(`message from ${first}: ${m.message}`)),
   );
 
-  // 3. awaitOutput pairs each command with the next output of its unit (pycom sends no request id).
+  // 3. awaitOutput pairs each command with its output: by nonce and source address when tagged.
   const request$ = new Subject<PendingCommand & { command: string }>();
   const paired = firstValueFrom(
-    coordinator.events$.pipe(
+    coordinator.inbound$.pipe(
       awaitOutput(request$, { timeoutMs: 5000 }),
       filter((r) => r.kind === 'output'),
     ),
   );
-  const hostname = { unit: first.ip, command: 'hostname' };
+  const tag = tagCommand('hostname');
+  const hostname = { unit: first, nonce: tag.nonce, command: 'hostname' };
   request$.next(hostname); // register before sending: the output can come back very fast
-  const request = { ...coordinator.identity('127.0.0.1'), type_: 'cmd' as const, command: hostname.command };
-  await lastValueFrom(send(first.ip, request), { defaultValue: undefined });
+  const request = { ...coordinator.identity('127.0.0.1'), type_: 'cmd' as const, command: tag.text };
+  await lastValueFrom(send(first, request), { defaultValue: undefined });
   const answer = await paired;
   if (answer.kind === 'output')
     console.log(`awaitOutput: ${answer.request.command} -> ${answer.output.output.trim()}`);

@@ -84,8 +84,8 @@ class Counter {
 function observableTarget(
   key: string,
   label: string,
-  source: (options: ListenOptions) => Observable<{ kind: string }>,
-  validKind: string,
+  source: (options: ListenOptions) => Observable<object>,
+  valid: (item: object) => boolean,
 ): Target {
   return {
     key,
@@ -105,20 +105,25 @@ function observableTarget(
                 return { valid: counter.valid, invalid: counter.invalid };
               },
             }),
-        }).subscribe({ next: (item) => counter.hit(item.kind === validKind), error: reject });
+        }).subscribe({ next: (item) => counter.hit(valid(item)), error: reject });
       }),
   };
 }
 
 /** (a) listen(): read to end, JSON.parse, io-ts decode, one emission per connection. */
-export const listenTarget = observableTarget('listen', '(a) listen() + decode', listen, 'event');
+export const listenTarget = observableTarget(
+  'listen',
+  '(a) listen() + decode',
+  listen,
+  (item) => 'type_' in item,
+);
 
 /** listenPayloads(): listen() without the decoding, to split transport from decode cost. */
 export const payloadsTarget = observableTarget(
   'payloads',
   '    listenPayloads() (no decode)',
   listenPayloads,
-  'payload',
+  (item) => (item as { kind?: string }).kind === 'payload',
 );
 
 /** (b) A bare Node.js server that reads each connection to its end and counts it. */

@@ -32,7 +32,10 @@ describe('the pycom-rx:inbound channel', () => {
     const emitted = await items;
     channel.stop();
     expect(channel.items).toEqual(emitted);
-    expect(channel.items.map((i) => i.kind).sort()).toEqual(['event', 'rejected']);
+    expect(channel.items.map((i) => ('type_' in i ? i.type_ : i.kind)).sort()).toEqual([
+      'message',
+      'rejected',
+    ]);
   });
 });
 

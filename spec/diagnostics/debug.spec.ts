@@ -65,7 +65,7 @@ describe('formatDiagnostic', () => {
   const remote = { address: '192.168.0.22', port: 40112 };
   it('says what happened in one line, for each channel', () => {
     const event = { type_: 'output', id: '81639cd4', output: 'line 1\nline 2\n' };
-    expect(formatDiagnostic('pycom-rx:inbound', { kind: 'event', event, remote })).toBe(
+    expect(formatDiagnostic('pycom-rx:inbound', { ...event, remote })).toBe(
       'output from 81639cd4 from 192.168.0.22:40112 "line 1 | line 2"',
     );
     expect(

@@ -14,8 +14,8 @@ async function burst(listener: Omit<ListenOptions, 'onListening'>, count: number
   const harness = await ListenerHarness.start(listener, {
     keep: false,
     onItem: (item) => {
-      if (item.kind === 'event' && item.event.type_ === 'output')
-        delivered[Number(item.event.output.slice('burst-'.length))]! += 1;
+      if ('type_' in item && item.type_ === 'output')
+        delivered[Number(item.output.slice('burst-'.length))]! += 1;
     },
   });
   try {
@@ -51,8 +51,8 @@ describe('listen() under a burst of legitimate senders', () => {
       {
         keep: false,
         onItem: (item) => {
-          if (item.kind === 'event' && item.event.type_ === 'output')
-            delivered[Number(item.event.output.slice('burst-'.length))]! += 1;
+          if ('type_' in item && item.type_ === 'output')
+            delivered[Number(item.output.slice('burst-'.length))]! += 1;
         },
       },
     );

@@ -87,8 +87,8 @@ describe('listen() under a mixed flood', () => {
       {
         keep: false,
         onItem: (item) => {
-          if (item.kind === 'event' && item.event.type_ === 'output') {
-            const n = Number(item.event.output.slice('token-'.length));
+          if ('type_' in item && item.type_ === 'output') {
+            const n = Number(item.output.slice('token-'.length));
             delivered[n] = (delivered[n] ?? 0) + 1;
           }
         },

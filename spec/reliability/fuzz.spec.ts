@@ -97,8 +97,12 @@ describe('listen() on arbitrary input over real sockets', () => {
             const item = items[0]!;
             const expected = verdict(c);
             if (E.isRight(expected)) {
-              expect(item).toMatchObject({ kind: 'event', remote: { address: GOOD_SENDER } });
-              expect(item.kind === 'event' && item.event).toEqual(expected.right);
+              expect(item).toMatchObject({ remote: { address: GOOD_SENDER } });
+              expect('type_' in item && item).toEqual({
+                ...expected.right,
+                remote: item.remote,
+                receivedAt: item.receivedAt,
+              });
             } else {
               expect(item).toMatchObject({
                 kind: 'rejected',
@@ -117,7 +121,7 @@ describe('listen() on arbitrary input over real sockets', () => {
       await sendAndEnd(harness.port, sentinel);
       await harness.until(() => harness.count > sent, 'the sentinel');
       expect(harness.count).toBe(sent + 1);
-      expect(harness.items.at(-1)).toMatchObject({ kind: 'event', event: { message: 'sentinel' } });
+      expect(harness.items.at(-1)).toMatchObject({ type_: 'message', message: 'sentinel' });
       expect(harness.error).toBeUndefined();
     },
     scale(30_000, 180_000),

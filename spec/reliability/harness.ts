@@ -119,7 +119,7 @@ export class ListenerHarness {
   private record(item: Inbound): void {
     this.count += 1;
     this.onItem?.(item);
-    const reason = item.kind === 'event' ? 'event' : item.reason;
+    const reason = 'type_' in item ? 'event' : item.reason;
     this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + 1);
     if (this.keep) {
       this.items.push(item);

@@ -35,11 +35,9 @@ describe('a simulated unit given a hostile sequence file', () => {
       ),
     );
   const messages = () =>
-    harness.items.flatMap((i) =>
-      i.kind === 'event' && i.event.type_ === 'message' ? [i.event.message] : [],
-    );
+    harness.items.flatMap((i) => ('type_' in i && i.type_ === 'message' ? [i.message] : []));
   const outputs = () =>
-    harness.items.flatMap((i) => (i.kind === 'event' && i.event.type_ === 'output' ? [i.event.output] : []));
+    harness.items.flatMap((i) => ('type_' in i && i.type_ === 'output' ? [i.output] : []));
 
   it('answers one line of 150,000 columns (300 KB) with BOARDIO_ERROR, and keeps running', async () => {
     await command(

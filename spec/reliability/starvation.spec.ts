@@ -33,9 +33,8 @@ async function underAttack(
   const harness = await ListenerHarness.start(listener, {
     keep: false,
     onItem: (item) => {
-      if (item.kind !== 'event' || item.event.type_ !== 'message' || item.remote.address !== GOOD_SENDER)
-        return;
-      const n = Number(item.event.message.slice('good-'.length));
+      if (!('type_' in item) || item.type_ !== 'message' || item.remote.address !== GOOD_SENDER) return;
+      const n = Number(item.message.slice('good-'.length));
       delivered[n] = (delivered[n] ?? 0) + 1;
     },
   });

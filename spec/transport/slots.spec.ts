@@ -7,9 +7,9 @@ const unit = unitIdentity({ name: 'unit', ip: SENDER });
 const output = (n: number): Output => ({ ...unit, type_: 'output', output: `token-${n}` });
 const tokens = (items: Inbound[]) =>
   items.map((i) =>
-    i.kind === 'event' && i.event.type_ === 'output'
-      ? i.event.output
-      : `${i.kind}:${i.kind === 'rejected' ? i.reason : ''}`,
+    'type_' in i && i.type_ === 'output'
+      ? i.output
+      : `${'type_' in i ? 'event' : i.kind}:${!('type_' in i) ? i.reason : ''}`,
   );
 
 /** Opens a connection that sends half an object and then nothing: it holds its slot. */
@@ -51,7 +51,7 @@ describe('listen() connection slots', () => {
     const good = await sendRaw(port, encodeEvent(output(1)));
     const got = await items;
     expect(tokens(got).sort()).toEqual(['rejected:evicted', 'token-1']);
-    const evicted = got.find((i) => i.kind === 'rejected');
+    const evicted = got.find((i) => !('type_' in i));
     expect(evicted).toMatchObject({
       excerpt: '{"type_": "out',
       bytes: 14,

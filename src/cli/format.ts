@@ -1,5 +1,5 @@
 import type { PycomEvent, UnitInfo } from '../protocol';
-import type { Inbound } from '../transport';
+import { isReceived, type Inbound } from '../protocol/inbound';
 
 /**
  * A time of day as `HH:MM:SS.mmm` (local time).
@@ -87,8 +87,8 @@ export function eventBody(event: PycomEvent): string {
  */
 export function formatInbound(item: Inbound): string {
   const head = `${clock(item.receivedAt)}  ${unitColumn(item.remote.address)}`;
-  if (item.kind === 'event') {
-    const { event } = item;
+  if (isReceived(item)) {
+    const event = item;
     return `${head}  ${event.type_.padEnd(9)}  ${event.id} ${event.name}  ${eventBody(event)}`;
   }
   const excerpt = item.excerpt === '' ? '' : `  ${JSON.stringify(item.excerpt)}`;

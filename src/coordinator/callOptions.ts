@@ -77,3 +77,15 @@ export function checkShellCommand(command: unknown, tagged: boolean): void {
     );
   checkCommandSize(command, { tagged });
 }
+
+/**
+ * The host of a target as the caller wrote it, for labels ('' when it has none).
+ * @internal
+ * @param target Anything given as a target.
+ */
+export function hostOf(target: unknown): string {
+  if (typeof target === 'string') return target;
+  const host: unknown =
+    typeof target === 'object' && target !== null ? (target as { host?: unknown }).host : undefined;
+  return typeof host === 'string' ? host : '';
+}

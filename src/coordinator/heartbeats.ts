@@ -1,6 +1,6 @@
 import { type Observable, type SchedulerLike, Subject, Subscription } from 'rxjs';
 import { publishHeartbeat } from '../diagnostics';
-import { after } from './after';
+import { after } from '../operators/after';
 import type { Unit } from './units';
 
 /**

@@ -1,4 +1,4 @@
-import { LISTEN_RULES } from '../transport/listenPayloads';
+import { LISTEN_RULES } from '../transport/listenOptions';
 import { SEND_RULES } from '../transport/send';
 import { checkOptions, OptionError, RULES, type OptionTable } from '../validation/checkOptions';
 import type { CoordinatorOptions } from './types';
@@ -16,6 +16,20 @@ export interface CoordinatorSettings {
   readonly tagged: boolean;
 }
 
+/**
+ * The defaults of {@link CoordinatorOptions}.
+ * @category Coordinator
+ */
+export const COORDINATOR_DEFAULTS = {
+  name: 'pycom-rx',
+  heartbeatIntervalMs: 5_000,
+  lostAfterMs: 15_000,
+  commandTimeoutMs: 10_000,
+  tagged: true,
+  concurrency: Infinity,
+  minGapMs: 0,
+} as const;
+
 /** One table for the numeric options of `createCoordinator`. */
 const COORDINATOR_RULES: OptionTable<CoordinatorSettings> = {
   heartbeatIntervalMs: RULES.ms,
@@ -32,13 +46,16 @@ const COORDINATOR_RULES: OptionTable<CoordinatorSettings> = {
  * @internal
  * @category Coordinator
  */
-export function checkCoordinatorOptions(
-  options: CoordinatorOptions & CoordinatorSettings,
-): CoordinatorSettings {
+export function checkCoordinatorOptions(given: CoordinatorOptions): CoordinatorOptions & CoordinatorSettings {
+  const options = { ...COORDINATOR_DEFAULTS, ...stripUndefined(given) };
   checkOptions<Partial<CoordinatorSettings>>(options, COORDINATOR_RULES);
   if (typeof options.tagged !== 'boolean')
     throw new OptionError('tagged', 'type', options.tagged, 'true or false');
   checkOptions(options.listen, LISTEN_RULES, 'listen');
   checkOptions(options.send, SEND_RULES, 'send');
   return options;
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

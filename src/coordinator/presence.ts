@@ -1,7 +1,7 @@
 import { Observable, type SchedulerLike } from 'rxjs';
 import { channels, published } from '../diagnostics';
 import type { PycomEvent } from '../protocol';
-import { after } from './after';
+import { after } from '../operators/after';
 import type { HeartbeatOutcome } from './heartbeats';
 import type { Presence, PresenceState } from './types';
 

@@ -1,4 +1,4 @@
-import type { Inbound } from '../transport';
+import type { Inbound } from '../protocol/inbound';
 import type { CoordinatorStats } from './types';
 
 type Counts = { -readonly [K in keyof CoordinatorStats['commands']]: number };
@@ -37,7 +37,7 @@ export class StatsCounter {
    * @param item The item.
    */
   inbound(item: Inbound): void {
-    if (item.kind === 'event') this.events++;
+    if ('type_' in item) this.events++;
     else this.rejected.set(item.reason, (this.rejected.get(item.reason) ?? 0) + 1);
   }
 

@@ -1,7 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Observable, SchedulerLike } from 'rxjs';
-import type { Identity, Output, PycomEvent, UnitInfo } from '../protocol';
-import type { Inbound, ListenOptions, Rejected, SendOptions, Target, Transport } from '../transport';
+import type { Identity, UnitInfo } from '../protocol';
+import type { CommandOutput } from '../protocol/tagged';
+
+export type { CommandOutput } from '../protocol/tagged';
+import type { Inbound, Received, Rejected } from '../protocol/inbound';
+import type { ListenOptions, SendOptions, Target, Transport } from '../transport';
 import type { OutputTimeoutError } from '../operators';
 import type { ListenError, SendError } from '../transport';
 import type { Sequence } from '../sequence/registers';
@@ -129,21 +133,6 @@ export interface UnitInfoOptions {
    */
   readonly timeoutMs?: number;
 }
-
-/**
- * What a command emits: the unit's `output` event, with the output text exactly as the command
- * printed it and, for a tagged command, its exit status.
- *
- * ## Example
- * ```ts
- * coordinator.command(unit, 'echo x >&2; exit 3').subscribe((r: CommandOutput) => console.log(r.exitCode, r.output)); // 3 'x\n'
- * ```
- * @category Coordinator
- */
-export type CommandOutput = Output & {
-  /** The command's exit status; present for tagged commands only. */
-  readonly exitCode?: number;
-};
 
 /**
  * An output that came after its command had stopped waiting (it timed out, was cancelled, or
@@ -279,17 +268,24 @@ export interface CoordinatorStats {
 export interface Coordinator {
   /** This coordinator's id, as sent to units. */
   readonly id: string;
-  /** Every inbound item, events and rejected payloads alike (shared listener). */
+  /**
+   * Every inbound item exactly as `listen()` emits it: received events (each with its `remote`
+   * and `receivedAt`; tagged outputs with their trailers, so `awaitOutput` can match them) and
+   * rejected payloads (shared listener).
+   */
   readonly inbound$: Observable<Inbound>;
-  /** The valid events of every sender (shared listener). */
-  readonly events$: Observable<PycomEvent>;
+  /**
+   * The valid events of every sender, each with its `remote` and `receivedAt`; tagged outputs
+   * without their trailers, with their `exitCode` (shared listener).
+   */
+  readonly events$: Observable<Received>;
   /** The inbound payloads that were rejected, with their reasons (shared listener). */
   readonly rejected$: Observable<Rejected>;
   /**
    * Outputs that answered no command: untagged outputs nobody waited for, tagged outputs with an
    * unknown nonce, or with a known nonce from the wrong source address. Subscribing binds the listener.
    */
-  readonly unmatched$: Observable<Output>;
+  readonly unmatched$: Observable<Received<CommandOutput>>;
   /** Tagged outputs that came after their command stopped waiting. Subscribing binds the listener. */
   readonly late$: Observable<LateOutput>;
   /** The listener's bound address, while it is bound (subscribing binds it). */
@@ -307,7 +303,7 @@ export interface Coordinator {
    * coordinator.eventsFrom('127.0.0.2').pipe(ofType('message')).subscribe((m) => console.log(m.message));
    * ```
    */
-  eventsFrom(unit: Target): Observable<PycomEvent>;
+  eventsFrom(unit: Target): Observable<Received>;
   /**
    * Heartbeats a unit while subscribed and reports its presence changes: `pending` at once, then
    * `connected` / `lost` (see {@link PresenceState}). Completes when the coordinator is closed.

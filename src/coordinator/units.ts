@@ -1,5 +1,5 @@
-import type { Identity, PycomEvent, UnitInfo } from '../protocol';
-import type { Remote } from '../transport';
+import type { Identity, UnitInfo } from '../protocol';
+import type { Received, Remote } from '../protocol/inbound';
 
 /**
  * A unit the coordinator talks to: where it is, what it said about itself, who listens to it.
@@ -21,7 +21,7 @@ export interface Unit {
   /** Whether this coordinator has heartbeated it (only then may it set `info`). */
   heartbeated: boolean;
   /** Handlers of the streams of its events. */
-  readonly listeners: Set<(event: PycomEvent) => void>;
+  readonly listeners: Set<(event: Received) => void>;
 }
 
 /**
@@ -59,17 +59,6 @@ export class UnitDirectory {
   }
 
   /**
-   * Whether an event from `remote` may be the unit's: it came from the unit's address (or, when
-   * trusted, names it in its `ip` field).
-   * @param unit The unit.
-   * @param event The event.
-   * @param remote The connection's source.
-   */
-  isAt(unit: Unit, event: Identity, remote: Remote): boolean {
-    return remote.address === unit.host || (this.trustIpField && event.ip === unit.host);
-  }
-
-  /**
    * The unit an event belongs to, if any; learns the unit's id on the way.
    * @param event The event.
    * @param remote The connection's source.
@@ -89,14 +78,6 @@ export class UnitDirectory {
     }
     if (unit !== undefined) unit.id = event.id;
     return unit;
-  }
-
-  /**
-   * The units at an address (usually one).
-   * @param address A connection's source address.
-   */
-  at(address: string): readonly Unit[] {
-    return this.byHost.get(address) ?? [];
   }
 
   /** Every unit, in the order they were first used. */

@@ -16,8 +16,8 @@ const from = (m: Fields): string => {
 /** One line per message, by channel; unknown shapes as JSON. */
 const FORMATS: Readonly<Record<ChannelName, (m: Fields) => string>> = {
   [CHANNEL_NAMES.inbound]: (m) => {
-    if (m.kind === 'rejected') return `rejected${from(m)}: ${text(m.reason)} ${short(m.message)}`;
-    const event = (m.event ?? {}) as Fields;
+    if (m.type_ === undefined) return `rejected${from(m)}: ${text(m.reason)} ${short(m.message)}`;
+    const event = m;
     const body = event.output ?? event.message ?? '';
     return `${text(event.type_)} from ${text(event.id)}${from(m)}${body === '' ? '' : ` ${JSON.stringify(short(body))}`}`;
   },

@@ -1,63 +1,24 @@
-import { Observable, timer, type OperatorFunction, type Subscription } from 'rxjs';
-import type { Output, PycomEvent } from '../protocol';
-import { isFromUnit } from './fromNode';
+import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { Inbound, Received, Rejected } from '../protocol/inbound';
+import { readTrailer, type CommandOutput } from '../protocol/tagged';
+import { checkOption, OptionError, RULES } from '../validation/checkOptions';
+import { after } from './after';
+import { mayBeOutput } from './mayBeOutput';
+import { OutputTimeoutError } from './outputTimeoutError';
+import { pendingBook, type Pending } from './pendingBook';
+import type { PendingCommand } from './pendingCommand';
 
-/**
- * A command waiting for its `output`: what the `request$` of {@link awaitOutput} emits must
- * extend it. Add whatever else you need (the command text, an id of your own): it is handed back
- * unchanged in the result.
- *
- * ## Example
- * ```ts
- * const pending: PendingCommand & { command: string } = { unit: '81639cd4', command: 'uptime', timeoutMs: 5000 };
- * ```
- * @category Operators
- */
-export interface PendingCommand {
-  /** The unit the command was sent to: its id or its IP address. */
-  readonly unit: string;
-  /** How long to wait for the output, in ms; the operator's default when absent. */
-  readonly timeoutMs?: number;
-}
-
-/**
- * No `output` came back from a unit in time for a command. A value inside an {@link AwaitedOutput}
- * of kind `timeout`, not a stream error.
- *
- * ## Example
- * ```ts
- * if (result.kind === 'timeout') console.warn(result.error.message, result.error.unit);
- * ```
- * @category Errors
- */
-export class OutputTimeoutError extends Error {
-  /** Always `'OutputTimeoutError'`. */
-  override readonly name = 'OutputTimeoutError';
-
-  /**
-   * @param unit The unit the command was sent to.
-   * @param timeoutMs The time allowed for the output, in ms.
-   * @param request The request that got no output.
-   * @param message Overrides the default message (`no output from unit "…" within … ms`).
-   */
-  constructor(
-    /** The unit the command was sent to. */
-    readonly unit: string,
-    /** The time allowed for the output, in ms. */
-    readonly timeoutMs: number,
-    /** The request that got no output. */
-    readonly request: unknown,
-    message = `no output from unit "${unit}" within ${timeoutMs} ms`,
-  ) {
-    super(message);
-  }
-}
+export { OutputTimeoutError } from './outputTimeoutError';
+export type { PendingCommand } from './pendingCommand';
 
 /**
  * One result of {@link awaitOutput}:
- * - `output`: the request and the output that answers it;
+ * - `output`: the request and the output that answers it (trailer removed, `exitCode` added when tagged);
  * - `timeout`: the request got no output in time (or the events ended first);
- * - `unmatched`: an output no request was waiting for.
+ * - `late`: the output of a tagged request that had stopped waiting (timed out, cancelled or lost);
+ * - `lost`: the listener rejected a payload from the request's unit that may have been its
+ *   output (too large, not JSON, too deep...): the request stops waiting at once;
+ * - `unmatched`: an output no request was waiting for (including a known nonce from the wrong address).
  *
  * ## Example
  * ```ts
@@ -71,8 +32,8 @@ export type AwaitedOutput<R> =
       readonly kind: 'output';
       /** The request, as `request$` emitted it. */
       readonly request: R;
-      /** The `output` event that answers it. */
-      readonly output: Output;
+      /** The output that answers it. */
+      readonly output: Received<CommandOutput>;
     }
   | {
       /** The request got no output in time. */
@@ -83,10 +44,28 @@ export type AwaitedOutput<R> =
       readonly error: OutputTimeoutError;
     }
   | {
+      /** The output of a request that had stopped waiting. */
+      readonly kind: 'late';
+      /** The request, as `request$` emitted it. */
+      readonly request: R;
+      /** Why it had stopped waiting. */
+      readonly reason: 'timeout' | 'cancelled' | 'lost';
+      /** The output, trailer removed. */
+      readonly output: Received<CommandOutput>;
+    }
+  | {
+      /** What may have been the request's output was rejected by the listener. */
+      readonly kind: 'lost';
+      /** The request, as `request$` emitted it. */
+      readonly request: R;
+      /** The rejected payload (reason, message, bytes). */
+      readonly rejected: Rejected;
+    }
+  | {
       /** An output no request was waiting for. */
       readonly kind: 'unmatched';
-      /** The `output` event. */
-      readonly output: Output;
+      /** The output (trailer removed when it had one). */
+      readonly output: Received<CommandOutput>;
     };
 
 /**
@@ -94,25 +73,31 @@ export type AwaitedOutput<R> =
  *
  * ## Example
  * ```ts
- * events$.pipe(awaitOutput(request$, { timeoutMs: 3000 }));
+ * listen().pipe(awaitOutput(request$, { timeoutMs: 3000 }));
  * ```
  * @category Operators
  */
 export interface AwaitOutputOptions {
-  /** Time allowed for an output when the request names none, in ms. Default 10000. */
-  timeoutMs?: number;
-  /** Whether an output comes from the unit a request names. Default `isFromUnit` (its id or its `ip` field). */
-  isFrom?: (unit: string, event: Output) => boolean;
+  /** Time allowed for an output when the request names none, in ms (`Infinity`: forever). Default 10000. */
+  readonly timeoutMs?: number;
+  /** Where timeouts are scheduled. Default `asyncScheduler` (virtual inside `TestScheduler.run`). */
+  readonly scheduler?: SchedulerLike;
   /**
    * Requests that stop waiting at once, without any result: emit a request here (the same object
-   * `request$` emitted) when it never reached its unit, e.g. because the send failed.
+   * `request$` emitted) when it never reached its unit, e.g. because the send failed. A later
+   * output with its nonce is `late` (reason `cancelled`).
    */
-  cancel$?: Observable<PendingCommand>;
+  readonly cancel$?: Observable<PendingCommand>;
   /**
-   * Every `unit` name an output can match (for which `isFrom` may hold). When given, an output
-   * is compared with the requests of those units only, instead of with every request waiting.
+   * Which unit an item came from, named as requests name units. Default: its source address
+   * (`item.remote.address`). Return `undefined` for an item of no known unit.
    */
-  candidates?: (output: Output) => Iterable<string>;
+  readonly unitOf?: (item: Inbound) => string | undefined;
+  /**
+   * Also accept an output whose `ip` field names the request's unit, from any address (units
+   * behind NAT). Anyone who can reach the listener can then answer for the unit. Default `false`.
+   */
+  readonly trustIpField?: boolean;
 }
 
 /**
@@ -121,44 +106,40 @@ export interface AwaitOutputOptions {
  */
 export const DEFAULT_OUTPUT_TIMEOUT_MS = 10_000;
 
-/** Longest delay a timer can have (setTimeout's limit); beyond it a request waits forever. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-interface Waiting<R> {
-  readonly request: R;
-  readonly timeoutMs: number;
-  readonly seq: number;
-  timer?: Subscription;
-}
+const byAddress = (item: Inbound): string => item.remote.address;
 
 /**
- * Pairs each command with the `output` event that answers it.
+ * Pairs each command with the `output` that answers it: the matcher the coordinator itself runs.
  *
- * pycom's outputs carry no request id (docs/protocol.md, open point 1), so the rule is positional:
- * the next `output` from a unit answers the oldest command of that unit still waiting. Units are
- * independent. The rule is only reliable with **at most one command in flight per unit**, which
- * this operator assumes but does not enforce (see {@link queueByUnit}).
+ * Apply it to received items (`listen()`, `coordinator.inbound$`), which carry the source
+ * address each output really came from:
+ * - a **tagged** request (its `nonce` from {@link tagCommand}) is answered only by an output
+ *   ending with its nonce's trailer **and** coming from the request's unit. The same nonce from
+ *   another address is `unmatched`; a nonce of a request that stopped waiting is `late`. Late,
+ *   duplicate, spoofed or guessed outputs never answer another command.
+ * - an **untagged** request is answered positionally: the next untagged output from its unit
+ *   answers the oldest untagged request of that unit (so keep at most one untagged command in
+ *   flight per unit, see {@link queueByUnit}). An untagged output never answers a tagged request.
+ * - a payload the listener rejected from a unit's address for its content (too large, not JSON,
+ *   too deep, not a valid event), unless its first bytes show another `type_`, may have been an
+ *   output: the unit's tagged requests and its oldest untagged one are answered `lost` at once.
  *
  * `request$` must emit each command **before** its bytes leave, since the output can come back
- * very fast; this operator subscribes to `request$` before the events for the same reason.
+ * very fast; the operator subscribes to `request$` (and `cancel$`) before the items.
  *
- * - Each request is answered by kind `output`, or by kind `timeout` after its `timeoutMs` (else
- *   `options.timeoutMs`, else 10000; `Infinity` waits forever). A timeout is a value, not an
- *   error, so one slow unit never stops the pipeline; the request then stops waiting.
- * - A late output, arriving after its command timed out, cannot be told apart from any other: it
- *   answers the oldest request of that unit still waiting, if any, and is `unmatched` otherwise.
- *   Keep timeouts generous, or space commands, if that matters.
- * - An output no request waits for is emitted as kind `unmatched`; other events are ignored.
- * - When the events complete, no output can come any more: every request still waiting is emitted
- *   at once as a `timeout` (oldest first), then the result completes. The completion of
- *   `request$` alone completes nothing.
- * - A request emitted by `options.cancel$` stops waiting silently (for commands that never left).
- * - An error of any input, or thrown by `isFrom`, is propagated. Unsubscribing clears every timer.
+ * - A request gets exactly one of `output`, `timeout` (after its `timeoutMs`, else
+ *   `options.timeoutMs`, else 10000; `Infinity` waits forever) or `lost`, or nothing when
+ *   cancelled. A timeout is a value, not an error, so one slow unit never stops the pipeline.
+ * - When the items complete, every request still waiting is emitted as a `timeout` (oldest
+ *   first), then the result completes. The completion of `request$` alone completes nothing.
+ * - Events other than outputs are ignored. An error of any input, or thrown by `unitOf`, is
+ *   propagated; a request without a string `unit` errors with an `OptionError`. Unsubscribing
+ *   clears every timer.
  *
  * ## Marbles
  * ```text
  * request$: -a---b-------c------    a, b: commands to unit U; c: a command to unit V
- * events$:  ---o---o------------    o: outputs of unit U (V never answers)
+ * items:    ---o---o------------    o: outputs from U's address (V never answers)
  *           awaitOutput(request$, { timeoutMs: 5 })    (one frame: 1 ms)
  * result:   ---A---B----------C-    A, B: kind 'output' (a, b); C: kind 'timeout' (c)
  * ```
@@ -166,85 +147,92 @@ interface Waiting<R> {
  * ## Example
  * ```ts
  * const request$ = new Subject<PendingCommand & { command: string }>();
- * events$.pipe(awaitOutput(request$)).subscribe((r) => {
- *   if (r.kind === 'output') console.log(r.request.command, '→', r.output.output);
+ * listen().pipe(awaitOutput(request$)).subscribe((r) => {
+ *   if (r.kind === 'output') console.log(r.request.command, '→', r.output.exitCode, r.output.output);
  * });
- * request$.next({ unit: '81639cd4', command: 'uptime' }); // register, then send
+ * const { text, nonce } = tagCommand('uptime');
+ * request$.next({ unit: '192.168.0.23', nonce, command: 'uptime' }); // register, then send
  * ```
- * @param request$ The commands, each emitted when it is sent.
- * @param options Default timeout and unit matching.
- * @return An operator from events to paired results.
+ * @param request$ The commands, each emitted just before it is sent.
+ * @param options Default timeout, scheduler, cancellations and unit naming.
+ * @return An operator from received items to results.
+ * @throws {@link OptionError} when an option is invalid (at call time).
  * @category Operators
  */
 export function awaitOutput<R extends PendingCommand>(
   request$: Observable<R>,
   options: AwaitOutputOptions = {},
-): OperatorFunction<PycomEvent, AwaitedOutput<R>> {
-  const isFrom = options.isFrom ?? isFromUnit;
+): OperatorFunction<Inbound, AwaitedOutput<R>> {
+  checkOption('timeoutMs', options.timeoutMs, RULES.timeout);
+  if (options.unitOf !== undefined && typeof options.unitOf !== 'function')
+    throw new OptionError('unitOf', 'type', options.unitOf, 'a function');
+  if (options.trustIpField !== undefined && typeof options.trustIpField !== 'boolean')
+    throw new OptionError('trustIpField', 'type', options.trustIpField, 'true or false');
   const defaultTimeout = options.timeoutMs ?? DEFAULT_OUTPUT_TIMEOUT_MS;
-  return (events$) =>
+  // a scheduler given is used through `after` (a plain setTimeout for asyncScheduler: cheaper per
+  // request); none given: asyncScheduler itself, which TestScheduler.run() turns into virtual time
+  const { scheduler } = options;
+  const schedule =
+    scheduler === undefined
+      ? (ms: number, fn: () => void) => {
+          const action = asyncScheduler.schedule(fn, ms);
+          return () => action.unsubscribe();
+        }
+      : (ms: number, fn: () => void) => after(scheduler, ms, fn);
+  const unitOf = options.unitOf ?? byAddress;
+  const trustIpField = options.trustIpField === true;
+  return (items$) =>
     new Observable<AwaitedOutput<R>>((subscriber) => {
-      const waiting: Waiting<R>[] = [];
-      const byUnit = new Map<string, Waiting<R>[]>();
-      const byRequest = new Map<PendingCommand, Waiting<R>>();
-      const candidates = options.candidates;
+      const book = pendingBook<R>();
 
-      const stopWaiting = (entry: Waiting<R>): void => {
-        byRequest.delete(entry.request);
-        const list = byUnit.get(entry.request.unit);
-        if (list !== undefined) {
-          const j = list.indexOf(entry);
-          if (j >= 0) list.splice(j, 1);
-          if (list.length === 0) byUnit.delete(entry.request.unit);
-        }
-        if (candidates === undefined) {
-          const i = waiting.indexOf(entry);
-          if (i >= 0) waiting.splice(i, 1);
-        }
-        entry.timer?.unsubscribe();
-      };
-
-      let seq = 0;
       const register = (request: R): void => {
-        const entry: Waiting<R> = { request, timeoutMs: request.timeoutMs ?? defaultTimeout, seq: seq++ };
-        if (candidates === undefined) waiting.push(entry);
-        byRequest.set(request, entry);
-        const list = byUnit.get(request.unit);
-        if (list === undefined) byUnit.set(request.unit, [entry]);
-        else list.push(entry);
-        if (Number.isFinite(entry.timeoutMs) && entry.timeoutMs <= MAX_TIMER_MS) {
-          entry.timer = timer(entry.timeoutMs).subscribe(() => {
-            stopWaiting(entry);
-            const error = new OutputTimeoutError(request.unit, entry.timeoutMs, request);
+        if (typeof request?.unit !== 'string')
+          return subscriber.error(new OptionError('request.unit', 'type', request?.unit, 'a string'));
+        const timeoutMs = request.timeoutMs ?? defaultTimeout;
+        const entry: Pending<R> = book.add(request, timeoutMs);
+        if (timeoutMs <= RULES.timeout.max)
+          entry.cancelTimer = schedule(timeoutMs, () => {
+            book.stop(entry, 'timeout');
+            const error = new OutputTimeoutError(request.unit, timeoutMs, request);
             subscriber.next({ kind: 'timeout', request, error });
           });
-        }
       };
 
-      const answer = (output: Output): void => {
-        let entry: Waiting<R> | undefined;
-        try {
-          if (candidates === undefined) entry = waiting.find((w) => isFrom(w.request.unit, output));
-          else
-            for (const unit of candidates(output)) {
-              const first = byUnit.get(unit)?.find((w) => isFrom(w.request.unit, output));
-              if (first !== undefined && (entry === undefined || first.seq < entry.seq)) entry = first;
-            }
-        } catch (e) {
-          return subscriber.error(e);
+      const onOutput = (item: Received & { readonly type_: 'output' }): void => {
+        const unit = unitOf(item);
+        const claimed = trustIpField ? item.ip : undefined;
+        const trailer = readTrailer(item.output);
+        if (trailer === undefined) {
+          const entry = book.oldestUntagged(unit) ?? book.oldestUntagged(claimed);
+          if (entry === undefined) return subscriber.next({ kind: 'unmatched', output: item });
+          book.stop(entry, 'answered');
+          return subscriber.next({ kind: 'output', request: entry.request, output: item });
         }
-        if (entry === undefined) return subscriber.next({ kind: 'unmatched', output });
-        stopWaiting(entry);
-        subscriber.next({ kind: 'output', request: entry.request, output });
+        const output = { ...item, output: trailer.output, exitCode: trailer.exitCode };
+        const from = (u: string) => u === unit || (claimed !== undefined && u === claimed);
+        const entry = book.waiting(trailer.nonce);
+        if (entry !== undefined && from(entry.request.unit)) {
+          book.stop(entry, 'answered');
+          return subscriber.next({ kind: 'output', request: entry.request, output });
+        }
+        const done = entry === undefined ? book.finished(trailer.nonce) : undefined;
+        if (done !== undefined && from(done.request.unit)) {
+          book.forget(trailer.nonce);
+          return subscriber.next({ kind: 'late', request: done.request, reason: done.reason, output });
+        }
+        subscriber.next({ kind: 'unmatched', output });
+      };
+
+      const onRejected = (rejected: Rejected): void => {
+        if (!mayBeOutput(rejected)) return;
+        for (const entry of book.lostAt(unitOf(rejected))) {
+          book.stop(entry, 'lost');
+          subscriber.next({ kind: 'lost', request: entry.request, rejected });
+        }
       };
 
       const flush = (): void => {
-        const all = [...byRequest.values()].sort((a, b) => a.seq - b.seq);
-        waiting.splice(0);
-        byRequest.clear();
-        byUnit.clear();
-        for (const entry of all) {
-          entry.timer?.unsubscribe();
+        for (const entry of book.drain()) {
           const { request, timeoutMs } = entry;
           const why = `no output from unit "${request.unit}": the events ended before it came`;
           const error = new OutputTimeoutError(request.unit, timeoutMs, request, why);
@@ -253,32 +241,29 @@ export function awaitOutput<R extends PendingCommand>(
         subscriber.complete();
       };
 
-      const cancel = (request: PendingCommand): void => {
-        const entry = byRequest.get(request);
-        if (entry !== undefined) stopWaiting(entry);
-      };
-
       subscriber.add(request$.subscribe({ next: register, error: (e: unknown) => subscriber.error(e) }));
-      if (options.cancel$ !== undefined) {
+      if (options.cancel$ !== undefined)
         subscriber.add(
-          options.cancel$.subscribe({ next: cancel, error: (e: unknown) => subscriber.error(e) }),
+          options.cancel$.subscribe({
+            next: (request) => book.cancel(request),
+            error: (e: unknown) => subscriber.error(e),
+          }),
         );
-      }
       if (subscriber.closed) return;
       subscriber.add(
-        events$.subscribe({
-          next: (event) => {
-            if (event.type_ === 'output') answer(event);
+        items$.subscribe({
+          next: (item) => {
+            try {
+              if (!('type_' in item)) onRejected(item);
+              else if (item.type_ === 'output') onOutput(item);
+            } catch (e) {
+              subscriber.error(e);
+            }
           },
           error: (e: unknown) => subscriber.error(e),
           complete: flush,
         }),
       );
-      return () => {
-        byRequest.forEach((entry) => entry.timer?.unsubscribe());
-        byRequest.clear();
-        byUnit.clear();
-        waiting.splice(0);
-      };
+      return () => book.clear();
     });
 }

@@ -1,4 +1,13 @@
-import { from, Observable, Subscription, timer, type ObservableInput, type OperatorFunction } from 'rxjs';
+import {
+  asyncScheduler,
+  from,
+  Observable,
+  Subscription,
+  type ObservableInput,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import { checkOption, RULES } from '../validation/checkOptions';
 
 /**
  * Options of {@link queueByUnit}.
@@ -9,12 +18,22 @@ import { from, Observable, Subscription, timer, type ObservableInput, type Opera
  * ```
  * @category Operators
  */
-export interface QueueByUnitOptions {
+export interface QueueByUnitOptions<T = unknown> {
   /** Most projects running at once, all units together. Default `Infinity`. */
-  concurrency?: number;
+  readonly concurrency?: number;
   /** Least time between the end of one item's project and the start of the next of the same unit, in ms. Default 0. */
-  minGapMs?: number;
+  readonly minGapMs?: number;
+  /** Where the gaps are scheduled. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Asked when an item's turn comes: `true` drops it unprojected, taking neither a slot nor a gap
+   * (e.g. a command whose caller stopped waiting while it was queued).
+   */
+  readonly skip?: (item: T) => boolean;
 }
+
+/** A cap of projects at once: a whole number >= 1, or `Infinity`. */
+const CONCURRENCY = { ...RULES.count, infinite: true } as const;
 
 interface Queued<T> {
   readonly item: T;
@@ -61,17 +80,18 @@ interface Queued<T> {
  * @param project Turns an item into the work to do for it.
  * @param options Global concurrency cap and per-unit gap.
  * @return An operator emitting the values of every projection.
- * @throws RangeError when `concurrency` is not at least 1 or `minGapMs` is negative or NaN.
+ * @throws {@link OptionError} when `concurrency` is not a whole number of at least 1 (or `Infinity`) or
+ *   `minGapMs` is not a delay in ms (0 to 2^31 - 1).
  * @category Operators
  */
 export function queueByUnit<T, R>(
   unitOf: (item: T) => string,
   project: (item: T, index: number) => ObservableInput<R>,
-  options: QueueByUnitOptions = {},
+  options: QueueByUnitOptions<T> = {},
 ): OperatorFunction<T, R> {
-  const { concurrency = Infinity, minGapMs = 0 } = options;
-  if (!(concurrency >= 1)) throw new RangeError(`concurrency must be at least 1, got ${concurrency}`);
-  if (!(minGapMs >= 0)) throw new RangeError(`minGapMs must be 0 or more, got ${minGapMs}`);
+  checkOption('concurrency', options.concurrency, CONCURRENCY);
+  checkOption('minGapMs', options.minGapMs, RULES.delayMs);
+  const { concurrency = Infinity, minGapMs = 0, scheduler = asyncScheduler, skip } = options;
   return (source) =>
     new Observable<R>((subscriber) => {
       const queues = new Map<string, Queued<T>[]>();
@@ -96,10 +116,10 @@ export function queueByUnit<T, R>(
       const finish = (unit: string): void => {
         active--;
         if (minGapMs <= 0) return release(unit);
-        const gap: Subscription = timer(minGapMs).subscribe(() => {
+        const gap: Subscription = scheduler.schedule(() => {
           subscriber.remove(gap);
           release(unit);
-        });
+        }, minGapMs);
         subscriber.add(gap);
         drain();
       };
@@ -128,7 +148,11 @@ export function queueByUnit<T, R>(
           while (!subscriber.closed && active < concurrency && ready.length > 0) {
             const unit = ready.shift() as string;
             const queue = queues.get(unit) ?? [];
-            const next = queue.shift();
+            let next = queue.shift();
+            while (next !== undefined && skip?.(next.item) === true) {
+              queued--;
+              next = queue.shift();
+            }
             if (queue.length === 0) queues.delete(unit);
             if (next === undefined) continue;
             queued--;

@@ -5,3 +5,5 @@ export * from './decode';
 export * from './encode';
 export * from './tagged';
 export * from './commandSize';
+export * from './inbound';
+export * from './address';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Output } from './events';
 import { shellQuote } from './shellQuote';
 
 /**
@@ -156,4 +157,36 @@ export function untagCommand(text: string): { readonly command: string; readonly
  */
 export function taggedOutput(nonce: string, output: string, exitCode: number): string {
   return `${output}${MARK}${LABEL} ${nonce} ${exitCode}${MARK}`;
+}
+
+/**
+ * An `output` event as pycom-rx hands it on: for a tagged command the trailer is removed and the
+ * exit status added as `exitCode`; an untagged output is as the unit sent it (no `exitCode`).
+ *
+ * ## Example
+ * ```ts
+ * coordinator.command(unit, 'echo x >&2; exit 3').subscribe((r: CommandOutput) => console.log(r.exitCode, r.output)); // 3 'x\n'
+ * ```
+ * @category Protocol
+ */
+export type CommandOutput = Output & {
+  /** The command's exit status; present for tagged commands only. */
+  readonly exitCode?: number;
+};
+
+/**
+ * A copy of an `output` event without its trailer and with the exit status as `exitCode`, when
+ * it ends with a trailer; the event itself otherwise. Other fields (`remote`, `receivedAt`...)
+ * are kept.
+ *
+ * ## Example
+ * ```ts
+ * listen().pipe(ofType('output'), map(untagOutput)).subscribe((o) => console.log(o.exitCode, o.output));
+ * ```
+ * @param event An `output` event, plain or received.
+ * @category Protocol
+ */
+export function untagOutput<E extends Output>(event: E): E & { readonly exitCode?: number } {
+  const trailer = readTrailer(event.output);
+  return trailer === undefined ? event : { ...event, output: trailer.output, exitCode: trailer.exitCode };
 }

@@ -1,7 +1,7 @@
 import type * as net from 'node:net';
 import type { PoolMember } from './connectionPool';
 import { JsonEndScanner } from './jsonEnd';
-import type { RejectReason, Remote } from './listenPayloads';
+import type { RejectReason, Remote } from '../protocol/inbound';
 
 /**
  * How one inbound connection ended: its complete payload, or why there is none.

@@ -2,35 +2,12 @@ import { type Observable, tap } from 'rxjs';
 import { either as E } from 'fp-ts';
 import { channels, published } from '../diagnostics';
 import { decodeEvent, type DecodeOptions } from '../protocol/decode';
-import type { PycomEvent } from '../protocol/events';
+import { receive, type Inbound, type Received, type Rejected } from '../protocol/inbound';
 import { checkOptions } from '../validation/checkOptions';
-import { LISTEN_RULES, type ListenOptions, type Payload, type Rejected, type Remote } from './listenPayloads';
+import { LISTEN_RULES, type ListenOptions, type Payload } from './listenOptions';
 import { serve } from './serve';
 
-/**
- * A valid event received from a unit, with where and when it came from.
- *
- * ## Example
- * ```ts
- * listen().subscribe((item) => item.kind === 'event' && console.log(item.remote.address, item.event.type_));
- * ```
- * @category Transport
- */
-export interface Received {
-  /** Always `'event'`. */
-  readonly kind: 'event';
-  /** The decoded event. */
-  readonly event: PycomEvent;
-  /** The connection's source (the unit's address as seen by this machine). */
-  readonly remote: Remote;
-  /** When the connection finished (ms since the epoch). */
-  readonly receivedAt: number;
-}
-
-/** One item of {@link listen}: a {@link Received} event or a {@link Rejected} payload.
- * @category Transport
- */
-export type Inbound = Received | Rejected;
+export type { Inbound, Received } from '../protocol/inbound';
 
 /**
  * Decodes one payload into a {@link Received} event or a {@link Rejected} item.
@@ -46,7 +23,7 @@ export type Inbound = Received | Rejected;
 export function decodeInbound(payload: Payload, options: DecodeOptions = {}): Received | Rejected {
   const decoded = decodeEvent(payload.bytes, options);
   if (E.isRight(decoded)) {
-    return { kind: 'event', event: decoded.right, remote: payload.remote, receivedAt: payload.receivedAt };
+    return receive(decoded.right, payload.remote, payload.receivedAt);
   }
   const failure = decoded.left;
   return {
@@ -63,7 +40,9 @@ export function decodeInbound(payload: Payload, options: DecodeOptions = {}): Re
 /**
  * A cold Observable of the events units send to this coordinator: one item per inbound
  * connection, read until the peer ends it (or until it holds one whole JSON object), then decoded
- * with {@link decodeEvent}.
+ * with {@link decodeEvent}. Each event is emitted as a {@link Received} item: the event's own
+ * fields plus `remote` (the connection's source address, the truth about who sent it) and
+ * `receivedAt`, so `ofType` and `fromNode` apply to it directly.
  *
  * Binds `host:port` (default `0.0.0.0:5000`) when subscribed and releases it on unsubscribe.
  * Bad input never errors the stream: malformed, too deep, oversized, slow, evicted, reset or
@@ -76,8 +55,9 @@ export function decodeInbound(payload: Payload, options: DecodeOptions = {}): Re
  * ## Example
  * ```ts
  * listen({ port: 5000 }).subscribe((item) =>
- *   item.kind === 'event' ? console.log(item.event) : console.warn('rejected:', item.message),
+ *   isRejected(item) ? console.warn('rejected:', item.message) : console.log(item.remote.address, item.type_),
  * );
+ * listen().pipe(ofType('unit_info')).subscribe((info) => console.log(info.mac_address));
  * ```
  * @param options Where to bind, and the limits.
  * @return An Observable of {@link Inbound} items that never completes by itself.

@@ -4,14 +4,8 @@ import { excerptOf } from '../protocol/decode';
 import { ConnectionPool } from './connectionPool';
 import { ListenError, listenCause } from './errors';
 import { ConnectionClock, InboundConnection, type ConnectionOutcome } from './inboundConnection';
-import {
-  LISTEN_DEFAULTS,
-  plainAddress,
-  type ListenOptions,
-  type Payload,
-  type Rejected,
-  type Remote,
-} from './listenPayloads';
+import type { Rejected, Remote } from '../protocol/inbound';
+import { LISTEN_DEFAULTS, plainAddress, type ListenOptions, type Payload } from './listenOptions';
 
 /**
  * The inbound server behind `listenPayloads` and {@link listen}: binds on subscribe, reads
@@ -23,7 +17,7 @@ import {
  * @param take Turns a payload into the item to emit, or into a rejection.
  * @category Transport
  */
-export function serve<T extends { readonly kind: string }>(
+export function serve<T extends object>(
   options: ListenOptions,
   take: (payload: Payload) => T | Rejected,
 ): Observable<T | Rejected> {
@@ -76,7 +70,8 @@ export function serve<T extends { readonly kind: string }>(
       }
       const item = take({ kind: 'payload', bytes: outcome.bytes, remote, receivedAt: Date.now() });
       subscriber.next(item);
-      return item.kind !== 'rejected';
+      // a decoded event has a type_ (and may carry any unknown field, even `kind`); a rejection has none
+      return 'type_' in item || (item as { readonly kind?: unknown }).kind !== 'rejected';
     };
     const onDone = (connection: InboundConnection) => pool.release(connection);
 

@@ -1,8 +1,9 @@
 import type { Observable } from 'rxjs';
 import type { PycomRequest } from '../protocol/requests';
-import { listen, type Inbound } from './listen';
+import type { Inbound } from '../protocol/inbound';
+import { listen } from './listen';
 import { lookupHost } from './lookup';
-import type { ListenOptions } from './listenPayloads';
+import type { ListenOptions } from './listenOptions';
 import { send, type Delivered, type LocalAddress, type SendOptions, type Target } from './send';
 
 /**

@@ -45,7 +45,7 @@ export function runListen(options: ListenCommandOptions, io: CliIO): Promise<num
     };
     const subscription = listen({ host: options.host, port: options.port, onListening }).subscribe({
       next: (item) => {
-        if (item.kind === 'event') events += 1;
+        if ('type_' in item) events += 1;
         else rejected += 1;
         // whatever a sender put in its event, one line, no terminal escapes
         writeLine(io.stdout, options.json ? safeJson(item) : printable(formatInbound(item)));

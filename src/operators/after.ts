@@ -7,7 +7,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
  * Any other scheduler (a `TestScheduler`, a user's virtual clock) is used as given.
  *
  * @internal
- * @category Coordinator
+ * @category Operators
  */
 export function after(scheduler: SchedulerLike, ms: number, fn: () => void): () => void {
   if (scheduler === asyncScheduler) {

@@ -1,0 +1,111 @@
+import type { PendingCommand } from './pendingCommand';
+
+/**
+ * A request waiting in {@link pendingBook}.
+ * @internal
+ */
+export interface Pending<R> {
+  /** The request, as given. */
+  readonly request: R;
+  /** The time it is allowed, in ms. */
+  readonly timeoutMs: number;
+  /** Cancels its timeout, when it has one. */
+  cancelTimer?: () => void;
+}
+
+/** Why a request stopped waiting, other than by its answer. */
+type Stopped = 'timeout' | 'cancelled' | 'lost';
+
+/** How many nonces of requests that stopped waiting are remembered, to recognise late outputs. */
+const REMEMBERED = 4096;
+
+/**
+ * The requests of {@link awaitOutput} waiting for their outputs, indexed for each way an output
+ * can find its request: by nonce (tagged), by unit in order (untagged, lost), by request
+ * (cancel$); and the nonces of requests that stopped waiting, so that their outputs are `late`.
+ * Every operation is O(1) or O(requests of one unit).
+ *
+ * @internal
+ */
+export function pendingBook<R extends PendingCommand>() {
+  const byRequest = new Map<R, Pending<R>>();
+  const byNonce = new Map<string, Pending<R>>();
+  const byUnit = new Map<string, Pending<R>[]>();
+  const finished = new Map<string, { readonly request: R; readonly reason: Stopped }>();
+
+  const stop = (entry: Pending<R>, why: Stopped | 'answered'): void => {
+    const { request } = entry;
+    if (byRequest.get(request) !== entry) return;
+    byRequest.delete(request);
+    entry.cancelTimer?.();
+    const list = byUnit.get(request.unit);
+    if (list !== undefined) {
+      const i = list.indexOf(entry);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) byUnit.delete(request.unit);
+    }
+    if (request.nonce === undefined || byNonce.get(request.nonce) !== entry) return;
+    byNonce.delete(request.nonce);
+    if (why === 'answered') return;
+    finished.set(request.nonce, { request, reason: why });
+    if (finished.size > REMEMBERED) finished.delete(finished.keys().next().value!);
+  };
+
+  const all = (): Pending<R>[] => [...byRequest.values()];
+
+  return {
+    /** Registers a request (in the order of registration). */
+    add(request: R, timeoutMs: number): Pending<R> {
+      const entry: Pending<R> = { request, timeoutMs };
+      stop(byRequest.get(request) ?? entry, 'cancelled'); // the same object registered twice: the last wins
+      byRequest.set(request, entry);
+      if (request.nonce !== undefined) byNonce.set(request.nonce, entry);
+      const list = byUnit.get(request.unit);
+      if (list === undefined) byUnit.set(request.unit, [entry]);
+      else list.push(entry);
+      return entry;
+    },
+    stop,
+    /** The request waiting with this nonce. */
+    waiting: (nonce: string) => byNonce.get(nonce),
+    /** The request that had this nonce and stopped waiting (not answered), if remembered. */
+    finished: (nonce: string) => finished.get(nonce),
+    /** Forgets a finished nonce (its late output came). */
+    forget: (nonce: string) => void finished.delete(nonce),
+    /** The oldest untagged request of a unit. */
+    oldestUntagged: (unit: string | undefined) =>
+      unit === undefined ? undefined : byUnit.get(unit)?.find((e) => e.request.nonce === undefined),
+    /** What a lost output of a unit may have answered: its tagged requests and its oldest untagged one. */
+    lostAt(unit: string | undefined): Pending<R>[] {
+      const list = unit === undefined ? undefined : byUnit.get(unit);
+      if (list === undefined) return [];
+      const oldest = list.find((e) => e.request.nonce === undefined);
+      return list.filter((e) => e.request.nonce !== undefined || e === oldest);
+    },
+    /** Stops waiting for a request, silently. */
+    cancel(request: PendingCommand): void {
+      const entry = byRequest.get(request as R);
+      if (entry !== undefined) stop(entry, 'cancelled');
+    },
+    /** Every request still waiting, oldest first; the book is left empty. */
+    drain(): Pending<R>[] {
+      const entries = all();
+      for (const entry of entries) stop(entry, 'timeout');
+      return entries;
+    },
+    /** Cancels every timer and forgets everything. */
+    clear(): void {
+      for (const entry of all()) entry.cancelTimer?.();
+      byRequest.clear();
+      byNonce.clear();
+      byUnit.clear();
+      finished.clear();
+    },
+  };
+}
+
+/**
+ * The book of {@link awaitOutput}'s requests.
+ * @internal
+ */
+export type PendingBook<R extends PendingCommand> = ReturnType<typeof pendingBook<R>>;
