@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { simulateUnit, type Executor } from '../../src/simulator';
-import { Faults } from '../../src/simulator/faults';
+import { Faults } from '../../src/unit/faults';
 import { SendError } from '../../src/transport';
 import { until } from '../fixtures';
 import { command, heartbeat, RawCollector, record, sendRaw, sentinel, simulatorFixture } from './helpers';

@@ -3,7 +3,7 @@ import { MAX_COMMAND_BYTES } from '../../src/protocol/commandSize';
 import type { PycomRequest } from '../../src/protocol/requests';
 import { readTrailer, tagCommand } from '../../src/protocol/tagged';
 import type { Executor } from '../../src/simulator';
-import { ARGUMENT_LIST_TOO_LONG, CANNOT_EXECUTE_EXIT_CODE } from '../../src/simulator/cannotRun';
+import { ARGUMENT_LIST_TOO_LONG, CANNOT_EXECUTE_EXIT_CODE } from '../../src/unit/cannotRun';
 import { send } from '../../src/transport';
 import { command, record, sentinel, simulatorFixture } from './helpers';
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { filter, firstValueFrom, lastValueFrom, ReplaySubject, timeout } from 'rxjs';
 import { createCoordinator, type Coordinator } from '../../src/coordinator';
 import { simulateUnit, type SimulateUnitOptions, type UnitActivity } from '../../src/simulator';
-import { mapVendorHome, VENDOR_HOME } from '../../src/simulator/workspace';
+import { mapVendorHome } from '../../src/simulator/workspace';
+import { VENDOR_HOME } from '../../src/unit/identity';
 
 // This file's loopback range: 127.42.0.0/16 (units 127.42.5.x, the coordinator 127.42.0.1).
 const COORDINATOR_HOST = '127.42.0.1';

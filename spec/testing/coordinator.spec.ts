@@ -36,7 +36,12 @@ describe('pycom-rx/testing with a coordinator', () => {
       const coordinator = createCoordinator({ scheduler: ts, transport: memoryTransport(network) });
       ts.schedule(() => unit.bootHardware(), 300);
       expectObservable(coordinator.unitInfo(UNIT), '^ 1s !').toBe('300ms (i|)', {
-        i: unitInfoEvent({ host: UNIT }),
+        // as received: the event, where it came from and when
+        i: {
+          ...unitInfoEvent({ host: UNIT }),
+          remote: { address: UNIT, port: expect.any(Number) },
+          receivedAt: 300,
+        },
       });
     });
   });

@@ -47,8 +47,9 @@ describe('pycom-rx/testing event helpers', () => {
       mac_address: 'dc:a6:32:63:9c:d4',
     });
     expect(receivedEvent(outputEvent(VENDOR_UNIT, 'x'), { at: 5 })).toEqual({
-      kind: 'event',
-      event: { ...VENDOR_UNIT, type_: 'output', output: 'x' },
+      ...VENDOR_UNIT,
+      type_: 'output',
+      output: 'x',
       remote: { address: '192.168.0.22', port: 40_000 },
       receivedAt: 5,
     });

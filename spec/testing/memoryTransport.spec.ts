@@ -19,8 +19,7 @@ describe('memoryTransport', () => {
       const sent$ = cold('--(a|)').pipe(concatMap(() => transport.send(UNIT, beat())));
       expectObservable(inbound$).toBe('--a', {
         a: {
-          kind: 'event',
-          event: unitInfoEvent({ host: UNIT }),
+          ...unitInfoEvent({ host: UNIT }),
           remote: { address: UNIT, port: expect.any(Number) },
           receivedAt: 2,
         },
@@ -116,7 +115,7 @@ describe('memoryTransport', () => {
       const network = memoryNetwork({ scheduler: ts, latencyMs: 5 });
       const transport = memoryTransport(network);
       memoryUnit(network, { host: UNIT });
-      const inbound$ = transport.listen({}).pipe(map((i) => (i.kind === 'event' ? i.event.type_ : i.reason)));
+      const inbound$ = transport.listen({}).pipe(map((i) => ('type_' in i ? i.type_ : i.reason)));
       expectObservable(transport.send(UNIT, beat())).toBe('5ms (a|)', { a: expect.anything() });
       expectObservable(inbound$).toBe('10ms a', { a: 'unit_info' });
     });
@@ -136,7 +135,7 @@ describe('memoryTransport', () => {
       unit.faults.malformNext();
       const reasons$ = transport
         .listen({ maxPayloadBytes: 400, allow: (a) => a !== '10.0.0.3' })
-        .pipe(map((i: Inbound) => (i.kind === 'event' ? i.event.type_ : `${i.remote.address} ${i.reason}`)));
+        .pipe(map((i: Inbound) => ('type_' in i ? i.type_ : `${i.remote.address} ${i.reason}`)));
       ts.schedule(() => {
         for (const host of ['10.0.0.2', '10.0.0.3', '10.0.0.4']) transport.send(host, beat()).subscribe();
       }, 1);

@@ -17,8 +17,8 @@ const UNIT = '192.168.0.23';
 
 /** What the coordinator's listener got, one short string per item. */
 const shown = (item: Inbound): string => {
-  if (item.kind === 'rejected') return `rejected ${item.reason}`;
-  const e = item.event;
+  if (!('type_' in item)) return `rejected ${item.reason}`;
+  const e = item;
   return e.type_ === 'output' ? `out ${e.output}` : e.type_ === 'message' ? `msg ${e.message}` : 'unit_info';
 };
 

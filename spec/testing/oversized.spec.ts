@@ -30,8 +30,8 @@ function outputsOf(commands: ReadonlyArray<string>) {
     transport
       .listen({})
       .pipe(
-        filter((i: Inbound) => i.kind === 'event' && i.event.type_ === 'output'),
-        map((i) => (i.kind === 'event' && i.event.type_ === 'output' ? i.event.output : '')),
+        filter((i: Inbound) => 'type_' in i && i.type_ === 'output'),
+        map((i) => ('type_' in i && i.type_ === 'output' ? i.output : '')),
       )
       .subscribe((output) => outputs.push(output));
     for (const text of commands) transport.send(UNIT, cmd(text)).subscribe();

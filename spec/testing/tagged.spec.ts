@@ -26,8 +26,8 @@ function answer(command: string, executor: MemoryExecutor) {
     transport
       .listen({})
       .pipe(
-        filter((i: Inbound) => i.kind === 'event' && i.event.type_ === 'output'),
-        map((i) => (i.kind === 'event' && i.event.type_ === 'output' ? i.event.output : '')),
+        filter((i: Inbound) => 'type_' in i && i.type_ === 'output'),
+        map((i) => ('type_' in i && i.type_ === 'output' ? i.output : '')),
       )
       .subscribe((output) => (trailer = readTrailer(output)));
     transport.send(UNIT, cmd(tagCommand(command, NONCE).text)).subscribe();

@@ -9,18 +9,13 @@ export * from './types';
 export { simulateUnit, SIMULATOR_DEFAULTS } from './simulateUnit';
 export { simulateUnits, nthAddress, type SimulateUnitsOptions, type SimulatedUnits } from './simulateUnits';
 export { isLoopbackAddress, UnsafeAddressError } from './loopback';
-export {
-  BOARDIO_READY,
-  SEQUENCE_COMPLETE,
-  SEQUENCE_FILE,
-  STANDALONE_SEQUENCE_FILE,
-  boardioError,
-} from './boardio';
-export { TIMEOUT_EXIT_CODE } from './command';
+export { BOARDIO_READY, SEQUENCE_COMPLETE, boardioError } from '../unit/boardio';
+export { SEQUENCE_FILE, STANDALONE_SEQUENCE_FILE } from '../unit/sequenceFile';
+export { TIMEOUT_EXIT_CODE } from '../unit/command';
+export { randomUnitId } from './identity';
 export {
   macAddressFromId,
-  randomUnitId,
   defaultUnitInfo,
   SIMULATED_PYCOM_VERSION,
   SIMULATED_UNIT_NAME,
-} from './identity';
+} from '../unit/identity';

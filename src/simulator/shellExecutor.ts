@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { exceedsCommandLimit } from '../protocol/commandSize';
-import { ARGUMENT_LIST_TOO_LONG, cannotRun } from './cannotRun';
+import { isBoardioVerb } from '../unit/boardio';
+import { ARGUMENT_LIST_TOO_LONG, cannotRun } from '../unit/cannotRun';
 import { atProcessExit } from './processExit';
 import type { BoardioVerb, Executor, ExecutorContext, ExecutorResult } from './types';
 import { BOARDIO_FIFO_ENV, mapVendorHome, type Workspace } from './workspace';
@@ -37,22 +38,6 @@ export interface ShellExecutor {
   readonly run: Executor;
   /** Kills every running command's process group and waits until they have exited. */
   dispose(): Promise<void>;
-}
-
-const VERBS: ReadonlySet<string> = new Set<BoardioVerb>(['uSeq', 'uSeqStandalone', 'runSeq']);
-
-/**
- * Tells whether a string is a {@link BoardioVerb}.
- *
- * ## Example
- * ```ts
- * isBoardioVerb('runSeq'); // true
- * ```
- * @param verb Any string.
- * @category Simulator
- */
-export function isBoardioVerb(verb: string): verb is BoardioVerb {
-  return VERBS.has(verb);
 }
 
 class Capped {

@@ -1,22 +1,14 @@
-import { Subject } from 'rxjs';
 import { checkOptions, RULES } from '../validation/checkOptions';
-import type { Identity } from '../protocol/identity';
+import { defaultUnitInfo, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from '../unit/identity';
+import { Faults } from '../unit/faults';
+import { Unit } from '../unit/unit';
 import { checkSimulatorOptions, withDefaults } from './defaults';
-import { Faults } from './faults';
-import { defaultUnitInfo, randomUnitId, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from './identity';
+import { realEnvironment } from './environment';
+import { randomUnitId } from './identity';
 import { assertBindable } from './loopback';
-import { UnitSession } from './session';
-import { refuseOversized } from './cannotRun';
 import { answerTagged } from './untag';
 import { createShellExecutor } from './shellExecutor';
-import type {
-  ActivityInput,
-  KnownCoordinator,
-  RebootOptions,
-  SimulatedUnit,
-  SimulateUnitOptions,
-  UnitActivity,
-} from './types';
+import type { Executor, RebootOptions, SimulatedUnit, SimulateUnitOptions } from './types';
 import { createWorkspace, removeWorkspace } from './workspace';
 
 export { SIMULATOR_DEFAULTS } from './defaults';
@@ -31,6 +23,8 @@ export { SIMULATOR_DEFAULTS } from './defaults';
  * silence); `unit_info` goes once to each coordinator once the hardware is ready. Commands run in
  * a real `/bin/sh` (or the given executor) and answer with an `output` event to their sender;
  * `boardiocli` verbs drive the simulated boardio, whose `message` events go to the same sender.
+ * This behaviour is the unit engine `pycom-rx/testing`'s memory units run too, here given real
+ * time, files, a shell and sockets.
  *
  * Only loopback addresses are bound unless `allowNonLoopback` is set: it throws an
  * {@link UnsafeAddressError} otherwise. Always call `close()`: it releases the port, kills
@@ -62,52 +56,36 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
   checkSimulatorOptions(options);
 
   const id = options.id ?? randomUnitId();
-  const name = options.name ?? SIMULATED_UNIT_NAME;
-  const ip = options.ip ?? host;
-  const version = options.version ?? SIMULATED_PYCOM_VERSION;
-  const unitInfo = { ...defaultUnitInfo(id), ...options.unitInfo };
   const workspace = createWorkspace(options.homeFiles);
   const shell =
     options.executor === undefined || options.executor === 'shell'
       ? createShellExecutor(workspace, { maxOutputBytes: settings.maxOutputBytes })
       : undefined;
-  // A command over MAX_COMMAND_BYTES is refused as Linux refuses it, whatever the executor.
-  const executor = refuseOversized(
-    shell?.run ??
-      answerTagged(options.executor as Exclude<SimulateUnitOptions['executor'], 'shell' | undefined>),
-  );
-  const faults = new Faults();
-  const events = new Subject<UnitActivity>();
+  const executor: Executor = shell?.run ?? answerTagged(options.executor as Executor);
+  const unit = new Unit({
+    ...settings,
+    environment: realEnvironment(settings, workspace.home, executor),
+    identity: {
+      id,
+      name: options.name ?? SIMULATED_UNIT_NAME,
+      ip: options.ip ?? host,
+      port: settings.port,
+      version: options.version ?? SIMULATED_PYCOM_VERSION,
+      coordinator: false,
+    },
+    unitInfo: { ...defaultUnitInfo(id), ...options.unitInfo },
+    faults: new Faults(),
+  });
 
-  let port = settings.port;
-  let session: UnitSession | undefined;
   let closing = false;
   let closed: Promise<void> | undefined;
   let reboots = 0;
   let downtime: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
 
-  const report = (activity: ActivityInput) => {
-    events.next({ ...activity, at: Date.now(), unit: id } as UnitActivity);
-  };
-  const identity = (): Identity => ({ id, name, ip, port, version, coordinator: false });
-
-  const boot = (): Promise<void> => {
-    if (closing) return Promise.reject(new Error(`simulated unit ${id} is closed`));
-    session = new UnitSession({
-      ...settings,
-      port,
-      identity,
-      unitInfo,
-      home: workspace.home,
-      executor,
-      faults,
-      report,
-      onBound: (bound) => {
-        port = bound;
-      },
-    });
-    return session.start();
-  };
+  const boot = (): Promise<void> =>
+    closing
+      ? Promise.reject(new Error(`simulated unit ${id} is closed`))
+      : new Promise<void>((listening, failed) => unit.powerOn({ listening, failed }));
 
   const ready = Promise.resolve().then(boot);
   ready.catch(() => undefined);
@@ -118,9 +96,8 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
     if (closing) throw new Error(`simulated unit ${id} is closed`);
     await ready;
     const mine = ++reboots;
-    report({ kind: 'reboot' });
-    session?.stop();
-    session = undefined;
+    unit.report({ kind: 'reboot' });
+    unit.powerOff();
     if (downtimeMs > 0) {
       await new Promise<void>((resolve) => {
         downtime = { timer: setTimeout(resolve, downtimeMs), resolve };
@@ -140,36 +117,15 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
         downtime.resolve();
       }
       await ready.catch(() => undefined);
-      session?.stop();
-      session = undefined;
+      unit.powerOff();
       await shell?.dispose();
       await removeWorkspace(workspace);
       // Let the listener's handle finish closing before reporting the unit closed.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      report({ kind: 'closed' });
-      events.complete();
+      unit.end();
     })();
     return closed;
   };
 
-  return {
-    host,
-    get port() {
-      return port;
-    },
-    get identity() {
-      return identity();
-    },
-    home: workspace.home,
-    events$: events.asObservable(),
-    ready,
-    faults,
-    get hardwareReady() {
-      return session?.hardwareReady ?? false;
-    },
-    coordinators: (): ReadonlyArray<KnownCoordinator> => session?.registry.list() ?? [],
-    bootHardware: () => session?.bootHardware(),
-    reboot,
-    close,
-  };
+  return unit.handle({ home: workspace.home, ready, faults: unit.faults, reboot, close });
 }

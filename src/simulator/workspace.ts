@@ -44,23 +44,10 @@ printf '%s\\n' "$1" >> "$${BOARDIO_FIFO_ENV}" || exit 1
 printf 'BOARDIO_CLI: Sent: "%s" to FIFO file\\n' "$1"
 `;
 
-/**
- * The home of pycom's user on a real unit, as the vendor documents it. A simulated unit's shell
- * maps it to the unit's temporary home (see {@link mapVendorHome}), so commands that name the
- * vendor's absolute paths (`/home/rigsters/la4_sequence_standalone.csv`) work as on a real unit.
- *
- * ## Example
- * ```ts
- * `${VENDOR_HOME}/la4_sequence_standalone.csv`; // where boardio reads the standalone sequence
- * ```
- * @category Simulator
- */
-export const VENDOR_HOME = '/home/rigsters';
-
 const VENDOR_HOME_PATH = /(?<![\w.~/-])\/home\/rigsters(?![\w.~-])/g;
 
 /**
- * Rewrites every path of a command that starts with {@link VENDOR_HOME} (the whole path segment,
+ * Rewrites every path of a command that starts with `VENDOR_HOME` (`/home/rigsters`) (the whole path segment,
  * `/home/rigsters` or `/home/rigsters/...`, quoted or not) to start with the unit's temporary
  * home instead; nothing else changes. The shell executor runs the rewritten command; activity
  * reports the command as it was received.
@@ -170,7 +157,7 @@ function removeNow(root: string): void {
  * Creates a unit's private folders synchronously (so the home is known at once), installs the
  * `boardiocli` stand-in, and writes the given files into the home. The root is made in the
  * system's temporary folder, or in `/tmp` when that folder's path has characters a shell would
- * need quoted, so the home can stand in for {@link VENDOR_HOME} in any command.
+ * need quoted, so the home can stand in for `VENDOR_HOME` (`/home/rigsters`) in any command.
  *
  * The root is removed whatever ends the process: by {@link removeWorkspace} (a unit's `close()`);
  * at process exit, synchronously, when the process ends without closing the unit (the end of

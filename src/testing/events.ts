@@ -1,9 +1,14 @@
 import type { Message, Output, PycomEvent, UnitInfo } from '../protocol/events';
 import type { Identity } from '../protocol/identity';
-import type { Received } from '../transport/listen';
-import type { Remote } from '../transport/listenPayloads';
-import { defaultUnitInfo, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from '../simulator/identity';
-import type { UnitInfoFields } from '../simulator/types';
+import { receive, type Received } from '../protocol/inbound';
+import type { Remote } from '../protocol/inbound';
+import {
+  fnv1aHex,
+  SIMULATED_PYCOM_VERSION,
+  SIMULATED_UNIT_NAME,
+  unitInfoEvent as unitInfoOf,
+} from '../unit/identity';
+import type { UnitInfoFields } from '../unit/types';
 import type { MemoryUnit, MemoryUnitOptions } from './types';
 
 /**
@@ -29,9 +34,7 @@ export const MEMORY_UNIT_HOST = '192.168.0.23';
  * @category Testing
  */
 export function memoryUnitId(host: string): string {
-  let h = 0x811c9dc5;
-  for (const ch of host) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
+  return fnv1aHex(host);
 }
 
 /**
@@ -118,8 +121,7 @@ export function messageEvent(from: EventOrigin, message: string): Message {
  * @category Testing
  */
 export function unitInfoEvent(from: EventOrigin, fields: Partial<UnitInfoFields> = {}): UnitInfo {
-  const identity = identityOf(from);
-  return { ...identity, type_: 'unit_info', ...defaultUnitInfo(identity.id), ...fields };
+  return unitInfoOf(identityOf(from), fields);
 }
 
 /**
@@ -134,14 +136,10 @@ export function unitInfoEvent(from: EventOrigin, fields: Partial<UnitInfoFields>
  * @param options The sender's address (default: the event's `ip`, port 40000) and the time (default 0).
  * @category Testing
  */
-export function receivedEvent(
-  event: PycomEvent,
+export function receivedEvent<E extends PycomEvent>(
+  event: E,
   options: { readonly remote?: Partial<Remote>; readonly at?: number } = {},
-): Received {
-  return {
-    kind: 'event',
-    event,
-    remote: { address: options.remote?.address ?? event.ip, port: options.remote?.port ?? 40_000 },
-    receivedAt: options.at ?? 0,
-  };
+): Received<E> {
+  const remote = { address: options.remote?.address ?? event.ip, port: options.remote?.port ?? 40_000 };
+  return receive(event, remote, options.at ?? 0);
 }

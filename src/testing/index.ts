@@ -26,6 +26,7 @@ export type {
   MemoryUnit,
   MemoryUnitOptions,
 } from './types';
+export type { UnitOptions } from '../unit/options';
 export {
   identityOf,
   memoryUnitId,

@@ -5,8 +5,8 @@ import { decodeEvent, excerptOf } from '../protocol/decode';
 import { encodeRequest } from '../protocol/encode';
 import type { PycomRequest } from '../protocol/requests';
 import { ListenError, SendError } from '../transport/errors';
-import { canonicalAddress } from '../transport/lookup';
-import type { Inbound } from '../transport/listen';
+import { canonicalAddress } from '../protocol/address';
+import { receive, type Inbound } from '../protocol/inbound';
 import { checkOptions } from '../validation/checkOptions';
 import {
   LISTEN_DEFAULTS,
@@ -123,8 +123,7 @@ export function memoryTransport(network: MemoryNetwork, options: MemoryTransport
           return true;
         }
         const decoded = decodeEvent(bytes);
-        if (E.isRight(decoded))
-          subscriber.next({ kind: 'event', event: decoded.right, remote, receivedAt: scheduler.now() });
+        if (E.isRight(decoded)) subscriber.next(receive(decoded.right, remote, scheduler.now()));
         else
           subscriber.next({
             ...rejected(decoded.left.kind, decoded.left.message, remote, bytes),

@@ -1,11 +1,9 @@
-import { Subject, type Subscription } from 'rxjs';
-import type { Identity } from '../protocol/identity';
-import { ListenError } from '../transport/errors';
-import { Faults } from '../simulator/faults';
-import type { ActivityInput, KnownCoordinator, UnitActivity } from '../simulator/types';
+import type { Subscription } from 'rxjs';
+import { Faults } from '../unit/faults';
+import { Unit } from '../unit/unit';
+import { memoryEnvironment } from './environment';
 import { identityOf, MEMORY_UNIT_HOST } from './events';
 import type { MemoryNetwork } from './network';
-import { PowerOn, type PowerOnSettings } from './powerOn';
 import type { MemoryFaultControls, MemoryRebootOptions, MemoryUnit, MemoryUnitOptions } from './types';
 
 /**
@@ -31,7 +29,7 @@ export const MEMORY_UNIT_DEFAULTS = {
   rowDurationMs: 100,
 } as const;
 
-/** The fault state of a memory unit: the simulator's, plus refusing connections. */
+/** The fault state of a memory unit: the unit engine's, plus refusing connections. */
 class MemoryFaults extends Faults implements MemoryFaultControls {
   /** `true` while request connections are refused. */
   refusing = false;
@@ -90,35 +88,30 @@ export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = 
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535)
     throw new RangeError(`port must be an integer 0..65535, got ${requestedPort}`);
   const delay = options.hardwareReadyDelayMs ?? MEMORY_UNIT_DEFAULTS.hardwareReadyDelayMs;
-  const base = identityOf({ ...options, host, port: requestedPort });
-  const { scheduler } = network;
-  const events = new Subject<UnitActivity>();
+  const identity = identityOf({ ...options, host, port: requestedPort });
+  const readyDelay = delay === 'manual' ? delay : checked('hardwareReadyDelayMs', delay, 'zero');
   const faults = new MemoryFaults();
   const files = new Map(Object.entries(options.files ?? {}));
-  let port = requestedPort;
-  let power: PowerOn | undefined;
-  let comeback: Subscription | undefined;
-  let closed = false;
-
-  const identity = (): Identity => ({ ...base, port });
-  const report = (activity: ActivityInput) =>
-    events.next({ ...activity, at: scheduler.now(), unit: base.id } as UnitActivity);
-  const settings: PowerOnSettings = {
-    network,
+  const unit: Unit = new Unit({
+    environment: memoryEnvironment({
+      network,
+      host,
+      identity: () => unit.identity(),
+      files,
+      refusing: () => faults.refusing,
+      executor:
+        options.executor ??
+        ((command) => ({
+          stderr: `sh: 1: ${command.trim().split(/\s+/)[0] ?? ''}: not found\n`,
+          exitCode: 127,
+        })),
+    }),
     host,
+    port: requestedPort,
     identity,
     unitInfo: options.unitInfo ?? {},
-    files,
     faults,
-    refusing: () => faults.refusing,
-    report,
-    executor:
-      options.executor ??
-      ((command) => ({
-        stderr: `sh: 1: ${command.trim().split(/\s+/)[0] ?? ''}: not found\n`,
-        exitCode: 127,
-      })),
-    hardwareReadyDelayMs: delay === 'manual' ? delay : checked('hardwareReadyDelayMs', delay, 'zero'),
+    hardwareReadyDelayMs: readyDelay === 0 ? 'now' : readyDelay,
     coordinatorTimeoutMs: checked(
       'coordinatorTimeoutMs',
       options.coordinatorTimeoutMs ?? MEMORY_UNIT_DEFAULTS.coordinatorTimeoutMs,
@@ -129,18 +122,21 @@ export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = 
       options.commandTimeoutMs ?? MEMORY_UNIT_DEFAULTS.commandTimeoutMs,
       'positive',
     ),
+    maxOutputBytes: Infinity,
+    commandConcurrency: 1,
     rowDurationMs: options.rowDurationMs ?? MEMORY_UNIT_DEFAULTS.rowDurationMs,
     boardioBeforeOutput: options.boardioBeforeOutput ?? false,
-  };
+  });
+  let comeback: Subscription | undefined;
+  let closed = false;
 
-  const detach = network.attach(host);
+  /** Listens and boots; throws the `ListenError` when the port is taken. */
   const start = (): void => {
-    const next = new PowerOn(settings);
-    const bound = next.start(port);
-    if (bound === 'in-use') throw new ListenError(host, port, 'in-use', 'EADDRINUSE');
-    port = bound;
-    power = next;
+    let failure: Error | undefined;
+    unit.powerOn({ listening: () => undefined, failed: (error) => (failure = error) });
+    if (failure !== undefined) throw failure;
   };
+  const detach = network.attach(host);
   try {
     start();
   } catch (error) {
@@ -151,30 +147,16 @@ export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = 
   const down = (): void => {
     comeback?.unsubscribe();
     comeback = undefined;
-    power?.stop();
-    power = undefined;
+    unit.powerOff();
   };
 
-  return {
-    host,
-    get port() {
-      return port;
-    },
-    get identity() {
-      return identity();
-    },
-    events$: events.asObservable(),
+  return unit.handle({
     faults,
     files,
-    get hardwareReady() {
-      return power?.hardwareReady ?? false;
-    },
-    coordinators: (): ReadonlyArray<KnownCoordinator> => power?.registry.list() ?? [],
-    bootHardware: () => power?.bootHardware(),
     reboot: (rebootOptions: MemoryRebootOptions = {}) => {
       const downtimeMs = checked('downtimeMs', rebootOptions.downtimeMs ?? 0, 'zero');
-      if (closed) throw new Error(`memory unit ${base.id} is closed`);
-      report({ kind: 'reboot' });
+      if (closed) throw new Error(`memory unit ${identity.id} is closed`);
+      unit.report({ kind: 'reboot' });
       down();
       const again = () => {
         comeback = undefined;
@@ -184,7 +166,7 @@ export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = 
           // the port was taken while the unit was down: it stays down
         }
       };
-      if (downtimeMs > 0) comeback = scheduler.schedule(again, downtimeMs);
+      if (downtimeMs > 0) comeback = network.scheduler.schedule(again, downtimeMs);
       else again();
     },
     close: () => {
@@ -192,8 +174,7 @@ export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = 
       closed = true;
       down();
       detach();
-      report({ kind: 'closed' });
-      events.complete();
+      unit.end();
     },
-  };
+  });
 }

@@ -1,5 +1,7 @@
 import { concatMap, type Observable, of, map } from 'rxjs';
-import type { BoardioVerb } from '../simulator/types';
+import { isBoardioVerb } from '../unit/boardio';
+import { VENDOR_HOME } from '../unit/identity';
+import type { BoardioVerb } from '../unit/types';
 
 /**
  * How one command ended in a {@link memoryUnit}: both streams, the exit status, and what a
@@ -62,9 +64,8 @@ function unquoteWord(word: string): string | undefined {
   return text;
 }
 
-/** The home of pycom's user on a real unit. */
-const UNIT_HOME = '/home/rigsters/';
-const VERBS: ReadonlySet<string> = new Set(['uSeq', 'uSeqStandalone', 'runSeq']);
+/** The home of pycom's user on a real unit, as a path prefix. */
+const UNIT_HOME = `${VENDOR_HOME}/`;
 const PRINTF_TO_FILE = /^printf '%s' ((?:'[^']*'|\\[^])+) > (\S[^]*)$/;
 const BOARDIOCLI = /^boardiocli(?: (.*))?$/;
 
@@ -141,11 +142,11 @@ function step(command: string, parts: ShellParts): Observable<ShellResult> {
   const cli = BOARDIOCLI.exec(command);
   if (cli !== null) {
     const verb = (cli[1] ?? '').trim();
-    if (!VERBS.has(verb))
+    if (!isBoardioVerb(verb))
       return of(
         result(`BOARDIO_CLI: unknown command "${verb}" (expected uSeq, uSeqStandalone or runSeq)\n`, 1),
       );
-    parts.boardio(verb as BoardioVerb);
+    parts.boardio(verb);
     return of(result(`BOARDIO_CLI: Sent: "${verb}" to FIFO file\n`));
   }
   return parts.run(command);

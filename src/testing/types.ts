@@ -1,13 +1,8 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { Identity } from '../protocol/identity';
-import type {
-  BoardioVerb,
-  FaultControls,
-  KnownCoordinator,
-  RowDuration,
-  UnitActivity,
-  UnitInfoFields,
-} from '../simulator/types';
+import type { UnitActivity } from '../unit/activity';
+import type { UnitOptions } from '../unit/options';
+import type { BoardioVerb, FaultControls, KnownCoordinator } from '../unit/types';
 
 /**
  * What a {@link MemoryExecutor} reports about one command. The unit answers as pycom does:
@@ -76,7 +71,8 @@ export type MemoryExecutor = (
 ) => MemoryExecutorResult | Observable<MemoryExecutorResult>;
 
 /**
- * Options of {@link memoryUnit}. Times are in the network scheduler's milliseconds.
+ * Options of {@link memoryUnit}: the {@link UnitOptions} every unit has, plus its executor and
+ * files. Times are in the network scheduler's milliseconds.
  *
  * ## Example
  * ```ts
@@ -84,42 +80,11 @@ export type MemoryExecutor = (
  * ```
  * @category Testing
  */
-export interface MemoryUnitOptions {
-  /** The unit's address on the network. Default `'192.168.0.23'` (pycom's static fallback). */
-  readonly host?: string;
-  /** The port pycom listens on; `0` picks a free one. Default `5000`. */
-  readonly port?: number;
-  /** The unit's id. Default: 8 hex characters derived from `host`, so tests can predict it. */
-  readonly id?: string;
-  /** The unit's name. Default `'rigsters-controller'` (the vendor's example). */
-  readonly name?: string;
-  /** The `ip` field of its events. Default: `host`. */
-  readonly ip?: string;
-  /** The `version` field of its events. Default `'0.14.0'`. */
-  readonly version?: string;
-  /** Overrides of the `unit_info` fields (the MAC address defaults to one derived from the id). */
-  readonly unitInfo?: Partial<UnitInfoFields>;
+export interface MemoryUnitOptions extends UnitOptions {
   /** Runs the commands the unit does not run by itself. Default: every such command is "not found" (127). */
   readonly executor?: MemoryExecutor;
   /** Files in the unit's home at start, by name, e.g. `la4_sequence_standalone.csv`. */
   readonly files?: Readonly<Record<string, string>>;
-  /**
-   * Time from listening (at start, and after a reboot's downtime) until the hardware is ready.
-   * `'manual'`: only when {@link MemoryUnit.bootHardware} is called. Default `0` (ready at once).
-   */
-  readonly hardwareReadyDelayMs?: number | 'manual';
-  /** A coordinator silent this long is forgotten. Default 15 000 ms (pycom's rule). */
-  readonly coordinatorTimeoutMs?: number;
-  /** A command running this long is given up, with exit status 124. Default 30 000 ms. */
-  readonly commandTimeoutMs?: number;
-  /** How long each sequence row plays. Default 100 ms. */
-  readonly rowDurationMs?: RowDuration;
-  /**
-   * boardio takes each verb as soon as it is handed over, so its messages (`BOARDIO_READY`...)
-   * reach the coordinator before the command's `output`, as they may from a real unit. Default
-   * `false`: the output comes first.
-   */
-  readonly boardioBeforeOutput?: boolean;
 }
 
 /**

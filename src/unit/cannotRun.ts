@@ -1,6 +1,5 @@
-import { exceedsCommandLimit } from '../protocol/commandSize';
 import { taggedOutput, untagCommand } from '../protocol/tagged';
-import type { Executor, ExecutorResult } from './types';
+import type { ExecutorResult } from './types';
 
 /**
  * The exit status of a command the shell could not execute, as POSIX shells report it (`126`):
@@ -47,18 +46,4 @@ export function cannotRun(
   const tagged = untagCommand(command);
   if (tagged === undefined) return { stdout: '', stderr: message, exitCode };
   return { stdout: taggedOutput(tagged.nonce, message, exitCode), stderr: '', exitCode: 0 };
-}
-
-/**
- * Wraps an executor so that a command over `MAX_COMMAND_BYTES` never reaches it and is
- * answered as a real unit answers it ({@link ARGUMENT_LIST_TOO_LONG}, exit status
- * {@link CANNOT_EXECUTE_EXIT_CODE}, with the trailer when tagged), whatever the executor.
- *
- * @internal
- * @param executor The unit's executor.
- * @category Simulator
- */
-export function refuseOversized(executor: Executor): Executor {
-  return (command, context) =>
-    exceedsCommandLimit(command) ? cannotRun(command, ARGUMENT_LIST_TOO_LONG) : executor(command, context);
 }

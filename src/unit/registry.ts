@@ -1,21 +1,35 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Heartbeat } from '../protocol/requests';
-import { coordinatorKey } from '../simulator/coordinators';
-import type { KnownCoordinator } from '../simulator/types';
+import type { KnownCoordinator } from './types';
 
 /**
- * The coordinators a memory unit knows, each forgotten after `timeoutMs` without a heartbeat
- * (on the scheduler), and those that already got `unit_info` (kept when they expire, so a
- * reconnection gets none; cleared by `clear()`, i.e. a reboot). The simulator's registry, in
- * scheduler time.
+ * The key that tells coordinators apart: their `id`, source IP and event port. A coordinator that
+ * comes back with the same three is "the same coordinator" (no second `unit_info`).
  *
  * ## Example
  * ```ts
- * const registry = new MemoryRegistry(scheduler, 15_000, (c) => console.log('expired', c.id));
- * registry.heartbeat(beat, '192.168.0.100');
+ * coordinatorKey({ id: '7756f193', host: '127.0.0.1', port: 5001 }); // '7756f193@127.0.0.1:5001'
  * ```
+ * @internal
+ * @param c The coordinator.
  */
-export class MemoryRegistry {
+export function coordinatorKey(c: Pick<KnownCoordinator, 'id' | 'host' | 'port'>): string {
+  return `${c.id}@${c.host}:${c.port}`;
+}
+
+/**
+ * The coordinators a unit knows, each forgotten after `timeoutMs` without a heartbeat (on the
+ * scheduler), and the set of coordinators that already got `unit_info` (kept when they expire,
+ * so a reconnection does not get a second one; cleared only by `clear()`, i.e. a reboot).
+ *
+ * ## Example
+ * ```ts
+ * const registry = new CoordinatorRegistry(scheduler, 15_000, (c) => console.log('expired', c.id));
+ * registry.heartbeat(beat, '127.0.0.1');
+ * ```
+ * @internal
+ */
+export class CoordinatorRegistry {
   private readonly known = new Map<string, { coordinator: KnownCoordinator; expiry: Subscription }>();
   private readonly informed = new Set<string>();
 
@@ -31,9 +45,9 @@ export class MemoryRegistry {
   ) {}
 
   /**
-   * Records a heartbeat and restarts the coordinator's expiry.
-   * @param beat The heartbeat.
-   * @param host The source address of its connection.
+   * Records a heartbeat from a coordinator and restarts its expiry.
+   * @param beat The heartbeat (its `coordinator` field is not checked here).
+   * @param host The source IP of the heartbeat's connection.
    * @return The coordinator, and whether it was new.
    */
   heartbeat(beat: Heartbeat, host: string): { coordinator: KnownCoordinator; added: boolean } {
@@ -65,7 +79,7 @@ export class MemoryRegistry {
   /**
    * Marks a coordinator as having got `unit_info`.
    * @param coordinator The coordinator.
-   * @return `true` if it had not got one yet.
+   * @return `true` if it had not got one yet (so it should be sent now).
    */
   markInformed(coordinator: KnownCoordinator): boolean {
     const key = coordinatorKey(coordinator);
@@ -74,7 +88,7 @@ export class MemoryRegistry {
     return true;
   }
 
-  /** Forgets everything and cancels every expiry. */
+  /** Forgets everything (coordinators and who got `unit_info`) and cancels every expiry. */
   clear(): void {
     for (const entry of this.known.values()) entry.expiry.unsubscribe();
     this.known.clear();

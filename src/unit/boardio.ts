@@ -1,21 +1,10 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { either as E } from 'fp-ts';
-import { parse } from '../sequence/csv';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Sequence } from '../sequence/registers';
-import type { ActivityInput, BoardioVerb, Destination, RowDuration } from './types';
-
-/**
- * The file `boardiocli uSeq` loads, in the unit's home.
- * @category Simulator
- */
-export const SEQUENCE_FILE = 'la4_sequence.csv';
-
-/**
- * The file `boardiocli uSeqStandalone` loads and boardio runs at boot, in the unit's home.
- * @category Simulator
- */
-export const STANDALONE_SEQUENCE_FILE = 'la4_sequence_standalone.csv';
+import type { ActivityInput } from './activity';
+import type { UnitFiles } from './environment';
+import { readSequenceFile, SEQUENCE_FILE, STANDALONE_SEQUENCE_FILE } from './sequenceFile';
+import type { BoardioVerb, Destination, RowDuration } from './types';
 
 /**
  * The message boardio sends when a sequence file loaded.
@@ -43,56 +32,42 @@ export function boardioError(reason: string): string {
   return `BOARDIO_ERROR: ${reason}`;
 }
 
+const VERBS: ReadonlySet<string> = new Set<BoardioVerb>(['uSeq', 'uSeqStandalone', 'runSeq']);
+
+/**
+ * Tells whether a string is a {@link BoardioVerb}.
+ *
+ * ## Example
+ * ```ts
+ * isBoardioVerb('runSeq'); // true
+ * ```
+ * @internal
+ * @param verb Any string.
+ */
+export function isBoardioVerb(verb: string): verb is BoardioVerb {
+  return VERBS.has(verb);
+}
+
 /**
  * Options of {@link Boardio}.
  *
  * ## Example
  * ```ts
- * const options: BoardioOptions = { home, rowDurationMs: 100, report, say: (m, to) => send(m, to) };
+ * const options: BoardioOptions = { files, scheduler, rowDurationMs: 100, report, say: (m, to) => send(m, to) };
  * ```
- * @category Simulator
+ * @internal
  */
 export interface BoardioOptions {
   /** The unit's home, where the sequence files are read. */
-  readonly home: string;
+  readonly files: UnitFiles;
+  /** The scheduler rows play on. */
+  readonly scheduler: SchedulerLike;
   /** How long each row plays. */
   readonly rowDurationMs: RowDuration;
   /** Where `boardio-verb`, `sequence-loaded` and `sequence-row` activity goes. */
   readonly report: (activity: ActivityInput) => void;
   /** Sends a `message` event to the given coordinators (possibly none). */
   readonly say: (message: string, to: ReadonlyArray<Destination>) => void;
-}
-
-/**
- * Reads and checks a sequence file of the unit's home with the library's CSV `parse`. Reads
- * synchronously, so the file is taken as it is at the moment boardio gets the verb.
- *
- * ## Example
- * ```ts
- * const r = readSequenceFile(home, 'la4_sequence.csv');
- * if (E.isLeft(r)) console.log(r.left); // 'la4_sequence.csv line 2: ALL_4_CANON shutterMs: 110 is out of range 0..109'
- * ```
- * @param home The unit's home.
- * @param file The file name.
- * @return `Right` with the rows, or `Left` with a short reason naming the file (and line).
- * @category Simulator
- */
-export function readSequenceFile(home: string, file: string): E.Either<string, Sequence> {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(home, file), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return E.left(code === 'ENOENT' ? `${file} not found` : `cannot read ${file} (${code ?? String(e)})`);
-  }
-  const parsed = parse(text);
-  if (E.isLeft(parsed)) {
-    const [first, ...others] = parsed.left;
-    const more = others.length > 0 ? ` (and ${others.length} more)` : '';
-    return E.left(`${file} line ${first?.line ?? 0}: ${first?.message ?? 'invalid'}${more}`);
-  }
-  if (parsed.right.length === 0) return E.left(`${file} is empty`);
-  return E.right(parsed.right);
 }
 
 /**
@@ -116,23 +91,22 @@ export function readSequenceFile(home: string, file: string): E.Either<string, S
  *
  * ## Example
  * ```ts
- * const boardio = new Boardio({ home, rowDurationMs: 10, report, say });
+ * const boardio = new Boardio({ files, scheduler, rowDurationMs: 10, report, say });
  * boardio.boot([]);
  * boardio.handle('uSeq', coordinator);
  * boardio.handle('runSeq', coordinator);
  * ```
- * @category Simulator
+ * @internal
  */
 export class Boardio {
   private booted = false;
   private stopped = false;
   private pending: Array<{ verb: BoardioVerb; to: Destination }> = [];
   private loaded: Sequence | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private playing = false;
+  private playing: Subscription | undefined;
 
   /**
-   * @param options Home, row duration, and where activity and messages go.
+   * @param options Home, scheduler, row duration, and where activity and messages go.
    */
   constructor(private readonly options: BoardioOptions) {}
 
@@ -163,7 +137,7 @@ export class Boardio {
   /** Stops playing, forgets everything and ignores what comes later. */
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.playing?.unsubscribe();
     this.pending = [];
     this.loaded = undefined;
   }
@@ -175,7 +149,7 @@ export class Boardio {
   }
 
   private load(file: string, to: ReadonlyArray<Destination>): boolean {
-    const result = readSequenceFile(this.options.home, file);
+    const result = readSequenceFile(this.options.files, file);
     if (E.isLeft(result)) {
       // The previous program stays loaded: a runSeq now would play it.
       this.options.say(boardioError(result.left), to);
@@ -191,21 +165,19 @@ export class Boardio {
     const sequence = this.loaded;
     if (sequence === undefined)
       return this.options.say(boardioError('no sequence loaded (send uSeq first)'), to);
-    if (this.playing) return this.options.say(boardioError('a sequence is already running'), to);
-    this.playing = true;
-    const step = (index: number) => {
-      if (this.stopped) return;
+    if (this.playing !== undefined)
+      return this.options.say(boardioError('a sequence is already running'), to);
+    const { scheduler, rowDurationMs, report, say } = this.options;
+    const step = (index: number): void => {
       const row = sequence[index];
       if (row === undefined) {
-        this.playing = false;
-        this.timer = undefined;
-        this.options.say(SEQUENCE_COMPLETE, to);
+        this.playing = undefined;
+        say(SEQUENCE_COMPLETE, to);
         return;
       }
-      this.options.report({ kind: 'sequence-row', index, row });
-      const duration = this.options.rowDurationMs;
-      const ms = typeof duration === 'number' ? duration : duration(row, index);
-      this.timer = setTimeout(() => step(index + 1), Number.isFinite(ms) && ms > 0 ? ms : 0);
+      report({ kind: 'sequence-row', index, row });
+      const ms = typeof rowDurationMs === 'number' ? rowDurationMs : rowDurationMs(row, index);
+      this.playing = scheduler.schedule(() => step(index + 1), Number.isFinite(ms) && ms > 0 ? ms : 0);
     };
     step(0);
   }

@@ -1,0 +1,49 @@
+import { either as E } from 'fp-ts';
+import { parse } from '../sequence/csv';
+import type { Sequence } from '../sequence/registers';
+import type { UnitFiles } from './environment';
+
+/**
+ * The file `boardiocli uSeq` loads, in the unit's home.
+ * @category Simulator
+ */
+export const SEQUENCE_FILE = 'la4_sequence.csv';
+
+/**
+ * The file `boardiocli uSeqStandalone` loads and boardio runs at boot, in the unit's home.
+ * @category Simulator
+ */
+export const STANDALONE_SEQUENCE_FILE = 'la4_sequence_standalone.csv';
+
+/**
+ * Reads and checks a sequence file of the unit's home with the library's CSV `parse`, as it is at
+ * the moment boardio gets the verb.
+ *
+ * ## Example
+ * ```ts
+ * const r = readSequenceFile(files, 'la4_sequence.csv');
+ * if (E.isLeft(r)) console.log(r.left); // 'la4_sequence.csv line 2: ALL_4_CANON shutterMs: 110 is out of range 0..109'
+ * ```
+ * @internal
+ * @param files The unit's home.
+ * @param file The file name.
+ * @return `Right` with the rows, or `Left` with a short reason naming the file (and line).
+ */
+export function readSequenceFile(files: UnitFiles, file: string): E.Either<string, Sequence> {
+  let text: string | undefined;
+  try {
+    text = files.read(file);
+  } catch (e) {
+    const code = (e as { code?: string } | undefined)?.code;
+    return E.left(`cannot read ${file} (${code ?? String(e)})`);
+  }
+  if (text === undefined) return E.left(`${file} not found`);
+  const parsed = parse(text);
+  if (E.isLeft(parsed)) {
+    const [first, ...others] = parsed.left;
+    const more = others.length > 0 ? ` (and ${others.length} more)` : '';
+    return E.left(`${file} line ${first?.line ?? 0}: ${first?.message ?? 'invalid'}${more}`);
+  }
+  if (parsed.right.length === 0) return E.left(`${file} is empty`);
+  return E.right(parsed.right);
+}
