@@ -1,6 +1,14 @@
 // A complete pycom-rx pipeline against three simulated units (run: npx tsx examples/pipeline.ts).
 import { filter, firstValueFrom, from, lastValueFrom, map, merge, Subject, take, toArray } from 'rxjs';
-import { awaitOutput, createCoordinator, fromNode, ofType, send, tagCommand, type PendingCommand } from 'pycom-rx';
+import {
+  awaitOutput,
+  createCoordinator,
+  fromNode,
+  ofType,
+  send,
+  tagCommand,
+  type PendingCommand,
+} from 'pycom-rx';
 import { preset } from 'pycom-rx/sequence';
 import { simulateUnits } from 'pycom-rx/simulator';
 
