@@ -1,7 +1,8 @@
-import { catchError, Observable, of, Subject } from 'rxjs';
+import { catchError, Observable, of, Subject, VirtualTimeScheduler } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { ColdObservable } from 'rxjs/internal/testing/ColdObservable';
 import { queueByUnit } from '../../src/operators/queueByUnit';
+import { OptionError } from '../../src/validation/checkOptions';
 
 interface Item {
   readonly unit: string;
@@ -220,9 +221,155 @@ describe('queueByUnit', () => {
     }
   });
 
-  it('rejects a concurrency below 1 and a negative gap', () => {
-    expect(() => queueByUnit(unitOf, () => of(1), { concurrency: 0 })).toThrow(RangeError);
-    expect(() => queueByUnit(unitOf, () => of(1), { concurrency: NaN })).toThrow(RangeError);
-    expect(() => queueByUnit(unitOf, () => of(1), { minGapMs: -1 })).toThrow(RangeError);
+  describe('skip', () => {
+    it('drops an item whose turn comes while skip says true, unprojected, and runs the next one at once', () => {
+      scheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const cancelled = new Set<string>();
+        const source = hot<Item>('-abe--------|', items);
+        const inners = { a: cold('---A|'), b: cold('-B|'), e: cold('-E|') };
+        scheduler.schedule(() => cancelled.add('b'), 2); // b is cancelled while a runs
+        const skip = (item: Item) => cancelled.has(item.v);
+        expectObservable(source.pipe(queueByUnit(unitOf, by(inners), { skip }))).toBe('----A-E-----|');
+        expectSubscriptions(inners.b.subscriptions).toBe([]);
+        expectSubscriptions(inners.e.subscriptions).toBe('-----^-!');
+      });
+    });
+
+    it('asks skip when the item’s turn comes, not when it arrives', () => {
+      scheduler.run(({ hot, cold, expectObservable }) => {
+        const asked: Array<[string, number]> = [];
+        const source = hot<Item>('-ab------|', items);
+        const inners = { a: cold('---A|'), b: cold('-B|') };
+        const skip = (item: Item) => {
+          asked.push([item.v, scheduler.now()]);
+          return false;
+        };
+        expectObservable(source.pipe(queueByUnit(unitOf, by(inners), { skip }))).toBe('----A-B--|');
+        scheduler.schedule(
+          () =>
+            expect(asked).toEqual([
+              ['a', 1],
+              ['b', 5],
+            ]),
+          8,
+        );
+      });
+    });
+
+    it('lets a skipped item take no gap: the next item starts when the previous gap ends', () => {
+      scheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        // a ends at 4, X may start again at 9: b is skipped then, e starts at 9 (not 14)
+        const source = hot<Item>('-abe----------------|', items);
+        const inners = { a: cold('--A|'), b: cold('--B|'), e: cold('--E|') };
+        const skip = (item: Item) => item.v === 'b';
+        const options = { skip, minGapMs: 5, scheduler };
+        expectObservable(source.pipe(queueByUnit(unitOf, by(inners), options))).toBe('---A-------E--------|');
+        expectSubscriptions(inners.b.subscriptions).toBe([]);
+        expectSubscriptions(inners.e.subscriptions).toBe('---------^--!');
+      });
+    });
+
+    it('lets a skipped item take no slot: the free slot goes to the next unit', () => {
+      scheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const source = hot<Item>('-acd-------|', items);
+        const inners = { a: cold('---A|'), c: cold('---C|'), d: cold('---D|') };
+        const skip = (item: Item) => item.v === 'c';
+        expectObservable(source.pipe(queueByUnit(unitOf, by(inners), { concurrency: 1, skip }))).toBe(
+          '----A---D--|',
+        );
+        expectSubscriptions(inners.c.subscriptions).toBe([]);
+        expectSubscriptions(inners.d.subscriptions).toBe('-----^---!');
+      });
+    });
+
+    it('gives project the index of the item among all items, skipped ones counted', () => {
+      const seen: string[] = [];
+      of(...(['a', 'b', 'c'].map((k) => items[k]) as Item[]))
+        .pipe(queueByUnit(unitOf, (item, i) => of(`${item.v}${i}`), { skip: (item) => item.v === 'b' }))
+        .subscribe((v) => seen.push(v));
+      expect(seen).toEqual(['a0', 'c2']);
+    });
+
+    it('completes when the source has completed and the items left are skipped', () => {
+      scheduler.run(({ hot, cold, expectObservable }) => {
+        const source = hot<Item>('-ab|', items);
+        const inners = { a: cold('---A|'), b: cold('---B|') };
+        const skip = (item: Item) => item.v === 'b';
+        expectObservable(source.pipe(queueByUnit(unitOf, by(inners), { skip }))).toBe('----A|');
+      });
+    });
+
+    it('propagates an error thrown by skip', () => {
+      scheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+        const source = hot<Item>('-ab---', items);
+        const inners = { a: cold('--A|'), b: cold('-B|') };
+        const skip = (item: Item) => {
+          if (item.v === 'b') throw new Error('no skip');
+          return false;
+        };
+        expectObservable(source.pipe(queueByUnit(unitOf, by(inners), { skip }))).toBe(
+          '---A#',
+          undefined,
+          new Error('no skip'),
+        );
+        expectSubscriptions(source.subscriptions).toBe('^---!');
+      });
+    });
+  });
+
+  describe('scheduler', () => {
+    it('schedules the gaps on the scheduler given', () => {
+      const virtual = new VirtualTimeScheduler();
+      const source = new Subject<Item>();
+      const started: Array<[string, number]> = [];
+      source
+        .pipe(
+          queueByUnit(
+            unitOf,
+            (item) => {
+              started.push([item.v, virtual.now()]);
+              return of(item.v);
+            },
+            { minGapMs: 10, scheduler: virtual },
+          ),
+        )
+        .subscribe();
+      source.next(items['a'] as Item);
+      source.next(items['b'] as Item);
+      expect(started).toEqual([['a', 0]]);
+      virtual.flush();
+      expect(started).toEqual([
+        ['a', 0],
+        ['b', 10],
+      ]);
+    });
+
+    it('runs its gaps on the virtual time of TestScheduler.run() when no scheduler is given', () => {
+      scheduler.run(({ hot, cold, expectObservable }) => {
+        const source = hot<Item>('-ab--------|', items);
+        const inners = { a: cold('-A|'), b: cold('-B|') };
+        expectObservable(source.pipe(queueByUnit(unitOf, by(inners), { minGapMs: 4 }))).toBe('--A-----B--|');
+      });
+    });
+  });
+
+  it('rejects a concurrency below 1 or not whole, and a gap out of range, with an OptionError when called', () => {
+    const reasonOf = (options: object): unknown => {
+      try {
+        queueByUnit(unitOf, () => of(1), options);
+      } catch (e) {
+        return e instanceof OptionError ? [e.option, e.reason] : e;
+      }
+      return 'no error';
+    };
+    expect(reasonOf({ concurrency: 0 })).toEqual(['concurrency', 'too-small']);
+    expect(reasonOf({ concurrency: 1.5 })).toEqual(['concurrency', 'not-integer']);
+    expect(reasonOf({ concurrency: NaN })).toEqual(['concurrency', 'not-finite']);
+    expect(reasonOf({ concurrency: '2' })).toEqual(['concurrency', 'type']);
+    expect(reasonOf({ minGapMs: -1 })).toEqual(['minGapMs', 'too-small']);
+    expect(reasonOf({ minGapMs: 2 ** 31 })).toEqual(['minGapMs', 'too-large']);
+    expect(reasonOf({ minGapMs: Infinity })).toEqual(['minGapMs', 'not-finite']);
+    expect(reasonOf({ concurrency: Infinity, minGapMs: 0 })).toBe('no error');
+    expect(reasonOf({ concurrency: 1, minGapMs: 2 ** 31 - 1 })).toBe('no error');
   });
 });

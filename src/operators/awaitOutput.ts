@@ -133,7 +133,8 @@ const byAddress = (item: Inbound): string => item.remote.address;
  * - When the items complete, every request still waiting is emitted as a `timeout` (oldest
  *   first), then the result completes. The completion of `request$` alone completes nothing.
  * - Events other than outputs are ignored. An error of any input, or thrown by `unitOf`, is
- *   propagated; a request without a string `unit` errors with an `OptionError`. Unsubscribing
+ *   propagated; a request without a string `unit` or with a bad `timeoutMs` errors with an
+ *   `OptionError`. Unsubscribing
  *   clears every timer.
  *
  * ## Marbles
@@ -169,16 +170,7 @@ export function awaitOutput<R extends PendingCommand>(
   if (options.trustIpField !== undefined && typeof options.trustIpField !== 'boolean')
     throw new OptionError('trustIpField', 'type', options.trustIpField, 'true or false');
   const defaultTimeout = options.timeoutMs ?? DEFAULT_OUTPUT_TIMEOUT_MS;
-  // a scheduler given is used through `after` (a plain setTimeout for asyncScheduler: cheaper per
-  // request); none given: asyncScheduler itself, which TestScheduler.run() turns into virtual time
-  const { scheduler } = options;
-  const schedule =
-    scheduler === undefined
-      ? (ms: number, fn: () => void) => {
-          const action = asyncScheduler.schedule(fn, ms);
-          return () => action.unsubscribe();
-        }
-      : (ms: number, fn: () => void) => after(scheduler, ms, fn);
+  const scheduler = options.scheduler ?? asyncScheduler;
   const unitOf = options.unitOf ?? byAddress;
   const trustIpField = options.trustIpField === true;
   return (items$) =>
@@ -188,10 +180,15 @@ export function awaitOutput<R extends PendingCommand>(
       const register = (request: R): void => {
         if (typeof request?.unit !== 'string')
           return subscriber.error(new OptionError('request.unit', 'type', request?.unit, 'a string'));
+        try {
+          checkOption('request.timeoutMs', request.timeoutMs, RULES.timeout);
+        } catch (e) {
+          return subscriber.error(e);
+        }
         const timeoutMs = request.timeoutMs ?? defaultTimeout;
         const entry: Pending<R> = book.add(request, timeoutMs);
         if (timeoutMs <= RULES.timeout.max)
-          entry.cancelTimer = schedule(timeoutMs, () => {
+          entry.cancelTimer = after(scheduler, timeoutMs, () => {
             book.stop(entry, 'timeout');
             const error = new OutputTimeoutError(request.unit, timeoutMs, request);
             subscriber.next({ kind: 'timeout', request, error });

@@ -96,7 +96,11 @@ export function fromNode<E extends Identity>(
         filter((event) => {
           const remote = (event as Partial<Arrival>).remote;
           if (remote === undefined) return isFromUnit(unit, event);
-          if (trustIpField && event.ip === unit) return true;
+          if (
+            trustIpField &&
+            (event.ip === unit || (address !== undefined && canonicalAddress(event.ip) === address))
+          )
+            return true;
           if (address !== undefined) return remote.address === address;
           if (event.id !== unit) return false;
           idAddress ??= remote.address;

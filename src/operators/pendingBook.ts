@@ -57,7 +57,8 @@ export function pendingBook<R extends PendingCommand>() {
     /** Registers a request (in the order of registration). */
     add(request: R, timeoutMs: number): Pending<R> {
       const entry: Pending<R> = { request, timeoutMs };
-      stop(byRequest.get(request) ?? entry, 'cancelled'); // the same object registered twice: the last wins
+      const again = byRequest.get(request);
+      if (again !== undefined) stop(again, 'answered'); // the same object registered twice: the last wins, quietly
       byRequest.set(request, entry);
       if (request.nonce !== undefined) byNonce.set(request.nonce, entry);
       const list = byUnit.get(request.unit);
