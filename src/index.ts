@@ -3,13 +3,15 @@
  *
  * What an application composes, and nothing else:
  * - protocol: io-ts codecs of every request and event (types derived from them),
- *   `decodeEvent`, `decodeRequest`, `encodeRequest`, `encodeEvent`;
- * - transport: `listen()` (inbound events), `send()` (one request, one connection),
+ *   `decodeEvent`, `decodeRequest`, `encodeRequest`, `encodeEvent`; what the listener emits,
+ *   `Received` events (the event plus `remote` and `receivedAt`) and `Rejected` payloads, with
+ *   `isReceived` / `isRejected`;
+ * - transport: `listen()` (inbound items), `send()` (one request, one connection),
  *   `tcpTransport`;
  * - operators: `ofType`, `fromNode`, `awaitOutput`, `toBoardioResult`, `parseBoardioMessage`,
  *   `queueByUnit`;
- * - the coordinator: `createCoordinator`, `discover`, and the tagged-command helpers
- *   `tagCommand` / `readTrailer` for hand-built pipelines;
+ * - the coordinator, wired from those operators: `createCoordinator`, `discover`, and the
+ *   tagged-command helpers `tagCommand` / `readTrailer` / `untagOutput` for hand-built pipelines;
  * - the codecs of a sequence and of a row, `Sequence` and `Row` (types and io-ts values);
  * - the errors, one class each.
  *
@@ -32,11 +34,16 @@ export {
   decodeRequest,
   encodeRequest,
   encodeEvent,
+  receive,
+  isReceived,
+  isRejected,
+  canonicalAddress,
 } from './protocol';
 export { listen, send, lookupHost, tcpTransport, PYCOM_PORT, ListenError, SendError } from './transport';
 export {
   ofType,
   fromNode,
+  isFromUnit,
   awaitOutput,
   toBoardioResult,
   parseBoardioMessage,
@@ -50,21 +57,28 @@ export {
   UnitInfoTimeoutError,
   UNIT_INFO_TIMEOUT_MS,
 } from './coordinator';
-export { tagCommand, readTrailer, CommandTooLargeError, MAX_COMMAND_BYTES } from './protocol';
+export { tagCommand, readTrailer, untagOutput, CommandTooLargeError, MAX_COMMAND_BYTES } from './protocol';
 export { discover } from './discovery';
 export { OptionError } from './validation';
 export { SequenceError } from './sequence/error';
-export type { DecodeFailure, DecodeFailureKind, DecodeOptions, EventType } from './protocol';
 export type {
-  Delivered,
+  Arrival,
+  CommandOutput,
+  DecodeFailure,
+  DecodeFailureKind,
+  DecodeOptions,
+  EventType,
   Inbound,
-  ListenErrorReason,
-  ListenOptions,
-  LocalAddress,
   Received,
   RejectReason,
   Rejected,
   Remote,
+} from './protocol';
+export type {
+  Delivered,
+  ListenErrorReason,
+  ListenOptions,
+  LocalAddress,
   SendErrorReason,
   SendOptions,
   Target,
@@ -75,13 +89,14 @@ export type {
   AwaitedOutput,
   BoardioReport,
   BoardioResult,
+  FromNodeOptions,
   PendingCommand,
   QueueByUnitOptions,
+  TypeOf,
 } from './operators';
 export type {
   CommandError,
   CommandOptions,
-  CommandOutput,
   CommandRequest,
   CommandResult,
   Coordinator,
@@ -91,7 +106,8 @@ export type {
   Presence,
   PresenceState,
   RunSequenceOptions,
-  SequenceFailureCause,
+  SequenceFailureReason,
+  SequenceStep,
   SequenceProgress,
   UnitInfoOptions,
 } from './coordinator';

@@ -56,7 +56,7 @@ describe('presence', () => {
         intervalMs: 5,
         lostAfterMs: 100,
         scheduler,
-      }).pipe(map((p) => `${p.state}${p.reason === undefined ? '' : ` (${p.reason})`}`));
+      }).pipe(map((p) => `${p.state}${p.message === undefined ? '' : ` (${p.message})`}`));
       expectObservable(p$, '^ 20ms !').toBe('pc-l-c', {
         p: 'pending',
         c: 'connected',
@@ -65,7 +65,7 @@ describe('presence', () => {
     });
   });
 
-  it('turns lost after lostAfterMs of failed heartbeats (not refused), with the last error as reason', () => {
+  it('turns lost after lostAfterMs of failed heartbeats (not refused), with the last error as message', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const p$ = presence({
         unit: '127.0.0.2',
@@ -77,7 +77,7 @@ describe('presence', () => {
         intervalMs: 2,
         lostAfterMs: 10,
         scheduler,
-      }).pipe(map((p) => `${p.state}${p.reason === undefined ? '' : ` (${p.reason})`}`));
+      }).pipe(map((p) => `${p.state}${p.message === undefined ? '' : ` (${p.message})`}`));
       // delivered at 0; lost checked every 2 ms from 10 ms on: lost at 10
       expectObservable(p$, '^ 30ms !').toBe('(pc) 6ms l', {
         p: 'pending',
@@ -99,7 +99,7 @@ describe('presence', () => {
       });
       expectObservable(p$, '^ 30ms !').toBe('p 9ms l', {
         p: { unit: '127.0.0.2', state: 'pending', at: 0 },
-        l: { unit: '127.0.0.2', state: 'lost', at: 10, reason: 'nothing heard for 10 ms' },
+        l: { unit: '127.0.0.2', state: 'lost', at: 10, message: 'nothing heard for 10 ms' },
       });
     });
   });

@@ -161,9 +161,9 @@ describe('runSequence against simulated units, over real sockets', () => {
     expect(empty[1]).toEqual({
       unit: '127.42.1.3',
       step: 'failed',
-      stage: 'load',
-      cause: 'boardio',
-      reason: 'la4_sequence.csv is empty',
+      failedStep: 'load',
+      reason: 'boardio',
+      message: 'la4_sequence.csv is empty',
     });
 
     // a row this unit's firmware refuses (the runner changes it on the way)
@@ -172,9 +172,9 @@ describe('runSequence against simulated units, over real sockets', () => {
     expect(refused.at(-1)).toEqual({
       unit: '127.42.1.3',
       step: 'failed',
-      stage: 'load',
-      cause: 'boardio',
-      reason: 'la4_sequence.csv line 2: MODEL_LIGHT power: 700 is out of range 0..100',
+      failedStep: 'load',
+      reason: 'boardio',
+      message: 'la4_sequence.csv line 2: MODEL_LIGHT power: 700 is out of range 0..100',
     });
 
     await sentinel(coordinator, '127.42.1.3', at);
@@ -235,9 +235,9 @@ describe('runSequence against simulated units, over real sockets', () => {
       {
         unit: '127.42.1.7',
         step: 'failed',
-        stage: 'load',
-        cause: 'boardio',
-        reason: 'la4_sequence.csv is empty',
+        failedStep: 'load',
+        reason: 'boardio',
+        message: 'la4_sequence.csv is empty',
       },
     ]);
     await sentinel(coordinator, '127.42.1.7', at);
@@ -276,21 +276,21 @@ describe('runSequence against simulated units, over real sockets', () => {
       {
         unit: '127.42.1.9',
         step: 'failed',
-        stage: 'upload',
-        cause: 'output',
-        reason: 'exit status 127: sh: 1: boardiocli: not found',
+        failedStep: 'upload',
+        reason: 'output',
+        message: 'exit status 127: sh: 1: boardiocli: not found',
       },
     ]);
   });
 
-  it('fails the upload with cause unreachable when nothing listens at the unit address', async () => {
+  it('fails the upload with reason unreachable when nothing listens at the unit address', async () => {
     const progress = await progressOf(coordinatorAt().runSequence('127.42.9.250', [modelLight(1)]));
     expect(progress).toEqual([
       expect.objectContaining({
         unit: '127.42.9.250',
         step: 'failed',
-        stage: 'upload',
-        cause: 'unreachable',
+        failedStep: 'upload',
+        reason: 'unreachable',
       }),
     ]);
   });

@@ -58,7 +58,7 @@ interface Played {
 
 const stepOf = (p: SequenceProgress): string =>
   p.step === 'failed'
-    ? `failed ${p.stage} ${p.cause}: ${p.reason}`
+    ? `failed ${p.failedStep} ${p.reason}: ${p.message}`
     : p.step === 'message'
       ? `message ${p.message}`
       : p.step;
@@ -179,7 +179,7 @@ describe('runSequence steps (a scripted unit, virtual time)', () => {
     expect(progress.map(([, step]) => step)).toEqual(['uploaded', 'loaded', 'started', 'completed', 'end']);
   });
 
-  it("fails the upload with cause output when no answer comes and the output lacks boardiocli's line", () => {
+  it("fails the upload with reason output when no answer comes and the output lacks boardiocli's line", () => {
     const { progress } = play({ events: '', upload: '-q|' });
     expect(progress).toEqual([
       [1, 'uploaded'],

@@ -274,11 +274,11 @@ describe('presence and heartbeat leases', () => {
     }
   });
 
-  it('turns lost at once, with reason refused, when a heartbeat is refused', async () => {
+  it('turns lost at once, with message refused, when a heartbeat is refused', async () => {
     const c = coordinatorFor({ heartbeatIntervalMs: 100, lostAfterMs: 60_000 });
     try {
       const lost = await firstValueFrom(c.connect('127.65.0.11').pipe(filter((p) => p.state === 'lost')));
-      expect(lost.reason).toMatch(/^refused/);
+      expect(lost.message).toMatch(/^refused/);
     } finally {
       await c.close();
     }

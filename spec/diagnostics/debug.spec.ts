@@ -33,7 +33,7 @@ describe('enableDebug', () => {
     expect(channels.heartbeat.hasSubscribers).toBe(true);
     expect(channels.inbound.hasSubscribers).toBe(false);
     channels.heartbeat.publish({ unit: '127.0.0.2', port: 5000, outcome: 'failed', error: 'ECONNREFUSED' });
-    channels.presence.publish({ unit: '127.0.0.2', state: 'lost', at: 0, reason: 'refused: ECONNREFUSED' });
+    channels.presence.publish({ unit: '127.0.0.2', state: 'lost', at: 0, message: 'refused: ECONNREFUSED' });
     stop();
     channels.heartbeat.publish({ unit: '127.0.0.2', port: 5000, outcome: 'delivered' });
     expect(lines).toEqual([

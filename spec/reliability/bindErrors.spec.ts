@@ -94,7 +94,7 @@ describe('listen() bind errors', () => {
     }
   });
 
-  it('maps permission errors to the access cause', () => {
+  it('maps permission errors to the access reason', () => {
     expect(listenCause('EACCES')).toBe('access');
     expect(listenCause('EPERM')).toBe('access');
     expect(new ListenError('127.41.0.1', 80, 'access', 'EACCES').message).toBe(

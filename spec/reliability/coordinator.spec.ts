@@ -127,19 +127,19 @@ class PresenceLog {
   /** Holds every connect() (and whatever else is added): unsubscribe to stop the heartbeats. */
   readonly subscription = new Subscription();
   private readonly states = new Map<string, PresenceState[]>();
-  private readonly reasons = new Map<string, string[]>();
+  private readonly messages = new Map<string, string[]>();
   private readonly changed$ = new Subject<string>();
 
   constructor(coordinator: Coordinator, units: readonly string[]) {
     for (const unit of units) {
       this.states.set(unit, []);
-      this.reasons.set(unit, []);
+      this.messages.set(unit, []);
     }
     for (const unit of units)
       this.subscription.add(
         coordinator.connect(unit).subscribe((p) => {
           this.states.get(unit)!.push(p.state);
-          if (p.reason !== undefined) this.reasons.get(unit)!.push(p.reason);
+          if (p.message !== undefined) this.messages.get(unit)!.push(p.message);
           this.changed$.next(unit);
         }),
       );
@@ -150,9 +150,9 @@ class PresenceLog {
     return [...this.states.get(unit)!];
   }
 
-  /** The reasons given with `lost`. */
-  reasonsOf(unit: string): string[] {
-    return [...this.reasons.get(unit)!];
+  /** The messages given with `lost`. */
+  messagesOf(unit: string): string[] {
+    return [...this.messages.get(unit)!];
   }
 
   /** Resolves once `unit` has gone through `count` changes and is in `state`. */
@@ -368,7 +368,7 @@ describe('coordinator.run with dead and flapping units', () => {
       expect(presence.of(dead.host)).toEqual(['pending', 'connected', 'lost']);
       expect(presence.of(rebooting.host)).toEqual(['pending', 'connected', 'lost', 'connected']);
       for (const u of [dead, rebooting])
-        expect(presence.reasonsOf(u.host)).toEqual([
+        expect(presence.messagesOf(u.host)).toEqual([
           expect.stringMatching(new RegExp(`${u.host.replace(/\./g, '\\.')}:5000.*ECONNREFUSED`)),
         ]);
 
@@ -460,12 +460,12 @@ describe('coordinator.run with dead and flapping units', () => {
       expect(neighbourOut.length).toBeGreaterThanOrEqual(20);
       expect(neighbourOut.filter((o) => o !== 'ok')).toEqual([]);
       expect(reboots).toHaveLength(FLAPS);
-      // a heartbeat refused while it is down turns it lost at once (reason refused), and the
+      // a heartbeat refused while it is down turns it lost at once (message refused: …), and the
       // next one taken turns it connected again; it always ends connected
       const flapperStates = presence.of(flapper.host);
       expect(flapperStates.slice(0, 2)).toEqual(['pending', 'connected']);
       expect(flapperStates.at(-1)).toBe('connected');
-      for (const reason of presence.reasonsOf(flapper.host)) expect(reason).toMatch(/^refused/);
+      for (const message of presence.messagesOf(flapper.host)) expect(message).toMatch(/^refused/);
       expect(presence.of(neighbour.host)).toEqual(['pending', 'connected']);
       expect(unmatched).toEqual([]);
     } finally {

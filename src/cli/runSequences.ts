@@ -60,8 +60,8 @@ export function statusLine(p: SequenceProgress, ms: number, run: boolean): strin
     case 'message':
       return undefined;
     case 'failed': {
-      const done = p.stage === 'upload' ? 0 : p.stage === 'load' ? 1 : 2;
-      return `${bar(done, true)} FAILED at ${p.stage}: ${firstLine(p.reason, 70)}`;
+      const done = p.failedStep === 'upload' ? 0 : p.failedStep === 'load' ? 1 : 2;
+      return `${bar(done, true)} FAILED at ${p.failedStep}: ${firstLine(p.message, 70)}`;
     }
   }
 }
@@ -74,12 +74,12 @@ export function statusLine(p: SequenceProgress, ms: number, run: boolean): strin
  *
  * ## Example
  * ```ts
- * failureExitCode({ unit: 'u', step: 'failed', stage: 'load', cause: 'boardio', reason: 'la4_sequence.csv is empty' }); // 7
+ * failureExitCode({ unit: 'u', step: 'failed', failedStep: 'load', reason: 'boardio', message: 'la4_sequence.csv is empty' }); // 7
  * ```
  * @param p A `failed` progress item.
  */
 export function failureExitCode(p: Extract<SequenceProgress, { step: 'failed' }>): number {
-  switch (p.cause) {
+  switch (p.reason) {
     case 'unreachable':
       return EXIT.unreachable;
     case 'timeout':

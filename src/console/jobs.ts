@@ -32,7 +32,7 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const sequenceStep = (progress: SequenceUnitProgress, p: SequenceProgress): SequenceUnitProgress => {
   switch (p.step) {
     case 'failed':
-      return { ...progress, failed: { stage: p.stage, cause: p.cause, reason: p.reason } };
+      return { ...progress, failed: { failedStep: p.failedStep, reason: p.reason, message: p.message } };
     case 'message':
       return { ...progress, message: p.message };
     default:
@@ -75,9 +75,9 @@ export function runSequenceJob(
           of<SequenceProgress>({
             unit: u.host,
             step: 'failed',
-            stage: 'upload',
-            cause: 'unreachable',
-            reason: messageOf(e),
+            failedStep: 'upload',
+            reason: 'unreachable',
+            message: messageOf(e),
           }),
         ),
         map((p) => [u.address, p] as const),

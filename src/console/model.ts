@@ -87,8 +87,8 @@ export class ConsoleModel {
           next: (row) => this.setRow({ ...row, ...this.latencyOf(unit) }),
           error: (e: unknown) => {
             const row = this.rows.get(unit.address);
-            const reason = e instanceof Error ? e.message : String(e);
-            if (row) this.setRow({ ...row, presence: { state: 'lost', since: this.now(), reason } });
+            const message = e instanceof Error ? e.message : String(e);
+            if (row) this.setRow({ ...row, presence: { state: 'lost', since: this.now(), message } });
           },
         }),
       );

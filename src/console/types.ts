@@ -1,4 +1,4 @@
-import type { CoordinatorStats, PresenceState, SequenceFailureCause } from '../coordinator';
+import type { CoordinatorStats, PresenceState, SequenceFailureReason, SequenceStep } from '../coordinator';
 import type { PycomEvent } from '../protocol';
 
 /**
@@ -20,8 +20,8 @@ export interface UnitRow {
     readonly state: PresenceState;
     /** When it entered that state (ms since the epoch). */
     readonly since: number;
-    /** Why it is `lost`. */
-    readonly reason?: string;
+    /** Why it is `lost`, in words. */
+    readonly message?: string;
   };
   /** From the unit's `unit_info`, once received. */
   readonly info?: {
@@ -54,7 +54,7 @@ export interface LogEntry {
 }
 
 /**
- * Where a sequence stands on one unit: the steps reached in order, then `failed` with its cause.
+ * Where a sequence stands on one unit: the steps reached in order, then `failed` with its reason.
  *
  * ## Example
  * ```ts
@@ -69,11 +69,11 @@ export interface SequenceUnitProgress {
   /** Set when a step failed; nothing follows. */
   readonly failed?: {
     /** The step that failed. */
-    readonly stage: 'upload' | 'load' | 'run';
-    /** What kind of failure. */
-    readonly cause: SequenceFailureCause;
-    /** Why, in one line. */
-    readonly reason: string;
+    readonly failedStep: SequenceStep;
+    /** What kind of failure, a code. */
+    readonly reason: SequenceFailureReason;
+    /** What happened, in one line. */
+    readonly message: string;
   };
 }
 

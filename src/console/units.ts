@@ -44,7 +44,7 @@ export function watchUnit(
       map((p): Patch => (row) => ({
         ...row,
         ...(p.id === undefined ? {} : { id: p.id }),
-        presence: { state: p.state, since: p.at, ...(p.reason === undefined ? {} : { reason: p.reason }) },
+        presence: { state: p.state, since: p.at, ...(p.message === undefined ? {} : { message: p.message }) },
       })),
     ),
     coordinator

@@ -14,7 +14,9 @@ export type HeartbeatOutcome =
   | { readonly kind: 'delivered'; readonly at: number }
   | { readonly kind: 'failed'; readonly at: number; readonly error: unknown };
 
-interface Lease {
+/** One unit's heartbeats: how many hold it, its loop, its outcomes. */
+interface Held {
+  /** How many hold the unit. */
   holds: number;
   /** Stops the heartbeat loop (waiting for the listener, or the timer of the next beat). */
   beat?: () => void;
@@ -44,7 +46,7 @@ export interface HeartbeatDeps {
 }
 
 /**
- * Heartbeat leases: a unit is heartbeated every `intervalMs` while anything holds it (a
+ * Heartbeats held: a unit is heartbeated every `intervalMs` while anything holds it (a
  * `connect`, a command, a sequence), so pycom never forgets this coordinator while the
  * coordinator waits for the unit's events. Holders of one unit share one heartbeat; a released
  * unit goes on being heartbeated for one more interval, so back-to-back commands do not add a
@@ -54,7 +56,7 @@ export interface HeartbeatDeps {
  * @category Coordinator
  */
 export class Heartbeats {
-  private readonly leases = new Map<Unit, Lease>();
+  private readonly held = new Map<Unit, Held>();
 
   /** @param deps How to send, when, and the scheduler. */
   constructor(private readonly deps: HeartbeatDeps) {}
@@ -64,18 +66,18 @@ export class Heartbeats {
    * @param unit The unit.
    */
   hold(unit: Unit): Subscription {
-    const lease = this.lease(unit);
-    lease.holds++;
+    const state = this.stateOf(unit);
+    state.holds++;
     unit.heartbeated = true;
-    lease.linger?.();
-    lease.linger = undefined;
-    if (lease.beat === undefined) this.start(lease, unit);
+    state.linger?.();
+    state.linger = undefined;
+    if (state.beat === undefined) this.start(state, unit);
     let released = false;
     return new Subscription(() => {
       if (released) return;
       released = true;
-      if (--lease.holds > 0) return;
-      lease.linger = after(this.deps.scheduler, this.deps.intervalMs, () => this.stop(unit, lease));
+      if (--state.holds > 0) return;
+      state.linger = after(this.deps.scheduler, this.deps.intervalMs, () => this.stop(unit, state));
     });
   }
 
@@ -84,76 +86,76 @@ export class Heartbeats {
    * @param unit The unit.
    */
   outcomes(unit: Unit): Observable<HeartbeatOutcome> {
-    return this.lease(unit).outcomes;
+    return this.stateOf(unit).outcomes;
   }
 
   /** Stops the heartbeats of the units nobody holds any more (their last interval). */
   stopLingering(): void {
-    for (const [unit, lease] of [...this.leases]) if (lease.holds === 0) this.stop(unit, lease);
+    for (const [unit, state] of [...this.held]) if (state.holds === 0) this.stop(unit, state);
   }
 
   /** Stops every heartbeat at once. */
   stopAll(): void {
-    for (const [unit, lease] of this.leases) {
-      lease.holds = 0;
-      this.stop(unit, lease);
-      lease.outcomes.complete();
+    for (const [unit, state] of this.held) {
+      state.holds = 0;
+      this.stop(unit, state);
+      state.outcomes.complete();
     }
-    this.leases.clear();
+    this.held.clear();
   }
 
-  private lease(unit: Unit): Lease {
-    let lease = this.leases.get(unit);
-    if (lease === undefined) {
-      lease = { holds: 0, lastBeatAt: -Infinity, outcomes: new Subject() };
-      this.leases.set(unit, lease);
+  private stateOf(unit: Unit): Held {
+    let state = this.held.get(unit);
+    if (state === undefined) {
+      state = { holds: 0, lastBeatAt: -Infinity, outcomes: new Subject() };
+      this.held.set(unit, state);
     }
-    return lease;
+    return state;
   }
 
   /**
    * Starts the unit's heartbeat loop: once the listener is bound, a first beat when one interval
-   * has passed since the last one (at once for a new lease), then one every `intervalMs`; a beat
+   * has passed since the last one (at once for a unit newly held), then one every `intervalMs`; a beat
    * still in flight when the next is due makes that one skip (as RxJS `exhaustMap` would).
    * Plain callbacks rather than an operator chain: a coordinator keeps one loop per unit.
    */
-  private start(lease: Lease, unit: Unit): void {
+  private start(state: Held, unit: Unit): void {
     const { scheduler, intervalMs } = this.deps;
     let stopped = false;
     let cancelTimer: (() => void) | undefined;
     const tick = () => {
       cancelTimer = after(scheduler, intervalMs, tick);
-      if (lease.sending === undefined) this.beat(lease, unit);
+      if (state.sending === undefined) this.beat(state, unit);
     };
     // a listener that cannot bind errors ready$: the holders get that error from the listener
     const ready = this.deps.ready$.subscribe({
       next: () => {
         if (stopped || cancelTimer !== undefined) return;
-        const first = Math.max(0, lease.lastBeatAt + intervalMs - scheduler.now());
+        const first = Math.max(0, state.lastBeatAt + intervalMs - scheduler.now());
         cancelTimer = after(scheduler, first, tick);
       },
       error: () => undefined,
     });
-    lease.beat = () => {
+    state.beat = () => {
       stopped = true;
       ready.unsubscribe();
       cancelTimer?.();
-      lease.sending?.unsubscribe();
-      lease.sending = undefined;
+      state.sending?.unsubscribe();
+      state.sending = undefined;
     };
   }
 
-  private beat(lease: Lease, unit: Unit): void {
+  private beat(state: Held, unit: Unit): void {
     const { scheduler } = this.deps;
-    lease.lastBeatAt = scheduler.now();
+    state.lastBeatAt = scheduler.now();
     let done = false;
     const report = (outcome: HeartbeatOutcome) => {
       if (done) return;
       done = true;
-      lease.sending?.unsubscribe();
-      lease.sending = undefined;
+      state.sending?.unsubscribe();
+      state.sending = undefined;
       publishHeartbeat(unit, outcome); // diagnostics (pycom-rx:heartbeat): one property read when off
-      lease.outcomes.next(outcome);
+      state.outcomes.next(outcome);
     };
     let send$: Observable<unknown>;
     try {
@@ -170,18 +172,18 @@ export class Heartbeats {
         // a send that completes without a delivery (no listener bound): nothing to report
         if (!done) {
           done = true;
-          lease.sending = undefined;
+          state.sending = undefined;
         }
       },
     });
-    if (!done) lease.sending = sending;
+    if (!done) state.sending = sending;
   }
 
-  private stop(unit: Unit, lease: Lease): void {
-    lease.linger?.();
-    lease.linger = undefined;
-    lease.beat?.();
-    lease.beat = undefined;
-    if (lease.holds === 0 && !lease.outcomes.observed) this.leases.delete(unit);
+  private stop(unit: Unit, state: Held): void {
+    state.linger?.();
+    state.linger = undefined;
+    state.beat?.();
+    state.beat = undefined;
+    if (state.holds === 0 && !state.outcomes.observed) this.held.delete(unit);
   }
 }

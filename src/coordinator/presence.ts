@@ -38,8 +38,8 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
 /**
  * A unit's presence from what the network says: `pending` at once; `connected` when a heartbeat
  * was delivered (the unit accepted it and closed) or an event came from the unit; `lost` at once
- * when a heartbeat is refused (reason `refused: …`), or when nothing got through for
- * `lostAfterMs` (reason: the last heartbeat error); `connected` again when something gets
+ * when a heartbeat is refused (message `refused: …`), or when nothing got through for
+ * `lostAfterMs` (message: the last heartbeat error); `connected` again when something gets
  * through. Only changes are emitted.
  *
  * @internal
@@ -53,7 +53,7 @@ export function presence(inputs: PresenceInputs): Observable<Presence> {
     let lastHeard = scheduler.now();
     let lastError: string | undefined;
 
-    const become = (next: PresenceState, reason?: string) => {
+    const become = (next: PresenceState, message?: string) => {
       if (next === state) return;
       state = next;
       subscriber.next(
@@ -62,7 +62,7 @@ export function presence(inputs: PresenceInputs): Observable<Presence> {
           state,
           at: scheduler.now(),
           ...(id === undefined ? {} : { id }),
-          ...(reason === undefined ? {} : { reason }),
+          ...(message === undefined ? {} : { message }),
         }),
       );
     };

@@ -83,7 +83,7 @@ export type PresenceState = 'pending' | 'connected' | 'lost';
  *
  * ## Example
  * ```ts
- * coordinator.connect('127.0.0.2').subscribe((p: Presence) => console.log(p.unit, p.state, p.reason));
+ * coordinator.connect('127.0.0.2').subscribe((p: Presence) => console.log(p.unit, p.state, p.message));
  * ```
  * @category Coordinator
  */
@@ -96,8 +96,11 @@ export interface Presence {
   readonly id?: string;
   /** When the state changed (ms since the epoch, from the coordinator's scheduler). */
   readonly at: number;
-  /** Why, when `lost`: `refused` (the unit refused a heartbeat) or the last heartbeat error. */
-  readonly reason?: string;
+  /**
+   * Why, in words, when `lost`: `refused: …` (the unit refused a heartbeat) or the last
+   * heartbeat error.
+   */
+  readonly message?: string;
 }
 
 /**
@@ -310,7 +313,7 @@ export interface Coordinator {
    *
    * ## Example
    * ```ts
-   * coordinator.connect('192.168.0.23').subscribe((p) => console.log(p.state, p.reason ?? ''));
+   * coordinator.connect('192.168.0.23').subscribe((p) => console.log(p.state, p.message ?? ''));
    * ```
    */
   connect(unit: Target): Observable<Presence>;

@@ -28,7 +28,7 @@ const FORMATS: Readonly<Record<ChannelName, (m: Fields) => string>> = {
     `${m.ms === undefined ? '' : ` in ${text(m.ms)} ms`}${m.exitCode === undefined ? '' : `, exit ${text(m.exitCode)}`}` +
     `${m.error === undefined ? '' : `: ${text(m.error)}`}`,
   [CHANNEL_NAMES.presence]: (m) =>
-    `${text(m.unit)} ${text(m.state)}${m.id === undefined ? '' : ` (${text(m.id)})`}${m.reason === undefined ? '' : `: ${text(m.reason)}`}`,
+    `${text(m.unit)} ${text(m.state)}${m.id === undefined ? '' : ` (${text(m.id)})`}${m.message === undefined ? '' : `: ${text(m.message)}`}`,
   [CHANNEL_NAMES.console]: (m) =>
     m.kind === 'refused'
       ? `refused ${text(m.method)} ${text(m.path)}: ${text(m.status)} ${text(m.reason)}`

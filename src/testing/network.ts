@@ -6,7 +6,7 @@ import { SEND_DEFAULTS, type Delivered, type LocalAddress } from '../transport/s
 
 /**
  * What the receiver of a connection does with it: take the payload (`true`), or refuse the
- * connection (`false`: the sender gets a `SendError` whose cause is `refused`).
+ * connection (`false`: the sender gets a `SendError` whose reason is `refused`).
  *
  * ## Example
  * ```ts
@@ -42,7 +42,7 @@ export interface MemoryNetworkOptions {
  * @category Testing
  */
 export interface ConnectOptions {
-  /** An address nobody has: the sender gives up (cause `timeout`) after this long. Default 3 000 ms. */
+  /** An address nobody has: the sender gives up (reason `timeout`) after this long. Default 3 000 ms. */
   readonly connectTimeoutMs?: number;
   /** Called once connected, with the sender's end of the connection. */
   readonly onConnect?: (local: LocalAddress) => void;

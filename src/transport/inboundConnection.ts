@@ -2,32 +2,9 @@ import type * as net from 'node:net';
 import type { PoolMember } from './connectionPool';
 import { JsonEndScanner } from './jsonEnd';
 import type { RejectReason, Remote } from '../protocol/inbound';
+import type { ConnectionLimits, ConnectionOutcome } from './connectionOutcome';
 
-/**
- * How one inbound connection ended: its complete payload, or why there is none.
- * @category Transport
- */
-export type ConnectionOutcome =
-  | { readonly kind: 'payload'; readonly bytes: Buffer }
-  | {
-      readonly kind: 'rejected';
-      readonly reason: RejectReason;
-      readonly message: string;
-      /** The start of what arrived (at most 400 bytes). */
-      readonly head: Buffer;
-      readonly bytes: number;
-    };
-
-/**
- * The limits of one {@link InboundConnection}.
- * @category Transport
- */
-export interface ConnectionLimits {
-  readonly maxPayloadBytes: number;
-  readonly idleTimeoutMs: number;
-  readonly payloadTimeoutMs: number;
-  readonly completeOnJson: boolean;
-}
+export type { ConnectionLimits, ConnectionOutcome } from './connectionOutcome';
 
 const HEAD_BYTES = 400;
 

@@ -242,8 +242,8 @@ export function sendPayload(
  * completes when the unit has the request (all bytes written, this side ended, and the unit
  * closed the connection), so `lastValueFrom(send(...))` resolves then; pycom never answers
  * on that connection: answers arrive later through {@link listen}. Errors with a
- * {@link SendError} whose `cause` is `refused`, `timeout`, `reset`, `dns`, `unreachable` or
- * `other`; never an unhandled `'error'` event.
+ * {@link SendError} whose `reason` is `refused`, `timeout`, `reset`, `dns`, `unreachable` or
+ * `other` (the system error, if any, is its `cause`); never an unhandled `'error'` event.
  *
  * ## Example
  * ```ts

@@ -59,7 +59,7 @@ export async function runHeartbeat(options: HeartbeatCommandOptions, io: CliIO):
   const onPresence = (p: Presence) => {
     state = p.state;
     print(
-      `${p.state.padEnd(9)}${p.id === undefined ? '' : `  id ${p.id}`}${p.reason === undefined ? '' : `  (${p.reason})`}`,
+      `${p.state.padEnd(9)}${p.id === undefined ? '' : `  id ${p.id}`}${p.message === undefined ? '' : `  (${p.message})`}`,
       { kind: 'presence', ...p, unit },
     );
   };

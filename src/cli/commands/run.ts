@@ -127,7 +127,8 @@ export async function runRun(options: RunCommandOptions, io: CliIO): Promise<num
       for (const outcome of outcomes)
         for (const p of outcome.steps) {
           if (p.step === 'message') writeLine(io.stderr, `${outcome.unit}: message: ${p.message}`);
-          if (p.step === 'failed') writeLine(io.stderr, `${outcome.unit}: failed at ${p.stage}: ${p.reason}`);
+          if (p.step === 'failed')
+            writeLine(io.stderr, `${outcome.unit}: failed at ${p.failedStep}: ${p.message}`);
         }
       const ok = outcomes.filter(
         (o) => o.steps[o.steps.length - 1]?.step === (options.standalone ? 'loaded' : 'completed'),

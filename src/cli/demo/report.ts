@@ -25,7 +25,8 @@ export function printOutcomes(
     for (const step of outcome.steps) {
       if (step.step === 'uploaded')
         writeLine(io.stdout, `${unit}  output of the upload command:\n${indent(step.output, '    ')}`);
-      if (step.step === 'failed') writeLine(io.stdout, `${unit}  FAILED at ${step.stage}: ${step.reason}`);
+      if (step.step === 'failed')
+        writeLine(io.stdout, `${unit}  FAILED at ${step.failedStep}: ${step.message}`);
     }
     for (const result of boardio.get(outcome.unit) ?? [])
       writeLine(io.stdout, `${unit}  ${result.status.padEnd(8)}  ${result.event.message}`);

@@ -101,7 +101,7 @@ export class Grid {
     const state = cell('state');
     state.textContent = '';
     state.append(h('span', { class: `badge state-${row.presence.state}` }, row.presence.state));
-    state.title = row.presence.reason ?? '';
+    state.title = row.presence.message ?? '';
     tr.dataset.state = row.presence.state;
     set('firmware', row.info?.firmware ?? '—', row.info ? `unit type ${row.info.unitType}` : undefined);
     set('boardio', row.info?.boardio ?? '—');

@@ -57,7 +57,7 @@ function sequenceRow(address, progress) {
     ? h(
         'span',
         { class: 'failure' },
-        `failed at ${progress.failed.stage} (${progress.failed.cause}): ${progress.failed.reason}`,
+        `failed at ${progress.failed.failedStep} (${progress.failed.reason}): ${progress.failed.message}`,
       )
     : undefined;
   const message = progress.message

@@ -1,0 +1,172 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { Output, PycomEvent } from '../protocol';
+import type { Target } from '../transport/send';
+
+/**
+ * One step of {@link Coordinator.runSequence} on one unit. The steps `uploaded`, `loaded`, `started`,
+ * `completed` always come in this order, whatever order the unit's answers arrived in; `message`
+ * items may come in between; `failed` ends it.
+ * - `uploaded`: the upload command's output arrived (`output` is what it printed, boardiocli's
+ *   line; `exitCode` when the runner reports exit statuses);
+ * - `loaded`: boardio answered `BOARDIO_READY` to the load;
+ * - `started`: the separate `boardiocli runSeq` command's output arrived;
+ * - `completed`: boardio sent `Sequence complete`;
+ * - `message`: a `message` event from the unit that is not the answer being waited for (text that
+ *   is no boardio report, a report about the standalone file during a normal upload, the end of
+ *   an earlier run...), reported rather than dropped;
+ * - `failed`: a step failed (`failedStep` says which) with a `reason` code and a `message`;
+ *   nothing follows.
+ *
+ * ## Example
+ * ```ts
+ * runSequence(coordinator, unit, seq).subscribe((p: SequenceProgress) =>
+ *   console.log(p.unit, p.step, p.step === 'failed' ? `${p.failedStep}: ${p.message}` : ''),
+ * );
+ * ```
+ * @category Coordinator
+ */
+export type SequenceProgress =
+  | {
+      /** The unit's host. */ readonly unit: string;
+      /** The upload command ran. */ readonly step: 'uploaded';
+      /** What it printed. */ readonly output: string;
+      /** Its exit status, when the runner knows it (tagged commands). */ readonly exitCode?: number;
+    }
+  | {
+      /** The unit's host. */ readonly unit: string;
+      /** boardio loaded the sequence. */ readonly step: 'loaded';
+      /** What followed `BOARDIO_READY`, if anything. */ readonly detail: string;
+    }
+  | {
+      /** The unit's host. */ readonly unit: string;
+      /** `boardiocli runSeq` ran. */ readonly step: 'started';
+      /** What it printed. */ readonly output: string;
+      /** Its exit status, when the runner knows it (tagged commands). */ readonly exitCode?: number;
+    }
+  | {
+      /** The unit's host. */ readonly unit: string;
+      /** The sequence finished playing. */ readonly step: 'completed';
+    }
+  | {
+      /** The unit's host. */ readonly unit: string;
+      /** A message that answers nothing being waited for. */ readonly step: 'message';
+      /** Its text. */ readonly message: string;
+    }
+  | {
+      /** The unit's host. */ readonly unit: string;
+      /** A step failed; nothing follows. */ readonly step: 'failed';
+      /** Which step failed; see {@link SequenceStep}. */ readonly failedStep: SequenceStep;
+      /** What kind of failure, a code for programs; see {@link SequenceFailureReason}. */
+      readonly reason: SequenceFailureReason;
+      /** What happened, in one line, for people. */ readonly message: string;
+    };
+
+/**
+ * Why a sequence step failed, as a code (the item's `message` says it in words):
+ * - `invalid`: the sequence or the path was refused before anything was sent (the message says
+ *   which row or why);
+ * - `unreachable`: a command could not be sent (a `SendError`);
+ * - `listen`: the coordinator's listener could not bind (a `ListenError`);
+ * - `timeout`: an answer (a command's output, BOARDIO_READY, Sequence complete) did not come in time;
+ * - `boardio`: boardio answered `BOARDIO_ERROR` (the message is its text);
+ * - `output`: a command's output shows it failed (a non-zero exit status), or, when no answer
+ *   came, does not show boardiocli's line (e.g. `boardiocli: not found`).
+ *
+ * ## Example
+ * ```ts
+ * if (p.step === 'failed' && p.reason === 'boardio') console.error(`boardio refused: ${p.message}`);
+ * ```
+ * @category Coordinator
+ */
+export type SequenceFailureReason = 'invalid' | 'unreachable' | 'listen' | 'timeout' | 'boardio' | 'output';
+
+/**
+ * The steps of {@link Coordinator.runSequence} that can fail, in order: `upload` (the upload
+ * command, with `boardiocli uSeq`), `load` (boardio's answer to the load), `run` (`boardiocli
+ * runSeq` and `Sequence complete`). A `failed` item names one in `failedStep`.
+ *
+ * ## Example
+ * ```ts
+ * const done = (s: SequenceStep) => ['upload', 'load', 'run'].indexOf(s); // steps passed before it
+ * ```
+ * @category Coordinator
+ */
+export type SequenceStep = 'upload' | 'load' | 'run';
+
+/**
+ * Options of {@link Coordinator.runSequence}.
+ *
+ * ## Example
+ * ```ts
+ * runSequence(coordinator, '127.0.0.2', seq, { stepTimeoutMs: 5000, runTimeoutMs: 120_000 });
+ * ```
+ * @category Coordinator
+ */
+export interface RunSequenceOptions {
+  /**
+   * Time allowed for each command's output (passed to the runner as `timeoutMs`), and for
+   * boardio's answer to the load once the upload's output is in. Default 10 000 ms.
+   */
+  readonly stepTimeoutMs?: number;
+  /** Time allowed from sending `boardiocli runSeq` to `Sequence complete`. Default 60 000 ms. */
+  readonly runTimeoutMs?: number;
+  /**
+   * Upload as the standalone sequence (`uSeqStandalone`), run by boardio at every boot. Default
+   * `false`.
+   */
+  readonly standalone?: boolean;
+  /**
+   * Start the sequence (`runSeq`) once boardio confirmed the load. Default `true`, or `false` with
+   * `standalone` (which sequence `runSeq` plays after `uSeqStandalone` is not documented).
+   */
+  readonly run?: boolean;
+  /**
+   * Where to write the file. Default `~/la4_sequence.csv`, or
+   * `/home/rigsters/la4_sequence_standalone.csv` with `standalone` (the vendor's paths; see
+   * `uploadCommand`).
+   */
+  readonly path?: string;
+  /** Where the timeouts' time comes from. Default: RxJS's `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/**
+ * The defaults of {@link RunSequenceOptions}.
+ *
+ * ## Example
+ * ```ts
+ * runSequence(coordinator, unit, seq, { runTimeoutMs: RUN_SEQUENCE_DEFAULTS.runTimeoutMs * 2 });
+ * ```
+ * @category Coordinator
+ */
+export const RUN_SEQUENCE_DEFAULTS = {
+  /** 10 s per command output, and for BOARDIO_READY after the upload's output. */
+  stepTimeoutMs: 10_000,
+  /** 60 s from `runSeq` to `Sequence complete`. */
+  runTimeoutMs: 60_000,
+} as const;
+
+/**
+ * What {@link Coordinator.runSequence} needs to reach a unit: a way to run one shell command on it and get
+ * its output, and its events. A coordinator has both; the coordinator's own `runSequence` passes
+ * an unqueued `command`, since it queues the whole sequence with the unit's commands.
+ *
+ * ## Example
+ * ```ts
+ * const runner: SequenceRunner = {
+ *   command: (unit, shellCommand, { timeoutMs }) => coordinator.command(unit, shellCommand, { timeoutMs }),
+ *   eventsFrom: (unit) => coordinator.eventsFrom(unit),
+ * };
+ * ```
+ * @category Coordinator
+ */
+export interface SequenceRunner {
+  /** Sends one shell command to the unit and emits its output (with the exit status if known), then completes. */
+  command(
+    target: Target,
+    shellCommand: string,
+    options: { readonly timeoutMs: number },
+  ): Observable<Output & { readonly exitCode?: number }>;
+  /** The unit's events (subscribed before anything is sent). */
+  eventsFrom(target: Target): Observable<PycomEvent>;
+}
