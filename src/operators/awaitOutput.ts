@@ -1,6 +1,6 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import type { Inbound, Received, Rejected } from '../protocol/inbound';
-import { readTrailer, type CommandOutput } from '../protocol/tagged';
+import { trailerOf, untagOutput, type CommandOutput } from '../protocol/tagged';
 import { checkOption, OptionError, RULES } from '../validation/checkOptions';
 import { after } from './after';
 import { mayBeOutput } from './mayBeOutput';
@@ -198,14 +198,14 @@ export function awaitOutput<R extends PendingCommand>(
       const onOutput = (item: Received & { readonly type_: 'output' }): void => {
         const unit = unitOf(item);
         const claimed = trustIpField ? item.ip : undefined;
-        const trailer = readTrailer(item.output);
+        const trailer = trailerOf(item);
         if (trailer === undefined) {
           const entry = book.oldestUntagged(unit) ?? book.oldestUntagged(claimed);
           if (entry === undefined) return subscriber.next({ kind: 'unmatched', output: item });
           book.stop(entry, 'answered');
           return subscriber.next({ kind: 'output', request: entry.request, output: item });
         }
-        const output = { ...item, output: trailer.output, exitCode: trailer.exitCode };
+        const output = untagOutput(item); // the same copy the coordinator's streams then get
         const from = (u: string) => u === unit || (claimed !== undefined && u === claimed);
         const entry = book.waiting(trailer.nonce);
         if (entry !== undefined && from(entry.request.unit)) {

@@ -21,9 +21,10 @@ const REMEMBERED = 4096;
 
 /**
  * The requests of {@link awaitOutput} waiting for their outputs, indexed for each way an output
- * can find its request: by nonce (tagged), by unit in order (untagged, lost), by request
- * (cancel$); and the nonces of requests that stopped waiting, so that their outputs are `late`.
- * Every operation is O(1) or O(requests of one unit).
+ * can find its request: by nonce (tagged), by unit in order (untagged), by request (cancel$);
+ * and the nonces of requests that stopped waiting, so that their outputs are `late`. Every
+ * operation is O(1) or O(untagged requests of one unit), except `lostAt` (a rejected payload
+ * that may have been an output), which scans the requests waiting.
  *
  * @internal
  */
@@ -38,13 +39,14 @@ export function pendingBook<R extends PendingCommand>() {
     if (byRequest.get(request) !== entry) return;
     byRequest.delete(request);
     entry.cancelTimer?.();
-    const list = byUnit.get(request.unit);
-    if (list !== undefined) {
-      const i = list.indexOf(entry);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) byUnit.delete(request.unit);
+    if (request.nonce === undefined) {
+      const list = byUnit.get(request.unit);
+      const i = list === undefined ? -1 : list.indexOf(entry);
+      if (i >= 0) list!.splice(i, 1);
+      if (list?.length === 0) byUnit.delete(request.unit);
+      return;
     }
-    if (request.nonce === undefined || byNonce.get(request.nonce) !== entry) return;
+    if (byNonce.get(request.nonce) !== entry) return;
     byNonce.delete(request.nonce);
     if (why === 'answered') return;
     finished.set(request.nonce, { request, reason: why });
@@ -60,7 +62,10 @@ export function pendingBook<R extends PendingCommand>() {
       const again = byRequest.get(request);
       if (again !== undefined) stop(again, 'answered'); // the same object registered twice: the last wins, quietly
       byRequest.set(request, entry);
-      if (request.nonce !== undefined) byNonce.set(request.nonce, entry);
+      if (request.nonce !== undefined) {
+        byNonce.set(request.nonce, entry);
+        return entry;
+      }
       const list = byUnit.get(request.unit);
       if (list === undefined) byUnit.set(request.unit, [entry]);
       else list.push(entry);
@@ -74,14 +79,19 @@ export function pendingBook<R extends PendingCommand>() {
     /** Forgets a finished nonce (its late output came). */
     forget: (nonce: string) => void finished.delete(nonce),
     /** The oldest untagged request of a unit. */
-    oldestUntagged: (unit: string | undefined) =>
-      unit === undefined ? undefined : byUnit.get(unit)?.find((e) => e.request.nonce === undefined),
-    /** What a lost output of a unit may have answered: its tagged requests and its oldest untagged one. */
+    oldestUntagged: (unit: string | undefined) => (unit === undefined ? undefined : byUnit.get(unit)?.[0]),
+    /**
+     * What a lost output of a unit may have answered: its tagged requests (a scan of the tagged
+     * requests: rejected payloads are rare) and its oldest untagged one, oldest first.
+     */
     lostAt(unit: string | undefined): Pending<R>[] {
-      const list = unit === undefined ? undefined : byUnit.get(unit);
-      if (list === undefined) return [];
-      const oldest = list.find((e) => e.request.nonce === undefined);
-      return list.filter((e) => e.request.nonce !== undefined || e === oldest);
+      if (unit === undefined) return [];
+      const hit: Pending<R>[] = [];
+      const oldest = byUnit.get(unit)?.[0];
+      for (const entry of byRequest.values())
+        if (entry === oldest || (entry.request.unit === unit && entry.request.nonce !== undefined))
+          hit.push(entry);
+      return hit;
     },
     /** Stops waiting for a request, silently. */
     cancel(request: PendingCommand): void {

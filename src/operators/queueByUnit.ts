@@ -1,13 +1,15 @@
 import {
   asyncScheduler,
+  defer,
+  finalize,
   from,
-  Observable,
-  Subscription,
+  mergeMap,
   type ObservableInput,
   type OperatorFunction,
   type SchedulerLike,
 } from 'rxjs';
 import { checkOption, RULES } from '../validation/checkOptions';
+import { UnitLanes } from './unitLanes';
 
 /**
  * Options of {@link queueByUnit}.
@@ -34,11 +36,6 @@ export interface QueueByUnitOptions<T = unknown> {
 
 /** A cap of projects at once: a whole number >= 1, or `Infinity`. */
 const CONCURRENCY = { ...RULES.count, infinite: true } as const;
-
-interface Queued<T> {
-  readonly item: T;
-  readonly index: number;
-}
 
 /**
  * Projects the items of each unit strictly one at a time, in arrival order, and the units in
@@ -93,102 +90,13 @@ export function queueByUnit<T, R>(
   checkOption('minGapMs', options.minGapMs, RULES.delayMs);
   const { concurrency = Infinity, minGapMs = 0, scheduler = asyncScheduler, skip } = options;
   return (source) =>
-    new Observable<R>((subscriber) => {
-      const queues = new Map<string, Queued<T>[]>();
-      const busy = new Set<string>(); // running, or within its gap
-      const ready: string[] = []; // units free to start, longest waiting first
-      let queued = 0;
-      let active = 0;
-      let index = 0;
-      let sourceDone = false;
-      let draining = false;
-
-      const checkComplete = (): void => {
-        if (sourceDone && queued === 0 && active === 0) subscriber.complete();
-      };
-
-      const release = (unit: string): void => {
-        busy.delete(unit);
-        if ((queues.get(unit)?.length ?? 0) > 0) ready.push(unit);
-        drain();
-      };
-
-      const finish = (unit: string): void => {
-        active--;
-        if (minGapMs <= 0) return release(unit);
-        const gap: Subscription = scheduler.schedule(() => {
-          subscriber.remove(gap);
-          release(unit);
-        }, minGapMs);
-        subscriber.add(gap);
-        drain();
-      };
-
-      const start = (unit: string, { item, index: i }: Queued<T>): void => {
-        active++;
-        busy.add(unit);
-        const inner = new Subscription();
-        subscriber.add(inner);
-        inner.add(
-          from(project(item, i)).subscribe({
-            next: (value) => subscriber.next(value),
-            error: (e: unknown) => subscriber.error(e),
-            complete: () => {
-              subscriber.remove(inner);
-              finish(unit);
-            },
-          }),
-        );
-      };
-
-      function drain(): void {
-        if (draining) return;
-        draining = true;
-        try {
-          while (!subscriber.closed && active < concurrency && ready.length > 0) {
-            const unit = ready.shift() as string;
-            const queue = queues.get(unit) ?? [];
-            let next = queue.shift();
-            while (next !== undefined && skip?.(next.item) === true) {
-              queued--;
-              next = queue.shift();
-            }
-            if (queue.length === 0) queues.delete(unit);
-            if (next === undefined) continue;
-            queued--;
-            start(unit, next);
-          }
-        } catch (e) {
-          subscriber.error(e);
-        } finally {
-          draining = false;
-        }
-        checkComplete();
-      }
-
-      subscriber.add(
-        source.subscribe({
-          next: (item) => {
-            const i = index++;
-            let unit: string;
-            try {
-              unit = unitOf(item);
-            } catch (e) {
-              return subscriber.error(e);
-            }
-            const queue = queues.get(unit) ?? [];
-            queues.set(unit, queue);
-            queue.push({ item, index: i });
-            queued++;
-            if (!busy.has(unit) && queue.length === 1) ready.push(unit);
-            drain();
-          },
-          error: (e: unknown) => subscriber.error(e),
-          complete: () => {
-            sourceDone = true;
-            checkComplete();
-          },
-        }),
+    defer(() => {
+      const lanes = new UnitLanes({ concurrency, minGapMs, scheduler });
+      return source.pipe(
+        mergeMap((item, index) =>
+          lanes.run(unitOf(item), () => (skip?.(item) === true ? undefined : from(project(item, index)))),
+        ),
+        finalize(() => lanes.close()),
       );
     });
 }

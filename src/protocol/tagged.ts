@@ -187,6 +187,23 @@ export type CommandOutput = Output & {
  * @category Protocol
  */
 export function untagOutput<E extends Output>(event: E): E & { readonly exitCode?: number } {
+  if (event === last.event) return last.untagged as E & { readonly exitCode?: number };
   const trailer = readTrailer(event.output);
-  return trailer === undefined ? event : { ...event, output: trailer.output, exitCode: trailer.exitCode };
+  const untagged =
+    trailer === undefined ? event : { ...event, output: trailer.output, exitCode: trailer.exitCode };
+  last = { event, trailer, untagged };
+  return untagged;
 }
+
+/**
+ * The trailer of an `output` event, read once per event object: the matcher and the streams of
+ * the coordinator read the same received item one after the other.
+ * @internal
+ */
+export function trailerOf(event: Output): Trailer | undefined {
+  if (event !== last.event) untagOutput(event);
+  return last.trailer;
+}
+
+/** The last event untagged (one entry: an event goes through its readers in one go). */
+let last: { readonly event?: Output; readonly trailer?: Trailer; readonly untagged?: Output } = {};
