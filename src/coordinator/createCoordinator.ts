@@ -106,6 +106,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     (closed ??= (async () => {
       closing.close(); // calls first (pending commands fail with CoordinatorClosedError), then the listener
       queue.close();
+      parts.matcher.close();
       parts.heartbeats.stopAll();
       parts.late$.complete();
       parts.unmatched$.complete();

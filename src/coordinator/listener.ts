@@ -6,7 +6,6 @@ import {
   filter,
   finalize,
   map,
-  merge,
   Observable,
   share,
   take,
@@ -75,22 +74,24 @@ export class CoordinatorListener {
     ).pipe(
       takeUntil(closing.closed$),
       finalize(() => this.bound$.next(undefined)),
-      tap((item) => stats.inbound(item)),
+      tap((item) => {
+        stats.inbound(item);
+        // the matcher first: a command is answered before its unit's streams see the output
+        matcher.see(item);
+        if (isReceived(item)) route(untagged(item));
+      }),
       share(),
     );
+    const route = (event: Received) => {
+      const unit = units.route(event, event.remote);
+      if (unit === undefined) return;
+      if (event.type_ === 'unit_info' && unit.heartbeated) unit.info = event;
+      for (const listener of unit.listeners) listener(event);
+    };
     this.inbound$ = raw$;
     this.events$ = raw$.pipe(filter(isReceived), map(untagged));
     this.rejected$ = raw$.pipe(filter(isRejected));
-    const route$ = this.events$.pipe(
-      tap((event) => {
-        const unit = units.route(event, event.remote);
-        if (unit === undefined) return;
-        if (event.type_ === 'unit_info' && unit.heartbeated) unit.info = event;
-        for (const listener of unit.listeners) listener(event);
-      }),
-    );
-    // the matcher subscribes first: a command is answered before its unit's streams see the output
-    this.shared = new SharedHold(merge(matcher.match(raw$), route$));
+    this.shared = new SharedHold(raw$);
     this.listening$ = this.holding(this.bound$.pipe(filter((a): a is AddressInfo => a !== undefined)));
     this.ready$ = this.listening$.pipe(take(1));
   }

@@ -1,4 +1,4 @@
-import { Subject, tap, type Observable, type SchedulerLike } from 'rxjs';
+import { Subject, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Inbound, Received } from '../protocol/inbound';
 import type { CommandOutput } from '../protocol/tagged';
 import { awaitOutput, type AwaitedOutput, type PendingCommand } from '../operators';
@@ -46,9 +46,9 @@ export interface OutputMatcherDeps {
 }
 
 /**
- * The coordinator's side of {@link awaitOutput}: the requests of its commands go into the
- * operator's `request$` (and `cancel$`), and each result goes back to its command, or to `late$`
- * and `unmatched$`. One matcher per coordinator, running while the listener is held.
+ * The coordinator's side of {@link awaitOutput}: the listener's items go into the operator, the
+ * requests of its commands into its `request$` (and `cancel$`), and each result goes back to its
+ * command, or to `late$` and `unmatched$`. One matcher per coordinator, for its whole life.
  *
  * @internal
  * @category Coordinator
@@ -56,20 +56,34 @@ export interface OutputMatcherDeps {
 export class OutputMatcher {
   private readonly requests$ = new Subject<CoordinatorRequest>();
   private readonly cancel$ = new Subject<CoordinatorRequest>();
-
-  /** @param deps Scheduler, trust of the `ip` field, and where late and unmatched outputs go. */
-  constructor(private readonly deps: OutputMatcherDeps) {}
+  /** The listener's items, trailers still on, as they arrive. */
+  private readonly items$ = new Subject<Inbound>();
+  private readonly subscription: Subscription;
 
   /**
-   * Runs the matcher over the listener's items (subscribe it while the listener is held).
-   * @param inbound$ The listener's items, trailers still on.
+   * Starts the matcher: one `awaitOutput` for the coordinator's life, so that what it remembers
+   * (the nonces of commands that stopped waiting) outlives the listener's bindings.
+   * @param deps Scheduler, trust of the `ip` field, and where late and unmatched outputs go.
    */
-  match(inbound$: Observable<Inbound>): Observable<unknown> {
-    const { scheduler, trustIpField } = this.deps;
-    return inbound$.pipe(
-      awaitOutput(this.requests$, { scheduler, trustIpField, cancel$: this.cancel$ }),
-      tap((result) => this.deliver(result)),
-    );
+  constructor(private readonly deps: OutputMatcherDeps) {
+    const { scheduler, trustIpField } = deps;
+    this.subscription = this.items$
+      .pipe(awaitOutput(this.requests$, { scheduler, trustIpField, cancel$: this.cancel$ }))
+      .subscribe((result) => this.deliver(result));
+  }
+
+  /**
+   * Matches one item of the listener (called for each, in order, before anyone else sees it).
+   * @param item The item, trailer still on.
+   */
+  see(item: Inbound): void {
+    this.items$.next(item);
+  }
+
+  /** Stops the matcher: the requests still waiting time out at once (the coordinator closed). */
+  close(): void {
+    this.items$.complete();
+    this.subscription.unsubscribe();
   }
 
   /**

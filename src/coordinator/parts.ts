@@ -110,5 +110,6 @@ export function coordinatorParts(
     streams,
     queue,
     resolver,
+    matcher,
   };
 }
