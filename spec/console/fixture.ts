@@ -4,7 +4,7 @@ import { createCoordinator, type Coordinator, type CoordinatorOptions } from '..
 import { startConsole, type RunningConsole } from '../../src/console';
 import { simulateUnits, type SimulatedUnits } from '../../src/simulator';
 
-/** The Chromium the browser tests drive (Debian's package; CI installs it, see .ci/run). */
+/** The Chromium the browser tests drive: @sparticuz/chromium's, unpacked by spec/setup/buildCli.cjs, or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
@@ -15,7 +15,7 @@ export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(
       `Chromium not found at ${CHROMIUM}: the console's browser tests need it ` +
-        '(apt-get install -y chromium, or set CHROMIUM_PATH)',
+        "(npm ci installs @sparticuz/chromium, unpacked by jest's global setup; or set CHROMIUM_PATH)",
     );
   return chromium.launch({ executablePath: CHROMIUM, headless: true });
 }

@@ -32,6 +32,11 @@ module.exports = async function buildCli() {
     logLevel: 'warning',
   });
   fs.cpSync(path.join(ROOT, 'src/console/page'), path.join(dir, 'console-page'), { recursive: true });
-  // jest starts its workers after this: they inherit the variable
+  // jest starts its workers after this: they inherit the variables
   process.env.PYCOM_RX_TEST_CLI = outfile;
+  // the console's browser tests drive the Chromium of the npm package @sparticuz/chromium (its
+  // binary ships inside it, unpacked once here to the system's temporary directory): no apt, no
+  // download; CHROMIUM_PATH overrides it (e.g. Debian's /usr/bin/chromium)
+  if (process.env.CHROMIUM_PATH === undefined)
+    process.env.CHROMIUM_PATH = await require('@sparticuz/chromium').executablePath();
 };
