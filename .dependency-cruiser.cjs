@@ -47,6 +47,11 @@ const LAYERS = {
     ['protocol', 'validation', 'diagnostics', 'transport', 'operators', 'sequence', 'coordinator'],
     'discover() probes a subnet through a coordinator; the coordinator never needs discovery',
   ],
+  doctor: [
+    'doctor-builds-on-the-coordinator',
+    ['protocol', 'validation', 'diagnostics', 'transport', 'operators', 'sequence', 'coordinator'],
+    'doctor() probes real units through the public coordinator; the coordinator never needs the doctor',
+  ],
   simulator: [
     'simulator-shares-only-the-unit-engine',
     ['protocol', 'validation', 'diagnostics', 'sequence', 'unit', 'transport'],
@@ -70,6 +75,7 @@ const LAYERS = {
       'sequence',
       'coordinator',
       'discovery',
+      'doctor',
       'unit',
       'simulator',
       'testing',
@@ -87,6 +93,7 @@ const LAYERS = {
       'sequence',
       'coordinator',
       'discovery',
+      'doctor',
       'unit',
       'simulator',
       'testing',

@@ -71,7 +71,8 @@ async function main(): Promise<void> {
     ),
   );
 
-  session.unsubscribe(); // stops heartbeats and the message log, and releases the listener
+  session.unsubscribe(); // stops the presence and message logs
+  await coordinator.close(); // stops the heartbeats and releases the listener
   await rig.close();
 }
 

@@ -54,11 +54,14 @@ export {
   createCoordinator,
   CoordinatorClosedError,
   OutputRejectedError,
+  OutputTruncatedError,
   UnitInfoTimeoutError,
   UNIT_INFO_TIMEOUT_MS,
+  COMPLETION_RULES,
 } from './coordinator';
 export { tagCommand, readTrailer, untagOutput, CommandTooLargeError, MAX_COMMAND_BYTES } from './protocol';
 export { discover } from './discovery';
+export { doctor, DOCTOR_DEFAULTS } from './doctor';
 export { OptionError } from './validation';
 export { SequenceError } from './sequence/error';
 export type {
@@ -99,10 +102,13 @@ export type {
   CommandOptions,
   CommandRequest,
   CommandResult,
+  CompletionRules,
   Coordinator,
   CoordinatorOptions,
   CoordinatorStats,
+  HeartbeatPolicy,
   LateOutput,
+  MessageRule,
   Presence,
   PresenceState,
   RunSequenceOptions,
@@ -110,8 +116,11 @@ export type {
   SequenceStep,
   SequenceProgress,
   UnitInfoOptions,
+  UnitInfoRefresh,
 } from './coordinator';
 export type { TaggedCommand, Trailer } from './protocol';
+export { ASSUMPTIONS } from './protocol/assumptions';
+export type { Assumption, AssumptionSource } from './protocol/assumptions';
 export type {
   DiscoverOptions,
   DiscoveryFound,
@@ -121,6 +130,7 @@ export type {
   DiscoveryUnit,
   Subnet,
 } from './discovery';
+export type { DoctorCheck, DoctorCheckId, DoctorOptions, DoctorReport, DoctorStatus } from './doctor';
 export type { OptionErrorReason } from './validation';
 // the codecs of a row and of a sequence are values as well as types (`Sequence.is(x)`, `Row.decode(x)`)
 export { Sequence, Row } from './sequence/registers';

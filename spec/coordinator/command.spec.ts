@@ -14,8 +14,18 @@ import { simulateUnit, simulateUnits, type SimulatedUnit, type UnitActivity } fr
 import { canConnect } from '../helpers/net';
 import { echoExecutor, nextMatching } from './helpers';
 
-const coordinatorAt = (extra: Parameters<typeof createCoordinator>[0] = {}): Coordinator =>
-  createCoordinator({ listen: { host: '127.0.0.1', port: 0 }, commandTimeoutMs: 5_000, ...extra });
+// every coordinator is closed after its test: by default it heartbeats the units it addressed until then
+const coordinators: Coordinator[] = [];
+afterEach(async () => void (await Promise.all(coordinators.splice(0).map((c) => c.close()))));
+const coordinatorAt = (extra: Parameters<typeof createCoordinator>[0] = {}): Coordinator => {
+  const coordinator = createCoordinator({
+    listen: { host: '127.0.0.1', port: 0 },
+    commandTimeoutMs: 5_000,
+    ...extra,
+  });
+  coordinators.push(coordinator);
+  return coordinator;
+};
 
 describe('coordinator commands', () => {
   let unit: SimulatedUnit;
@@ -46,7 +56,11 @@ describe('coordinator commands', () => {
     const keep = coordinator.listening$.subscribe((a) => (port = a.port));
     await firstValueFrom(coordinator.command('127.0.10.3', 'echo x'));
     keep.unsubscribe();
-    expect(requests[0]).toMatchObject({
+    const identity = { id: 'abcdef12', name: 'rig-7', ip: '127.0.0.1', port, coordinator: true };
+    // a heartbeat first (the unit had never heard this coordinator), then the command
+    expect(requests[0]).toMatchObject({ kind: 'request', request: identity });
+    expect(requests[0]).not.toHaveProperty('request.type_');
+    expect(requests[1]).toMatchObject({
       kind: 'request',
       request: {
         id: 'abcdef12',
@@ -115,7 +129,7 @@ describe('coordinator commands', () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const { port } = blocker.address() as net.AddressInfo;
-    const coordinator = createCoordinator({ listen: { host: '127.0.0.1', port } });
+    const coordinator = coordinatorAt({ listen: { host: '127.0.0.1', port } });
     const error = await firstValueFrom(coordinator.command('127.0.10.250', 'echo x')).catch(
       (e: unknown) => e,
     );
@@ -140,12 +154,13 @@ describe('coordinator commands', () => {
     expect((await unmatched).output).toBe('stray\n');
   });
 
-  it('releases the port and leaves nothing open once every subscriber is gone', async () => {
+  it('releases the port and leaves nothing open once every subscriber is gone and the unit released', async () => {
     unit = simulateUnit({ host: '127.0.10.7', executor: echoExecutor });
     await unit.ready;
     const coordinator = coordinatorAt();
     const address = await firstValueFrom(coordinator.listening$);
     await firstValueFrom(coordinator.command('127.0.10.7', 'echo bye'));
+    await coordinator.release('127.0.10.7'); // addressed units keep the listener bound until then
     await new Promise((r) => setTimeout(r, 20));
     expect(await canConnect(address.port)).toBe(false);
   });

@@ -112,6 +112,7 @@ describe('discover', () => {
       expect(units[0]!.coordinators().map((c) => c.id)).toEqual([coordinator.id]);
     } finally {
       keep.unsubscribe();
+      await coordinator.close(); // it heartbeats the units it addressed until then
     }
   });
 

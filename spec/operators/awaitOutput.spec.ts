@@ -69,7 +69,12 @@ const late = (
   reason,
   output: o,
 });
-const lost = (request: Req, r: Rejected): Result => ({ kind: 'lost', request, rejected: r });
+const lost = (request: Req, r: Rejected): Result => ({
+  kind: 'lost',
+  request,
+  reason: 'rejected',
+  rejected: r,
+});
 const timedOut = (request: Req, ms: number): Result => ({
   kind: 'timeout',
   request,
@@ -389,6 +394,132 @@ describe('awaitOutput', () => {
       scheduler.run(({ hot, expectObservable }) => {
         const items$ = hot<Inbound>('--r-|', { r: garbled });
         expectObservable(items$.pipe(on(hot<Req>('')))).toBe('----|');
+      });
+    });
+  });
+
+  describe('truncated outputs', () => {
+    const truncated = (request: Req, o: Received<Output>): Result => ({
+      kind: 'lost',
+      request,
+      reason: 'truncated',
+      output: o,
+    });
+    const a = tagged(A, N1);
+    const b = tagged(A, N2);
+
+    it.each([
+      ['inside the nonce', `up 3 days\n\x1epycom-rx ${N1.slice(0, 7)}`],
+      ['after the label, its space stripped', 'up 3 days\n\x1epycom-rx'],
+      ['right after the opening mark', 'up 3 days\n\x1e'],
+      ['before the exit status', `up 3 days\n\x1epycom-rx ${N1} `],
+    ])('fails the oldest tagged request of the unit at once when its output ends %s', (_, text) => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const x = out(A, text);
+        const y = reply(A, N2, 'fine\n');
+        const request$ = hot<Req>('-ab------', { a, b });
+        const items$ = hot<Inbound>('---x-y--|', { x, y });
+        expectObservable(items$.pipe(on(request$))).toBe('---T-Q--|', {
+          T: truncated(a, x),
+          Q: answered(b, stripped(y, 'fine\n', 0)),
+        });
+      });
+    });
+
+    it("recognises the start of any waiting request's trailer, and fails the unit's oldest", () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const x = out(A, `\x1epycom-rx ${N2.slice(0, 3)}`);
+        const request$ = hot<Req>('-ab-----', { a, b });
+        const items$ = hot<Inbound>('---x---|', { x });
+        expectObservable(items$.pipe(on(request$))).toBe('---T---(C|)', {
+          T: truncated(a, x),
+          C: ended(b, 10_000),
+        });
+      });
+    });
+
+    it('fails a request at once on an output of at least outputCapBytes without a trailer; a shorter one answers nothing', () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const short = out(A, 'é'.repeat(7)); // 14 bytes
+        const capped = out(A, 'é'.repeat(8)); // 16 bytes
+        const request$ = hot<Req>('-a------', { a });
+        const items$ = hot<Inbound>('---s-c-|', { s: short, c: capped });
+        expectObservable(items$.pipe(on(request$, { outputCapBytes: 16 }))).toBe('---U-T-|', {
+          U: unmatched(short),
+          T: truncated(a, capped),
+        });
+      });
+    });
+
+    it('counts a trailer without its closing mark at the cap as cut inside the exit status', () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const text = `${'x'.repeat(20)}\x1epycom-rx ${N1} 12`; // was "... 127\x1e"
+        const capped = out(A, text);
+        const request$ = hot<Req>('-a-----', { a });
+        const items$ = hot<Inbound>('---c--|', { c: capped });
+        const cap = Buffer.byteLength(text);
+        expectObservable(items$.pipe(on(request$, { outputCapBytes: cap }))).toBe('---T--|', {
+          T: truncated(a, capped),
+        });
+      });
+    });
+
+    it('takes a whole trailer at the cap (its closing mark there) as the answer', () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const x = reply(A, N1, 'x'.repeat(20), 3);
+        const request$ = hot<Req>('-a-----', { a });
+        const items$ = hot<Inbound>('---x--|', { x });
+        const cap = Buffer.byteLength(x.output);
+        expectObservable(items$.pipe(on(request$, { outputCapBytes: cap }))).toBe('---P--|', {
+          P: answered(a, stripped(x, 'x'.repeat(20), 3)),
+        });
+      });
+    });
+
+    it('gives an output without a trailer to the oldest untagged request when there is one', () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const u = untagged(A, 'hostname');
+        const x = out(A, `la4\x1epycom-rx ${N1.slice(0, 4)}`);
+        const request$ = hot<Req>('-au-----', { a, u });
+        const items$ = hot<Inbound>('---x---|', { x });
+        expectObservable(items$.pipe(on(request$, { outputCapBytes: 1 }))).toBe('---P---(C|)', {
+          P: answered(u, x),
+          C: ended(a, 10_000),
+        });
+      });
+    });
+
+    it("never fails a request on another unit's cut output", () => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const x = out(B, `\x1epycom-rx ${N1.slice(0, 9)}`, unitB);
+        const request$ = hot<Req>('-a-----', { a });
+        const items$ = hot<Inbound>('---x--|', { x });
+        expectObservable(items$.pipe(on(request$, { outputCapBytes: 1 }))).toBe('---U--(C|)', {
+          U: unmatched(x),
+          C: ended(a, 10_000),
+        });
+      });
+    });
+
+    const trailer4 = `\x1epycom-rx ${N1} 4\x1e`;
+    it.each([
+      [
+        'trimmed (str.strip: leading whitespace and the closing mark lost)',
+        `ok\n${trailer4.slice(0, -1)}`,
+        'ok\n',
+      ],
+      ['with \\n converted to \\r\\n', `ok\r\n${trailer4}\r\n`, 'ok\r\n'],
+      ['with a newline appended', `ok\n${trailer4}\n`, 'ok\n'],
+      ['trimmed after printing only whitespace (both marks lost)', `pycom-rx ${N1} 4`, ''],
+      ['followed by what background jobs printed', `ok\n${trailer4}later\n`, 'ok\nlater\n'],
+    ])('answers a request whose output came %s', (_, text, printed) => {
+      scheduler.run(({ hot, expectObservable }) => {
+        const x = out(A, text);
+        const request$ = hot<Req>('-a----', { a });
+        const items$ = hot<Inbound>('---x-|', { x });
+        expectObservable(items$.pipe(on(request$, { outputCapBytes: 1024 }))).toBe('---P-|', {
+          P: answered(a, stripped(x, printed, 4)),
+        });
       });
     });
   });
@@ -846,6 +977,18 @@ describe('awaitOutput', () => {
     it('accepts a timeoutMs from just above 0 to 2^31 - 1, and Infinity', () => {
       for (const timeoutMs of [0.5, 1, 2 ** 31 - 1, Infinity])
         expect(option(() => awaitOutput(request$, { timeoutMs }))).toBe('no error');
+    });
+
+    it.each([
+      [0, 'too-small'],
+      [1.5, 'not-integer'],
+      [-1, 'too-small'],
+      ['65536', 'type'],
+    ])('rejects an outputCapBytes of %p when called, with an OptionError (%s)', (outputCapBytes, reason) => {
+      expect(option(() => awaitOutput(request$, { outputCapBytes: outputCapBytes as number }))).toEqual([
+        'outputCapBytes',
+        reason,
+      ]);
     });
 
     it('rejects a unitOf that is not a function and a trustIpField that is not a boolean, when called', () => {

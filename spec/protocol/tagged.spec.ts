@@ -115,7 +115,10 @@ describe('tagCommand / readTrailer', () => {
   it('reads no trailer from an output without one, or with a malformed one', () => {
     expect(readTrailer('plain output\n')).toBeUndefined();
     expect(readTrailer('\x1epycom-rx nothex 0\x1e')).toBeUndefined();
-    expect(readTrailer(`\x1epycom-rx ${'a'.repeat(32)} 0\x1e and more`)).toBeUndefined();
+    expect(readTrailer(`\x1epycom-rx ${'a'.repeat(32)} 0 and more`)).toBeUndefined();
+    expect(readTrailer(`\x1epycom-rx ${'a'.repeat(32)} 1234\x1e`)).toBeUndefined();
+    expect(readTrailer(`\x1epycom-rx ${'a'.repeat(31)} 0\x1e`)).toBeUndefined();
+    expect(readTrailer(`x\x1epycom-rx ${'a'.repeat(31)}`)).toBeUndefined();
   });
 
   it('refuses a command with a NUL character (no shell word can hold it)', () => {

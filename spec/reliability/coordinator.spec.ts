@@ -383,6 +383,7 @@ describe('coordinator.run with dead and flapping units', () => {
       ]);
     } finally {
       presence.subscription.unsubscribe();
+      await coordinator.close(); // the units it addressed are heartbeated until then
     }
   }, 30_000);
 
@@ -470,6 +471,7 @@ describe('coordinator.run with dead and flapping units', () => {
       expect(unmatched).toEqual([]);
     } finally {
       presence.subscription.unsubscribe();
+      await coordinator.close(); // the units it addressed are heartbeated until then
     }
   }, 30_000);
 });

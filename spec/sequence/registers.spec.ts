@@ -80,11 +80,11 @@ describe('REGISTER_SPECS', () => {
     }
   });
 
-  it('marks the undocumented parameters as assumptions', () => {
-    expect(REGISTER_SPECS.OLAT_4_CANON.assumption).toEqual(expect.any(String));
-    expect(REGISTER_SPECS.LED_FAN.params[0]?.assumption).toEqual(expect.any(String));
-    expect(REGISTER_SPECS.DIGITAL_POLARIZER.params[0]?.assumption).toEqual(expect.any(String));
-    expect(REGISTER_SPECS.ALL_4_CANON.assumption).toBeUndefined();
+  it('marks the undocumented parameters as assumptions, and OLAT_4_CANON as cut off', () => {
+    expect(REGISTER_SPECS.OLAT_4_CANON.source).toBe('truncated page');
+    expect(REGISTER_SPECS.LED_FAN.params[0]?.source).toBe('assumed');
+    expect(REGISTER_SPECS.DIGITAL_POLARIZER.params[0]?.source).toBe('assumed');
+    expect(REGISTER_SPECS.ALL_4_CANON.source).toBe('vendor');
   });
 
   it('says which registers fire flashes', () => {

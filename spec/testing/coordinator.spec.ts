@@ -25,6 +25,7 @@ describe('pycom-rx/testing with a coordinator', () => {
         c: 'connected', // the first heartbeat was taken
         l: 'lost', // the heartbeat at 10 s was refused
       });
+      testScheduler.schedule(() => void coordinator.close(), 30_000); // heartbeats go on until close()
     });
   });
 
@@ -43,6 +44,7 @@ describe('pycom-rx/testing with a coordinator', () => {
           receivedAt: 300,
         },
       });
+      ts.schedule(() => void coordinator.close(), 2_000);
     });
   });
 
@@ -55,6 +57,7 @@ describe('pycom-rx/testing with a coordinator', () => {
       coordinator.command(UNIT, 'slow', { outputTimeoutMs: 500 }).subscribe({ error: () => undefined });
       const late$ = coordinator.late$.pipe(map((l) => `${l.reason} ${l.output.output}`));
       expectObservable(late$, '^ 3s !').toBe('2s a', { a: 'timeout slow\n' });
+      ts.schedule(() => void coordinator.close(), 4_000);
     });
   });
 });

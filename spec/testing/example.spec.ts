@@ -39,6 +39,7 @@ describe('temperatures', () => {
         c: "10.0.0.1 temp=48.3'C",
         d: '10.0.0.3 OutputTimeoutError',
       });
+      testScheduler.schedule(() => void coordinator.close(), 2000); // heartbeats go on until close()
     });
   });
 });

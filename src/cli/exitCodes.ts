@@ -39,5 +39,6 @@ Exit codes:
   6    timeout: the unit took the request but sent no answer within --timeout
   7    the unit reported a failure (BOARDIO_ERROR)
   8    send: the command ran and exited non-zero (its exit status is printed on stderr)
+  10-15  doctor: the first failed check (see pycom-rx doctor --help)
   130  interrupted by Ctrl-C or SIGTERM, at any stage (the line says what was cut short);
        a second Ctrl-C exits at once, without cleaning up`;

@@ -4,6 +4,7 @@ import { enableDebug } from '../diagnostics';
 import { defineConsole } from './commands/console';
 import { defineDemo } from './commands/demo';
 import { defineDiscover } from './commands/discover';
+import { defineDoctor } from './commands/doctor';
 import { defineHeartbeat } from './commands/heartbeat';
 import { defineListen } from './commands/listen';
 import { defineRun } from './commands/run';
@@ -58,6 +59,7 @@ export function createProgram(ctx: CommandContext): Command {
 Examples:
   $ pycom-rx demo                                   # simulated units, the whole pipeline, no hardware
   $ pycom-rx discover --subnet 192.168.0.0/24       # find units
+  $ pycom-rx doctor 192.168.0.23                    # check a real unit before trusting the library
   $ pycom-rx send 192.168.0.23 --cmd "uptime"
   $ pycom-rx run 192.168.0.23 --preset OLAT+POLAT --camera canon --power 80
   $ pycom-rx listen --json
@@ -71,6 +73,7 @@ ${EXIT_CODES_HELP}
     defineHeartbeat,
     defineRun,
     defineDiscover,
+    defineDoctor,
     defineSimulate,
     defineDemo,
     defineConsole,

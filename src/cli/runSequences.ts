@@ -69,7 +69,7 @@ export function statusLine(p: SequenceProgress, ms: number, run: boolean): strin
 /**
  * The exit code for a failed step: unreachable (3) when a command could not be sent, port in use
  * (4) when the listener could not bind, invalid sequence (5) when it was refused before sending,
- * timeout (6) when an answer did not come in time, unit error (7) for a BOARDIO_ERROR or a
+ * timeout (6) when an answer did not come in time (`no-completion-message` included), unit error (7) for a BOARDIO_ERROR or a
  * command that failed on the unit.
  *
  * ## Example
@@ -83,6 +83,7 @@ export function failureExitCode(p: Extract<SequenceProgress, { step: 'failed' }>
     case 'unreachable':
       return EXIT.unreachable;
     case 'timeout':
+    case 'no-completion-message': // as before the completion rules: Sequence complete did not come in time
       return EXIT.timeout;
     case 'listen':
       return EXIT.portInUse;

@@ -1,5 +1,6 @@
 import { checkCommandSize } from '../protocol/commandSize';
 import { checkOptions, OptionError, RULES, type OptionTable } from '../validation/checkOptions';
+import { checkCompletionRules } from './completionRules';
 import type { RunSequenceOptions } from './runSequence';
 import type { CommandOptions, UnitInfoOptions } from './types';
 
@@ -39,7 +40,7 @@ const RUN_SEQUENCE_RULES: OptionTable<RunSequenceOptions> = {
 
 /**
  * Checks the options of one `runSequence()` call: the timeouts numbers of ms > 0 and
- * <= 2^31 - 1, `standalone` and `run` booleans, `path` a string.
+ * <= 2^31 - 1, `standalone` and `run` booleans, `path` a string, `completion` valid rules.
  *
  * @internal
  * @category Coordinator
@@ -52,6 +53,7 @@ export function checkRunSequenceOptions(options: RunSequenceOptions | undefined)
       throw new OptionError(`options.${key}`, 'type', options[key], 'true or false');
   if (options.path !== undefined && typeof options.path !== 'string')
     throw new OptionError('options.path', 'type', options.path, 'a file path (a string)');
+  checkCompletionRules(options.completion, 'options.completion');
 }
 
 /**

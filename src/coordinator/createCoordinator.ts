@@ -1,4 +1,4 @@
-import { defer, map, mergeMap, type Observable, takeUntil, timer } from 'rxjs';
+import { defer, lastValueFrom, map, mergeMap, type Observable, takeUntil, tap, timer } from 'rxjs';
 import type { UnitInfo } from '../protocol';
 import type { Received } from '../protocol/inbound';
 import { resolveTarget, type Target } from '../transport';
@@ -14,6 +14,7 @@ import { UNIT_INFO_TIMEOUT_MS } from './errors';
 import { checkCoordinatorOptions } from './options';
 import { coordinatorParts } from './parts';
 import { runCommands } from './runCommands';
+import { refreshStrategy } from './unitInfoRefresh';
 import type { RunSequenceOptions, SequenceProgress } from './runSequence';
 import type {
   CommandOptions,
@@ -39,8 +40,9 @@ export { COORDINATOR_DEFAULTS } from './options';
  * - A unit is its address: an event belongs to the unit whose address is the connection's source
  *   address (then, when units share an address, the one with its `id`); the `ip` field is only
  *   trusted with `trustIpField`.
- * - A unit is held (heartbeated) while anything waits for it (`connect`, `unitInfo`, a command, a
- *   sequence), so pycom never forgets this coordinator mid-operation.
+ * - A unit is heartbeated while anything waits for it (`connect`, `unitInfo`, a command, a
+ *   sequence) and, by default (`heartbeat: 'while-addressed'`), from then on until `close()` or
+ *   `release(unit)`, so pycom never forgets this coordinator between commands either.
  *
  * Options are checked at once: a bad value throws an `OptionError` naming the option.
  *
@@ -59,6 +61,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const settings = checkCoordinatorOptions(options);
   const parts = coordinatorParts(options, settings);
   const { closing, listener, queue, resolver, exec, streams, scheduler, stats } = parts;
+  const address = (unit: Unit) => parts.heartbeats.address(unit);
 
   const unitOf = (target: Target) => {
     const { host, port } = resolveTarget(target, 'unit');
@@ -82,11 +85,17 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
   const run = <R extends CommandRequest>(commands$: Observable<R>): Observable<CommandResult<R>> =>
     listener.holding(commands$.pipe(runCommands<R>(command), closing.whileOpen()));
   const eventsFrom = (target: Target): Observable<Received> =>
-    listener.holding(unitOf(target).pipe(mergeMap(eventsOf)));
+    listener.holding(unitOf(target).pipe(tap(address), mergeMap(eventsOf)));
   const unitInfo = (target: Target, infoOptions?: UnitInfoOptions): Observable<UnitInfo> => {
     const timeoutMs = checkUnitInfoOptions(infoOptions).timeoutMs ?? UNIT_INFO_TIMEOUT_MS;
-    return on(target, 'unitInfo', (unit) => infoOf(streams, unit, timeoutMs));
+    const refresh = refreshStrategy(infoOptions?.refresh);
+    return on(target, 'unitInfo', (unit) => infoOf(streams, unit, timeoutMs, refresh));
   };
+  /** Releases at once when the target is an address (no lookup), so it also acts in virtual time. */
+  const release = (target?: Target): Promise<void> =>
+    target === undefined
+      ? Promise.resolve(parts.heartbeats.release())
+      : lastValueFrom(unitOf(target).pipe(map((unit) => parts.heartbeats.release(unit))));
   const connect = (target: Target) =>
     unitOf(target).pipe(
       mergeMap((unit) => presenceOf(streams, unit)),
@@ -134,5 +143,6 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     run,
     runSequence,
     close,
+    release,
   };
 }

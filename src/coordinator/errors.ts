@@ -115,3 +115,52 @@ export class OutputRejectedError extends Error {
     );
   }
 }
+
+/**
+ * A command's output came back cut short: its trailer is missing or incomplete, so its end and
+ * its exit status are unknown. The command fails at once instead of waiting for its timeout.
+ * An output counts as cut when it ends with the beginning of the command's trailer, or when it
+ * is at least the coordinator's `outputCapBytes` (the size at which the unit's pycom cuts
+ * outputs, when known: `pycom-rx doctor` measures it) without a whole trailer. Ask for less
+ * (`head -c`, `tail`), or write it to a file and read it in parts.
+ *
+ * ## Example
+ * ```ts
+ * coordinator.command(unit, 'cat /var/log/syslog').subscribe({
+ *   error: (e) => e instanceof OutputTruncatedError && console.warn(e.bytes, e.output.slice(0, 80)),
+ * });
+ * ```
+ * @category Errors
+ */
+export class OutputTruncatedError extends Error {
+  /** Always `'OutputTruncatedError'`. */
+  override readonly name = 'OutputTruncatedError';
+  /** Always `'truncated'`. */
+  readonly reason = 'truncated';
+  /** How many UTF-8 bytes of output arrived. */
+  readonly bytes: number;
+
+  /**
+   * @param unit The unit's address.
+   * @param command The command, as the caller gave it.
+   * @param output The output as it came, cut.
+   * @param capBytes The coordinator's `outputCapBytes`, when set.
+   */
+  constructor(
+    /** The unit's address. */
+    readonly unit: string,
+    /** The command, as the caller gave it. */
+    readonly command: string,
+    /** The output as it came, cut (what is left of a trailer included). */
+    readonly output: string,
+    /** The coordinator's `outputCapBytes`, when set. */
+    readonly capBytes?: number,
+  ) {
+    const bytes = Buffer.byteLength(output, 'utf8');
+    const cap = capBytes === undefined ? '' : `, the unit's cap is ${capBytes}`;
+    super(
+      `the output of ${JSON.stringify(command.length > 60 ? `${command.slice(0, 60)}…` : command)} from ${unit} was truncated (${bytes} bytes arrived${cap}): its end and exit status are lost`,
+    );
+    this.bytes = bytes;
+  }
+}

@@ -4,7 +4,7 @@ import { OutputTimeoutError } from '../operators';
 import type { Command, Identity } from '../protocol';
 import { tagCommand, type CommandOutput } from '../protocol/tagged';
 import type { LocalAddress, SendOptions, Transport } from '../transport';
-import { OutputRejectedError } from './errors';
+import { OutputRejectedError, OutputTruncatedError } from './errors';
 import type { CoordinatorListener } from './listener';
 import type { CoordinatorRequest, OutputMatcher, Settled } from './matcher';
 import type { StatsCounter } from './stats';
@@ -33,7 +33,12 @@ export interface ExecDeps {
   /** Where time comes from. */
   readonly scheduler: SchedulerLike;
   /** Whether commands are tagged, and how long they wait, unless a call says otherwise. */
-  readonly defaults: { readonly tagged: boolean; readonly commandTimeoutMs: number };
+  readonly defaults: {
+    readonly tagged: boolean;
+    readonly commandTimeoutMs: number;
+    /** The size at which the units cut outputs, when known (named by `OutputTruncatedError`). */
+    readonly outputCapBytes?: number;
+  };
 }
 
 /**
@@ -64,6 +69,13 @@ export function execCommand(deps: ExecDeps) {
         request = undefined;
         if (result.kind === 'timeout')
           return fail('timeout', new OutputTimeoutError(unit.host, timeoutMs, shellCommand));
+        if (result.kind === 'lost' && result.reason === 'truncated') {
+          const { output } = result.output;
+          return fail(
+            'failed',
+            new OutputTruncatedError(unit.host, shellCommand, output, defaults.outputCapBytes),
+          );
+        }
         if (result.kind === 'lost') {
           const { reason, message, bytes } = result.rejected;
           return fail('failed', new OutputRejectedError(unit.host, shellCommand, reason, message, bytes));

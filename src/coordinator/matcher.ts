@@ -39,6 +39,8 @@ export interface OutputMatcherDeps {
   readonly scheduler: SchedulerLike;
   /** Whether an output's `ip` field may name its unit. */
   readonly trustIpField: boolean;
+  /** The size at which the units cut outputs, when known (see `awaitOutput`). */
+  readonly outputCapBytes?: number;
   /** Told of each late output. */
   readonly late: (late: LateOutput) => void;
   /** Told of each output that answered nothing. */
@@ -63,12 +65,12 @@ export class OutputMatcher {
   /**
    * Starts the matcher: one `awaitOutput` for the coordinator's life, so that what it remembers
    * (the nonces of commands that stopped waiting) outlives the listener's bindings.
-   * @param deps Scheduler, trust of the `ip` field, and where late and unmatched outputs go.
+   * @param deps Scheduler, trust of the `ip` field, output cap, and where late and unmatched outputs go.
    */
   constructor(private readonly deps: OutputMatcherDeps) {
-    const { scheduler, trustIpField } = deps;
+    const { scheduler, trustIpField, outputCapBytes } = deps;
     this.subscription = this.items$
-      .pipe(awaitOutput(this.requests$, { scheduler, trustIpField, cancel$: this.cancel$ }))
+      .pipe(awaitOutput(this.requests$, { scheduler, trustIpField, outputCapBytes, cancel$: this.cancel$ }))
       .subscribe((result) => this.deliver(result));
   }
 

@@ -1,6 +1,8 @@
 import { LISTEN_RULES } from '../transport/listenOptions';
 import { SEND_RULES } from '../transport/send';
 import { checkOptions, OptionError, RULES, type OptionTable } from '../validation/checkOptions';
+import type { HeartbeatPolicy } from './heartbeats';
+import { checkCompletionRules } from './completionRules';
 import type { CoordinatorOptions } from './types';
 
 /**
@@ -14,6 +16,7 @@ export interface CoordinatorSettings {
   readonly concurrency: number;
   readonly minGapMs: number;
   readonly tagged: boolean;
+  readonly heartbeat: HeartbeatPolicy;
 }
 
 /**
@@ -26,6 +29,7 @@ export const COORDINATOR_DEFAULTS = {
   lostAfterMs: 15_000,
   commandTimeoutMs: 10_000,
   tagged: true,
+  heartbeat: 'while-addressed',
   concurrency: Infinity,
   minGapMs: 0,
 } as const;
@@ -51,8 +55,12 @@ export function checkCoordinatorOptions(given: CoordinatorOptions): CoordinatorO
   checkOptions<Partial<CoordinatorSettings>>(options, COORDINATOR_RULES);
   if (typeof options.tagged !== 'boolean')
     throw new OptionError('tagged', 'type', options.tagged, 'true or false');
+  if (options.heartbeat !== 'while-addressed' && options.heartbeat !== 'while-needed')
+    throw new OptionError('heartbeat', 'type', options.heartbeat, "'while-addressed' or 'while-needed'");
+  checkOptions(options, { outputCapBytes: RULES.positiveSize });
   checkOptions(options.listen, LISTEN_RULES, 'listen');
   checkOptions(options.send, SEND_RULES, 'send');
+  checkCompletionRules(options.completion, 'completion');
   return options;
 }
 

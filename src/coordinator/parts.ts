@@ -1,8 +1,8 @@
-import { asyncScheduler, Observable, of, Subject } from 'rxjs';
+import { asyncScheduler, NEVER, Observable, of, Subject, switchMap } from 'rxjs';
 import type { Identity } from '../protocol';
 import type { Received } from '../protocol/inbound';
 import type { CommandOutput } from '../protocol/tagged';
-import { tcpTransport, type LocalAddress } from '../transport';
+import { tcpTransport, type LocalAddress, type Transport } from '../transport';
 import { Closing } from './closing';
 import { execCommand } from './exec';
 import { Heartbeats } from './heartbeats';
@@ -43,6 +43,7 @@ export function coordinatorParts(
   const matcher = new OutputMatcher({
     scheduler,
     trustIpField,
+    outputCapBytes: settings.outputCapBytes,
     late: (late) => (count('late'), late$.next(late)),
     unmatched: (output) => (count('unmatched'), unmatched$.next(output)),
   });
@@ -71,6 +72,8 @@ export function coordinatorParts(
     ready$: listener.ready$,
     intervalMs: settings.heartbeatIntervalMs,
     scheduler,
+    policy: settings.heartbeat,
+    holdListener: () => listener.holding(NEVER).subscribe({ error: () => undefined }),
   });
   // a released listener ends the last interval of the units nobody holds
   listener.bound$.subscribe((address) => address === undefined && heartbeats.stopLingering());
@@ -82,8 +85,14 @@ export function coordinatorParts(
       return () => (heartbeat.unsubscribe(), release()); // the heartbeat first, then the listener
     });
   const sendOptions = options.send;
+  // a command goes after a heartbeat delivered within the last interval (sent now after a silence)
+  const ordered: Transport = {
+    ...transport,
+    send: (target, request, o) =>
+      heartbeats.fresh(target as Unit).pipe(switchMap(() => transport.send(target, request, o))),
+  };
   const exec = execCommand({
-    transport,
+    transport: ordered,
     sendOptions,
     identity,
     matcher,
@@ -93,7 +102,22 @@ export function coordinatorParts(
     scheduler,
     defaults: settings,
   });
-  const streams: UnitStreamDeps = { holdUnit, exec, heartbeats, timers: settings, scheduler };
+  /** One heartbeat from a fresh coordinator id, once the listener is bound (`unitInfo` refresh). */
+  const freshIdBeat = (unit: Unit) =>
+    listener.ready$.pipe(
+      switchMap(() =>
+        transport.send(unit, (local) => ({ ...identity(local.address), id: randomId() }), options.send),
+      ),
+    );
+  const streams: UnitStreamDeps = {
+    holdUnit,
+    exec,
+    heartbeats,
+    freshIdBeat,
+    timers: settings,
+    scheduler,
+    completion: options.completion,
+  };
   const queue = new UnitQueue({ concurrency: settings.concurrency, minGapMs: settings.minGapMs, scheduler });
   const resolver = new UnitResolver(units, transport);
   return {

@@ -1,5 +1,4 @@
 import { asyncScheduler, Observable, Subscription, timer } from 'rxjs';
-import { parseBoardioMessage } from '../operators/boardio';
 import { OutputTimeoutError } from '../operators/awaitOutput';
 import { ofType } from '../operators/ofType';
 import type { Output } from '../protocol';
@@ -7,7 +6,9 @@ import type { Sequence } from '../sequence/registers';
 import { RUN_COMMAND, uploadCommand } from '../sequence/shell';
 import { ListenError, SendError } from '../transport/errors';
 import type { Target } from '../transport/send';
+import { checkCompletionRules, completionRules, matchMessage, RUN_SENT } from './completionRules';
 import { OutputRejectedError } from './errors';
+import { runTimedOut } from './runDeadline';
 import {
   RUN_SEQUENCE_DEFAULTS,
   type RunSequenceOptions,
@@ -18,6 +19,7 @@ import {
 } from './sequenceProgress';
 
 export * from './sequenceProgress';
+export * from './completionRules';
 
 type CommandOutput = Output & { readonly exitCode?: number };
 
@@ -42,11 +44,18 @@ function reasonOf(e: unknown): SequenceFailureReason | undefined {
  * 2. It waits for both that command's output and boardio's answer, in either order (a real
  *    boardio reads its FIFO live, so `BOARDIO_READY` may come first): `BOARDIO_READY` → `loaded`;
  *    `BOARDIO_ERROR` → `failed` at `load`; an output with a non-zero exit status → `failed` at
- *    `upload`; no answer within `stepTimeoutMs` after the output → `failed` (reason `output` when
+ *    `upload`; no answer within `loadTimeoutMs` after the output → `failed` (reason `output` when
  *    the output did not show boardiocli's line, else `timeout`).
  * 3. Only then, and only with `run`, it sends `boardiocli runSeq` as a separate command and waits
  *    for its output and `Sequence complete` (`runTimeoutMs`), in either order → `started`,
- *    `completed`. A `BOARDIO_ERROR` meanwhile → `failed` at `run`.
+ *    `completed`. A `BOARDIO_ERROR` meanwhile → `failed` at `run`; started but no
+ *    `Sequence complete` in time → `failed` at `run` with reason `no-completion-message`.
+ *
+ * Which messages count for each step and the time allowed are the {@link CompletionRules}
+ * (defaults {@link COMPLETION_RULES}, those above), overridden by `options.completion`: e.g.
+ * `completedBy: 'quiet'` for a unit that never sends `Sequence complete`. A message that answers
+ * no step being waited for is reported as a `message` item (a `BOARDIO_READY` after `runSeq` is
+ * never a second load; per-row reports are never the end).
  *
  * So a refused file is never followed by a `runSeq` from here, even on a unit that keeps its
  * previous program loaded. What the library cannot know: boardio's messages carry no request id,
@@ -69,7 +78,8 @@ function reasonOf(e: unknown): SequenceFailureReason | undefined {
  * @param runner How to reach the unit (a coordinator's `command` and `eventsFrom`).
  * @param target The unit.
  * @param sequence The rows to upload (an invalid row gives `failed` with reason `invalid`).
- * @param options Timeouts, standalone, run, path, scheduler.
+ * @param options Timeouts, completion rules, standalone, run, path, scheduler.
+ * @throws OptionError for invalid `options.completion`, when called.
  * @return The progress, one item per step.
  * @category Coordinator
  */
@@ -79,10 +89,16 @@ export function runSequence(
   sequence: Sequence,
   options: RunSequenceOptions = {},
 ): Observable<SequenceProgress> {
+  checkCompletionRules(options.completion, 'options.completion');
+  const rules = completionRules(
+    { loadTimeoutMs: options.stepTimeoutMs, runTimeoutMs: options.runTimeoutMs },
+    options.completion,
+  );
   return new Observable<SequenceProgress>((subscriber) => {
     const unit = typeof target === 'string' ? target : target.host;
     const stepMs = options.stepTimeoutMs ?? RUN_SEQUENCE_DEFAULTS.stepTimeoutMs;
-    const runMs = options.runTimeoutMs ?? RUN_SEQUENCE_DEFAULTS.runTimeoutMs;
+    const { loadTimeoutMs: loadMs, runTimeoutMs: runMs, quietMs } = rules;
+    const byQuiet = rules.completedBy === 'quiet';
     const standalone = options.standalone ?? false;
     const run = options.run ?? !standalone;
     const scheduler = options.scheduler ?? asyncScheduler;
@@ -97,9 +113,14 @@ export function runSequence(
     let waitingFor: 'load' | 'run' = 'load';
     let uploaded: CommandOutput | undefined;
     let ready: string | undefined;
-    let started: CommandOutput | undefined;
+    /** The runSeq command's output, and whether `started` went out. */
+    let runOutput: CommandOutput | undefined;
+    let started = false;
+    /** A start message came (or none is needed: `startedOn` is empty). */
+    let startHeard = rules.startedOn.length === 0;
     let complete = false;
     let deadline: Subscription | undefined;
+    let quiet: Subscription | undefined;
 
     const finishIfDone = () => {
       if (settled && inFlight === 0) subscriber.complete();
@@ -108,6 +129,7 @@ export function runSequence(
       if (settled) return;
       settled = true;
       deadline?.unsubscribe();
+      quiet?.unsubscribe();
       subscriber.next(last);
       finishIfDone();
     };
@@ -117,6 +139,15 @@ export function runSequence(
       deadline?.unsubscribe();
       deadline = timer(ms, scheduler).subscribe(onTimeout);
       subscriptions.add(deadline);
+    };
+    /** With `completedBy: 'quiet'`, once started: completed after `quietMs` of silence. */
+    const armQuiet = () => {
+      if (!byQuiet || !started || settled) return;
+      // by the output alone only when it shows boardiocli handed runSeq over
+      if (rules.startedOn.length === 0 && !runOutput?.output.includes(RUN_SENT)) return;
+      quiet?.unsubscribe();
+      quiet = timer(quietMs, scheduler).subscribe(() => settle({ unit, step: 'completed', by: 'quiet' }));
+      subscriptions.add(quiet);
     };
     const shows = (out: CommandOutput | undefined, verb: string) =>
       out !== undefined && out.output.includes(`Sent: "${verb}"`);
@@ -157,18 +188,22 @@ export function runSequence(
       );
     };
 
+    /** `started` once the runSeq output and, if the rules need one, a start message are in. */
+    const startIfReady = () => {
+      if (settled || started || runOutput === undefined || !(startHeard || complete)) return;
+      started = true;
+      subscriber.next({ unit, step: 'started', output: runOutput.output, ...exitCodeOf(runOutput) });
+      if (complete) settle({ unit, step: 'completed' });
+      else armQuiet();
+    };
+
     const startRun = () => {
       waitingFor = 'run';
-      arm(runMs, () =>
-        started !== undefined && !shows(started, 'runSeq')
-          ? fail('run', 'output', `unexpected output: ${oneLine(started.output) || '(empty)'}`)
-          : fail('run', 'timeout', `no Sequence complete within ${runMs} ms`),
-      );
+      arm(runMs, () => settle(runTimedOut(rules, unit, runOutput, started, startHeard)));
       send(RUN_COMMAND, 'run', (out) => {
         if (out.exitCode !== undefined && out.exitCode !== 0) return fail('run', 'output', failedOutput(out));
-        started = out;
-        subscriber.next({ unit, step: 'started', output: out.output, ...exitCodeOf(out) });
-        if (complete) settle({ unit, step: 'completed' });
+        runOutput = out;
+        startIfReady();
       });
     };
 
@@ -181,22 +216,37 @@ export function runSequence(
       startRun();
     };
 
+    /** Takes a message as the answer awaited; `false` when it answers nothing awaited. */
+    const answers = (text: string): boolean => {
+      if (waitingFor === 'load') {
+        const loaded = ready === undefined ? matchMessage(text, rules.loadedOn) : undefined;
+        if (loaded === undefined) return false;
+        ready = loaded.detail;
+        loadedIfBoth();
+        return true;
+      }
+      if (!startHeard && matchMessage(text, rules.startedOn) !== undefined) {
+        startHeard = true;
+        startIfReady();
+        return true;
+      }
+      if (complete || matchMessage(text, rules.completedOn) === undefined) return false;
+      complete = true;
+      if (started) settle({ unit, step: 'completed' });
+      else startIfReady();
+      return true;
+    };
+
     const onMessage = (text: string) => {
       if (settled) return;
-      const report = parseBoardioMessage(text);
+      const failure = matchMessage(text, rules.failedOn);
       // A unit that has just booted reports on its standalone file: no answer to a normal upload.
-      const aboutOtherFile = report?.status === 'error' && !standalone && /standalone/i.test(report.reason);
-      if (report?.status === 'error' && !aboutOtherFile) return fail(waitingFor, 'boardio', report.reason);
-      if (report?.status === 'ready' && waitingFor === 'load' && ready === undefined) {
-        ready = report.detail;
-        return loadedIfBoth();
-      }
-      if (report?.status === 'complete' && waitingFor === 'run' && !complete) {
-        complete = true;
-        if (started !== undefined) settle({ unit, step: 'completed' });
-        return;
-      }
+      const aboutOtherFile = failure !== undefined && !standalone && /standalone/i.test(text);
+      if (failure !== undefined && !aboutOtherFile)
+        return fail(waitingFor, 'boardio', failure.detail || oneLine(text));
+      if (failure === undefined && answers(text)) return;
       subscriber.next({ unit, step: 'message', message: text });
+      armQuiet();
     };
 
     let upload: string;
@@ -228,9 +278,9 @@ export function runSequence(
       uploaded = out;
       subscriber.next({ unit, step: 'uploaded', output: out.output, ...exitCodeOf(out) });
       if (ready !== undefined) return loadedIfBoth();
-      arm(stepMs, () =>
+      arm(loadMs, () =>
         shows(uploaded, loadVerb)
-          ? fail('load', 'timeout', `no answer from boardio within ${stepMs} ms`)
+          ? fail('load', 'timeout', `no answer from boardio within ${loadMs} ms`)
           : fail('upload', 'output', `unexpected output: ${oneLine(out.output) || '(empty)'}`),
       );
     });

@@ -1,6 +1,7 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { Output, PycomEvent } from '../protocol';
 import type { Target } from '../transport/send';
+import type { CompletionRules } from './completionRules';
 
 /**
  * One step of {@link Coordinator.runSequence} on one unit. The steps `uploaded`, `loaded`, `started`,
@@ -8,9 +9,12 @@ import type { Target } from '../transport/send';
  * items may come in between; `failed` ends it.
  * - `uploaded`: the upload command's output arrived (`output` is what it printed, boardiocli's
  *   line; `exitCode` when the runner reports exit statuses);
- * - `loaded`: boardio answered `BOARDIO_READY` to the load;
- * - `started`: the separate `boardiocli runSeq` command's output arrived;
- * - `completed`: boardio sent `Sequence complete`;
+ * - `loaded`: boardio answered `BOARDIO_READY` to the load (by the {@link CompletionRules}:
+ *   the first message of `loadedOn`);
+ * - `started`: the separate `boardiocli runSeq` command's output arrived (and the start message,
+ *   when the rules' `startedOn` names one);
+ * - `completed`: boardio sent `Sequence complete` (a message of `completedOn`), or, with
+ *   `completedBy: 'quiet'`, the unit stayed quiet for `quietMs` after `started` (`by: 'quiet'`);
  * - `message`: a `message` event from the unit that is not the answer being waited for (text that
  *   is no boardio report, a report about the standalone file during a normal upload, the end of
  *   an earlier run...), reported rather than dropped;
@@ -46,6 +50,11 @@ export type SequenceProgress =
   | {
       /** The unit's host. */ readonly unit: string;
       /** The sequence finished playing. */ readonly step: 'completed';
+      /**
+       * How that was decided: absent when a completion message came; `'quiet'` when the rules'
+       * `completedBy: 'quiet'` decided it (no message says the sequence ended).
+       */
+      readonly by?: 'quiet';
     }
   | {
       /** The unit's host. */ readonly unit: string;
@@ -70,7 +79,10 @@ export type SequenceProgress =
  * - `timeout`: an answer (a command's output, BOARDIO_READY, Sequence complete) did not come in time;
  * - `boardio`: boardio answered `BOARDIO_ERROR` (the message is its text);
  * - `output`: a command's output shows it failed (a non-zero exit status), or, when no answer
- *   came, does not show boardiocli's line (e.g. `boardiocli: not found`).
+ *   came, does not show boardiocli's line (e.g. `boardiocli: not found`);
+ * - `no-completion-message`: the run started (its output in, no `BOARDIO_ERROR`) but the message
+ *   the rules wait for (`Sequence complete`) did not come within `runTimeoutMs`: the sequence
+ *   may well have played on a unit that does not send it (see {@link CompletionRules}).
  *
  * ## Example
  * ```ts
@@ -78,7 +90,8 @@ export type SequenceProgress =
  * ```
  * @category Coordinator
  */
-export type SequenceFailureReason = 'invalid' | 'unreachable' | 'listen' | 'timeout' | 'boardio' | 'output';
+export type SequenceFailureReason =
+  'invalid' | 'unreachable' | 'listen' | 'timeout' | 'boardio' | 'output' | 'no-completion-message';
 
 /**
  * The steps of {@link Coordinator.runSequence} that can fail, in order: `upload` (the upload
@@ -105,11 +118,21 @@ export type SequenceStep = 'upload' | 'load' | 'run';
 export interface RunSequenceOptions {
   /**
    * Time allowed for each command's output (passed to the runner as `timeoutMs`), and for
-   * boardio's answer to the load once the upload's output is in. Default 10 000 ms.
+   * boardio's answer to the load once the upload's output is in (the rules' `loadTimeoutMs`,
+   * unless `completion` sets that). Default 10 000 ms.
    */
   readonly stepTimeoutMs?: number;
-  /** Time allowed from sending `boardiocli runSeq` to `Sequence complete`. Default 60 000 ms. */
+  /**
+   * Time allowed from sending `boardiocli runSeq` to `completed`: the rules' `runTimeoutMs`,
+   * unless `completion` sets that. Default 60 000 ms.
+   */
   readonly runTimeoutMs?: number;
+  /**
+   * What counts as loaded, started and completed, for this call: overrides of the coordinator's
+   * rules (its `completion` option), themselves overrides of {@link COMPLETION_RULES}, field by
+   * field. Checked when the call is made.
+   */
+  readonly completion?: Partial<CompletionRules>;
   /**
    * Upload as the standalone sequence (`uSeqStandalone`), run by boardio at every boot. Default
    * `false`.

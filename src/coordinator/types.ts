@@ -11,8 +11,11 @@ import type { ListenError, SendError } from '../transport';
 import type { Sequence } from '../sequence/registers';
 import type { CommandTooLargeError } from '../protocol/commandSize';
 import type { OptionError } from '../validation/checkOptions';
-import type { CoordinatorClosedError, OutputRejectedError } from './errors';
+import type { CoordinatorClosedError, OutputRejectedError, OutputTruncatedError } from './errors';
 import type { RunSequenceOptions, SequenceProgress } from './runSequence';
+import type { CompletionRules } from './completionRules';
+import type { HeartbeatPolicy } from './heartbeats';
+import type { UnitInfoRefresh } from './unitInfoRefresh';
 
 /**
  * Options of {@link createCoordinator}. Every field is optional.
@@ -41,6 +44,13 @@ export interface CoordinatorOptions {
   readonly send?: SendOptions;
   /** Time between heartbeats to a unit. Default 5 000 ms (pycom's rule). */
   readonly heartbeatIntervalMs?: number;
+  /**
+   * When heartbeats to a unit stop (see {@link HeartbeatPolicy}). Default `'while-addressed'`:
+   * every unit the application has addressed is heartbeated, and the listener kept bound, until
+   * `close()` or `release(unit)`. `'while-needed'`: while something waits for the unit, plus one
+   * interval (a unit then forgets the coordinator between commands more than 15 s apart).
+   */
+  readonly heartbeat?: HeartbeatPolicy;
   /** A unit with no delivered heartbeat and no event for this long is `lost`. Default 15 000 ms. */
   readonly lostAfterMs?: number;
   /** Time allowed for a command's output, from the moment it is sent. Default 10 000 ms. */
@@ -58,6 +68,14 @@ export interface CoordinatorOptions {
    * belongs to the unit whose address is the connection's source address (then by `id`).
    */
   readonly trustIpField?: boolean;
+  /**
+   * The size, in UTF-8 bytes, at which the units' pycom cuts an output, when known (`pycom-rx
+   * doctor` measures it). A tagged command whose output arrives at least this long without its
+   * whole trailer fails at once with an `OutputTruncatedError` instead of waiting for its
+   * timeout. Without it, an output is known cut only when it ends inside its trailer. Default:
+   * unknown (no cap assumed).
+   */
+  readonly outputCapBytes?: number;
   /** At most this many commands in flight over all units. Default: no cap. */
   readonly concurrency?: number;
   /** Least time between the end of one command (or sequence) and the start of the next on the same unit. Default 0. */
@@ -66,6 +84,12 @@ export interface CoordinatorOptions {
   readonly scheduler?: SchedulerLike;
   /** How the coordinator reaches the network. Default {@link tcpTransport}. */
   readonly transport?: Transport;
+  /**
+   * What counts as a sequence loaded, started and completed on this coordinator's units:
+   * overrides of {@link COMPLETION_RULES}, field by field (a `runSequence` call's `completion`
+   * overrides these in turn). Default: the vendor-derived rules.
+   */
+  readonly completion?: Partial<CompletionRules>;
 }
 
 /**
@@ -135,6 +159,11 @@ export interface UnitInfoOptions {
    * the subscription lasts.
    */
   readonly timeoutMs?: number;
+  /**
+   * Ask the unit for its `unit_info` again instead of using the cached one (see
+   * {@link UnitInfoRefresh}): `true` or `'fresh-id'`. Default `false`: the cached one, if any.
+   */
+  readonly refresh?: boolean | UnitInfoRefresh;
 }
 
 /**
@@ -187,6 +216,7 @@ export type CommandError =
   | ListenError
   | OutputTimeoutError
   | OutputRejectedError
+  | OutputTruncatedError
   | CoordinatorClosedError
   | OptionError
   | CommandTooLargeError;
@@ -322,12 +352,15 @@ export interface Coordinator {
    * completes. Heartbeats the unit while it waits. Only a unit this coordinator heartbeats, at
    * its own source address, can set it. Errors with an `UnitInfoTimeoutError` when none arrives
    * within `timeoutMs` (default `UNIT_INFO_TIMEOUT_MS`, 15 s): pycom sends it once per
-   * coordinator id (see the error for why it may never come again), or a `SendError` (`dns`)
-   * when the unit's name does not resolve. A bad target or option throws an `OptionError` at once.
+   * coordinator (see the error for why it may never come again; `refresh: true` asks the unit
+   * again with a one-off fresh coordinator id, see {@link UnitInfoRefresh}), or a `SendError`
+   * (`dns`) when the unit's name does not resolve. A bad target or option throws an `OptionError`
+   * at once.
    *
    * ## Example
    * ```ts
    * coordinator.unitInfo('192.168.0.23').subscribe((info) => console.log(info.firmware_version));
+   * coordinator.unitInfo('192.168.0.23', { refresh: true }).subscribe((info) => console.log(info.mac_address));
    * ```
    */
   unitInfo(unit: Target, options?: UnitInfoOptions): Observable<UnitInfo>;
@@ -345,7 +378,8 @@ export interface Coordinator {
    * unit could not be reached, or its name not resolved: reason `dns`), a {@link ListenError}
    * (the listener could not bind), an {@link OutputTimeoutError} (no output in time; a later
    * output goes to `late$`), an `OutputRejectedError` (the listener rejected what the unit sent
-   * back: too large, too deep, not JSON), or a {@link CoordinatorClosedError}. Unsubscribing
+   * back: too large, too deep, not JSON), an `OutputTruncatedError` (the output came back cut
+   * short, its trailer missing), or a {@link CoordinatorClosedError}. Unsubscribing
    * withdraws a queued command, or stops waiting for an in-flight one.
    *
    * ## Example
@@ -389,4 +423,19 @@ export interface Coordinator {
    * ```
    */
   close(): Promise<void>;
+  /**
+   * Ends the addressed state of a unit (or, without one, of every unit): its heartbeats stop at
+   * once when nothing waits for it (else once the last command, sequence or `connect` ends, plus
+   * one interval), and so does its hold of the listener. The unit forgets this coordinator 15 s
+   * later; addressing it again starts its heartbeats again. Resolves once done (a host name is
+   * resolved first: a `SendError` of reason `dns` if it does not). Nothing to do with the policy
+   * `'while-needed'`.
+   *
+   * ## Example
+   * ```ts
+   * await lastValueFrom(coordinator.command('192.168.0.23', 'uptime'));
+   * await coordinator.release('192.168.0.23'); // no more heartbeats to it
+   * ```
+   */
+  release(unit?: Target): Promise<void>;
 }

@@ -11,7 +11,9 @@ import { runSequence, type RunSequenceOptions, type SequenceProgress } from './r
 import type { Sequence } from '../sequence/registers';
 import type { CommandOutput } from '../protocol/tagged';
 import type { CommandOptions, Presence } from './types';
+import type { UnitInfoRefresh } from './unitInfoRefresh';
 import type { Unit } from './units';
+import { completionRules, type CompletionRules } from './completionRules';
 
 /**
  * What the streams of one unit need of their coordinator.
@@ -24,10 +26,14 @@ export interface UnitStreamDeps {
   readonly exec: (unit: Unit, command: string, options?: CommandOptions) => Observable<CommandOutput>;
   /** The heartbeats, for presence. */
   readonly heartbeats: Heartbeats;
+  /** Sends the unit one heartbeat from a fresh coordinator id, once the listener is bound. */
+  readonly freshIdBeat: (unit: Unit) => Observable<unknown>;
   /** Time between heartbeats, and silence before a unit counts as lost. */
   readonly timers: { readonly heartbeatIntervalMs: number; readonly lostAfterMs: number };
   /** Where time comes from. */
   readonly scheduler: SchedulerLike;
+  /** The coordinator's overrides of the completion rules of sequences. */
+  readonly completion?: Partial<CompletionRules>;
 }
 
 /**
@@ -57,11 +63,17 @@ function withUnitHeld<T>(deps: UnitStreamDeps, unit: Unit, inner: Observable<T>)
 
 /**
  * The unit's `unit_info` once (cached, or the next one while heartbeated), or a timeout error.
+ * With `refresh`, never the cached one: the unit is asked again (see {@link UnitInfoRefresh}).
  * @internal
  */
-export function infoOf(deps: UnitStreamDeps, unit: Unit, timeoutMs: number): Observable<UnitInfo> {
+export function infoOf(
+  deps: UnitStreamDeps,
+  unit: Unit,
+  timeoutMs: number,
+  refresh?: UnitInfoRefresh,
+): Observable<UnitInfo> {
   return new Observable<UnitInfo>((subscriber) => {
-    if (unit.info !== undefined) {
+    if (unit.info !== undefined && refresh === undefined) {
       subscriber.next(unit.info);
       return subscriber.complete();
     }
@@ -71,6 +83,10 @@ export function infoOf(deps: UnitStreamDeps, unit: Unit, timeoutMs: number): Obs
       take(1),
     );
     const subscription = withUnitHeld(deps, unit, next$).subscribe(subscriber);
+    // 'fresh-id': watching already, so the answer is never missed; a failed send is not fatal
+    // (the regular heartbeats may still bring a first unit_info), the timeout decides
+    if (refresh === 'fresh-id')
+      subscription.add(deps.freshIdBeat(unit).subscribe({ error: () => undefined }));
     if (timeoutMs <= 2 ** 31 - 1) {
       const error = () => subscriber.error(new UnitInfoTimeoutError(unit.host, timeoutMs));
       subscription.add(after(deps.scheduler, timeoutMs, error));
@@ -115,6 +131,15 @@ export function sequenceOn(
   return withUnitHeld(
     deps,
     unit,
-    runSequence(runner, target, sequence, { scheduler: deps.scheduler, ...options }),
+    runSequence(runner, target, sequence, {
+      scheduler: deps.scheduler,
+      ...options,
+      // the coordinator's rules, then the call's timeouts, then the call's rules
+      completion: completionRules(
+        deps.completion,
+        { loadTimeoutMs: options.stepTimeoutMs, runTimeoutMs: options.runTimeoutMs },
+        options.completion,
+      ),
+    }),
   );
 }

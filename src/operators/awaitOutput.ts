@@ -1,72 +1,19 @@
 import { asyncScheduler, Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { Output } from '../protocol/events';
 import type { Inbound, Received, Rejected } from '../protocol/inbound';
-import { trailerOf, untagOutput, type CommandOutput } from '../protocol/tagged';
+import { trailerOf, untagOutput } from '../protocol/tagged';
 import { checkOption, OptionError, RULES } from '../validation/checkOptions';
 import { after } from './after';
 import { mayBeOutput } from './mayBeOutput';
 import { OutputTimeoutError } from './outputTimeoutError';
+import type { AwaitedOutput } from './awaitedOutput';
 import { pendingBook, type Pending } from './pendingBook';
+import { isTruncated } from './truncation';
 import type { PendingCommand } from './pendingCommand';
 
 export { OutputTimeoutError } from './outputTimeoutError';
 export type { PendingCommand } from './pendingCommand';
-
-/**
- * One result of {@link awaitOutput}:
- * - `output`: the request and the output that answers it (trailer removed, `exitCode` added when tagged);
- * - `timeout`: the request got no output in time (or the events ended first);
- * - `late`: the output of a tagged request that had stopped waiting (timed out, cancelled or lost);
- * - `lost`: the listener rejected a payload from the request's unit that may have been its
- *   output (too large, not JSON, too deep...): the request stops waiting at once;
- * - `unmatched`: an output no request was waiting for (including a known nonce from the wrong address).
- *
- * ## Example
- * ```ts
- * const text = result.kind === 'output' ? result.output.output : undefined;
- * ```
- * @category Operators
- */
-export type AwaitedOutput<R> =
-  | {
-      /** The request got its output. */
-      readonly kind: 'output';
-      /** The request, as `request$` emitted it. */
-      readonly request: R;
-      /** The output that answers it. */
-      readonly output: Received<CommandOutput>;
-    }
-  | {
-      /** The request got no output in time. */
-      readonly kind: 'timeout';
-      /** The request, as `request$` emitted it. */
-      readonly request: R;
-      /** Says which unit and how long; never thrown. */
-      readonly error: OutputTimeoutError;
-    }
-  | {
-      /** The output of a request that had stopped waiting. */
-      readonly kind: 'late';
-      /** The request, as `request$` emitted it. */
-      readonly request: R;
-      /** Why it had stopped waiting. */
-      readonly reason: 'timeout' | 'cancelled' | 'lost';
-      /** The output, trailer removed. */
-      readonly output: Received<CommandOutput>;
-    }
-  | {
-      /** What may have been the request's output was rejected by the listener. */
-      readonly kind: 'lost';
-      /** The request, as `request$` emitted it. */
-      readonly request: R;
-      /** The rejected payload (reason, message, bytes). */
-      readonly rejected: Rejected;
-    }
-  | {
-      /** An output no request was waiting for. */
-      readonly kind: 'unmatched';
-      /** The output (trailer removed when it had one). */
-      readonly output: Received<CommandOutput>;
-    };
+export type { AwaitedOutput } from './awaitedOutput';
 
 /**
  * Options of {@link awaitOutput}.
@@ -98,6 +45,14 @@ export interface AwaitOutputOptions {
    * behind NAT). Anyone who can reach the listener can then answer for the unit. Default `false`.
    */
   readonly trustIpField?: boolean;
+  /**
+   * The size at which the units' pycom cuts an output, in UTF-8 bytes, when known (the doctor
+   * measures it). An output of that size or more from a unit whose tagged requests wait, without
+   * a whole trailer, answers the oldest of them `lost` (reason `truncated`) at once. Without it,
+   * only an output that ends with the beginning of a waiting request's trailer counts as cut.
+   * Default: unknown.
+   */
+  readonly outputCapBytes?: number;
 }
 
 /**
@@ -123,6 +78,10 @@ const byAddress = (item: Inbound): string => item.remote.address;
  * - a payload the listener rejected from a unit's address for its content (too large, not JSON,
  *   too deep, not a valid event), unless its first bytes show another `type_`, may have been an
  *   output: the unit's tagged requests and its oldest untagged one are answered `lost` at once.
+ * - an output without a whole trailer from a unit with tagged requests waiting and no untagged
+ *   one, that ends with the beginning of a waiting trailer (`\x1epycom-rx ` and part of the
+ *   nonce) or is at least `outputCapBytes` long, was cut short: the unit's oldest tagged request
+ *   is answered `lost` (reason `truncated`) at once.
  *
  * `request$` must emit each command **before** its bytes leave, since the output can come back
  * very fast; the operator subscribes to `request$` (and `cancel$`) before the items.
@@ -169,6 +128,8 @@ export function awaitOutput<R extends PendingCommand>(
     throw new OptionError('unitOf', 'type', options.unitOf, 'a function');
   if (options.trustIpField !== undefined && typeof options.trustIpField !== 'boolean')
     throw new OptionError('trustIpField', 'type', options.trustIpField, 'true or false');
+  checkOption('outputCapBytes', options.outputCapBytes, RULES.positiveSize);
+  const capBytes = options.outputCapBytes;
   const defaultTimeout = options.timeoutMs ?? DEFAULT_OUTPUT_TIMEOUT_MS;
   const scheduler = options.scheduler ?? asyncScheduler;
   const unitOf = options.unitOf ?? byAddress;
@@ -201,13 +162,20 @@ export function awaitOutput<R extends PendingCommand>(
         const trailer = trailerOf(item);
         if (trailer === undefined) {
           const entry = book.oldestUntagged(unit) ?? book.oldestUntagged(claimed);
-          if (entry === undefined) return subscriber.next({ kind: 'unmatched', output: item });
+          if (entry === undefined) {
+            if (!cut(item, unit, claimed)) subscriber.next({ kind: 'unmatched', output: item });
+            return;
+          }
           book.stop(entry, 'answered');
           return subscriber.next({ kind: 'output', request: entry.request, output: item });
         }
-        const output = untagOutput(item); // the same copy the coordinator's streams then get
         const from = (u: string) => u === unit || (claimed !== undefined && u === claimed);
         const entry = book.waiting(trailer.nonce);
+        if (entry !== undefined && from(entry.request.unit) && isTruncated(item.output, true, [], capBytes)) {
+          book.stop(entry, 'lost'); // at the cap, its closing mark gone: cut inside the exit status
+          return subscriber.next({ kind: 'lost', request: entry.request, reason: 'truncated', output: item });
+        }
+        const output = untagOutput(item); // the same copy the coordinator's streams then get
         if (entry !== undefined && from(entry.request.unit)) {
           book.stop(entry, 'answered');
           return subscriber.next({ kind: 'output', request: entry.request, output });
@@ -220,11 +188,23 @@ export function awaitOutput<R extends PendingCommand>(
         subscriber.next({ kind: 'unmatched', output });
       };
 
+      /** Answers `lost` (truncated) the oldest tagged request of the unit of an output cut short. */
+      const cut = (item: Received<Output>, unit?: string, claimed?: string): boolean => {
+        let waiting = book.taggedAt(unit);
+        if (waiting.length === 0) waiting = book.taggedAt(claimed);
+        const nonces = waiting.map((entry) => entry.request.nonce!);
+        if (waiting.length === 0 || !isTruncated(item.output, false, nonces, capBytes)) return false;
+        const oldest = waiting[0]!;
+        book.stop(oldest, 'lost');
+        subscriber.next({ kind: 'lost', request: oldest.request, reason: 'truncated', output: item });
+        return true;
+      };
+
       const onRejected = (rejected: Rejected): void => {
         if (!mayBeOutput(rejected)) return;
         for (const entry of book.lostAt(unitOf(rejected))) {
           book.stop(entry, 'lost');
-          subscriber.next({ kind: 'lost', request: entry.request, rejected });
+          subscriber.next({ kind: 'lost', request: entry.request, reason: 'rejected', rejected });
         }
       };
 

@@ -93,6 +93,14 @@ export function pendingBook<R extends PendingCommand>() {
           hit.push(entry);
       return hit;
     },
+    /**
+     * The tagged requests of a unit, oldest first, when it has no untagged one waiting: what an
+     * output of that unit cut short (no trailer) may have answered (a scan, as `lostAt`).
+     */
+    taggedAt(unit: string | undefined): Pending<R>[] {
+      if (unit === undefined || byUnit.has(unit)) return [];
+      return all().filter((entry) => entry.request.unit === unit && entry.request.nonce !== undefined);
+    },
     /** Stops waiting for a request, silently. */
     cancel(request: PendingCommand): void {
       const entry = byRequest.get(request as R);

@@ -9,9 +9,14 @@ import { shellQuote } from './shellQuote';
 const MARK = '\x1e';
 /** What the trailer says before the nonce. */
 const LABEL = 'pycom-rx';
-/** The trailer at the very end of an output: mark, label, 32-hex nonce, exit status, mark. */
+/**
+ * What follows the label in a trailer: the 32-hex nonce, the exit status, then the closing mark,
+ * or the end of the output (pycom stripped the mark, maybe appending line ends after).
+ */
 // eslint-disable-next-line no-control-regex -- the trailer is marked by the record separator on purpose
-const TRAILER = /\x1epycom-rx ([0-9a-f]{32}) (\d{1,3})\x1e[\r\n]*$/;
+const BODY = /^([0-9a-f]{32}) (\d{1,3})(?:\x1e|[\r\n]*$)/;
+/** Line ends only: what pycom may append after the trailer (a newline, converted or not). */
+const LINE_ENDS = /^[\r\n]*$/;
 
 /**
  * A command as the coordinator sends it when tagged: the shell text to send, and the nonce its
@@ -101,23 +106,50 @@ function newNonce(): string {
 
 /**
  * Reads the trailer of a tagged command's output: its nonce, exit status and the output without
- * the trailer. Returns `undefined` when the output does not end with a trailer (an untagged
- * command, a command someone else sent, or an output cut short).
+ * the trailer. Returns `undefined` when the output holds no trailer (an untagged command, a
+ * command someone else sent, or an output cut short before its trailer was complete).
+ *
+ * It tolerates what pycom may do to an output on its way:
+ * - trim it as Python's `str.strip()` does (whitespace at both ends, which includes the trailer's
+ *   closing mark `\x1e`, and the opening one when the command printed only whitespace): the
+ *   trailer is still read; what the command printed at the very start or end of the output as
+ *   whitespace is lost with it;
+ * - convert `\n` to `\r\n`, or append a newline: line ends after the trailer are ignored; line
+ *   ends the command printed are returned as they came (converted, if pycom converted them);
+ * - background jobs that the command started and that still held its stdout: pycom sends the
+ *   output once stdout closes, so their text comes **after** the trailer. It is kept: `output`
+ *   is the command's own text followed by theirs.
+ *
+ * The last well-formed trailer in the output wins.
  *
  * ## Example
  * ```ts
  * readTrailer('ok\n\x1epycom-rx 0123456789abcdef0123456789abcdef 0\x1e');
  * // { nonce: '0123456789abcdef0123456789abcdef', exitCode: 0, output: 'ok\n' }
+ * readTrailer('ok\n\x1epycom-rx 0123456789abcdef0123456789abcdef 0'); // trimmed: the same
+ * readTrailer('ok\n\x1epycom-rx 0123456789abcdef0123456789abcdef 0\x1ejob done\n');
+ * // { ..., output: 'ok\njob done\n' } (a background job printed after the trailer)
  * ```
  * @param output The `output` field of an `output` event.
  * @category Protocol
  */
 export function readTrailer(output: string): Trailer | undefined {
-  const start = output.lastIndexOf(`${MARK}${LABEL} `);
-  if (start < 0) return undefined;
-  const match = TRAILER.exec(output.slice(start));
+  const opening = `${MARK}${LABEL} `;
+  for (let start = output.lastIndexOf(opening); start >= 0; start = output.lastIndexOf(opening, start - 1)) {
+    const trailer = trailerAt(output, start, start + opening.length);
+    if (trailer !== undefined || start === 0) return trailer;
+  }
+  // trimmed at the start as well: the command printed nothing but whitespace
+  return output.startsWith(`${LABEL} `) ? trailerAt(output, 0, LABEL.length + 1) : undefined;
+}
+
+/** The trailer whose mark (or stripped mark) is at `start` and whose nonce is at `body`. */
+function trailerAt(output: string, start: number, body: number): Trailer | undefined {
+  const match = BODY.exec(output.slice(body));
   if (match === null) return undefined;
-  return { nonce: match[1]!, exitCode: Number(match[2]), output: output.slice(0, start) };
+  const after = output.slice(body + match[0].length);
+  const background = LINE_ENDS.test(after) ? '' : after;
+  return { nonce: match[1]!, exitCode: Number(match[2]), output: output.slice(0, start) + background };
 }
 
 /** A whole tagged command, as {@link tagCommand} writes it. */

@@ -56,7 +56,9 @@ export type PresetTrigger = 'single' | 'continuous';
 /**
  * The defaults of {@link preset}: full power, a 100 ms LED on-time for Canon-type cameras
  * (under the 109 ms maximum, long enough to cover a 1/10 s exposure), single-frame trigger, and
- * the LED fans turned on first (as the vendor's app does when it connects).
+ * the LED fans turned on first (as the vendor's app does when it connects). These are
+ * pycom-rx's own defaults: the vendor documents none of them (`presets.defaults` in
+ * `ASSUMPTIONS`).
  *
  * ## Example
  * ```ts

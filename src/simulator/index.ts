@@ -9,7 +9,7 @@ export * from './types';
 export { simulateUnit, SIMULATOR_DEFAULTS } from './simulateUnit';
 export { simulateUnits, nthAddress, type SimulateUnitsOptions, type SimulatedUnits } from './simulateUnits';
 export { isLoopbackAddress, UnsafeAddressError } from './loopback';
-export { BOARDIO_READY, SEQUENCE_COMPLETE, boardioError } from '../unit/boardio';
+export { BOARDIO_READY, SEQUENCE_COMPLETE, boardioError, boardioRow } from '../unit/boardio';
 export { SEQUENCE_FILE, STANDALONE_SEQUENCE_FILE } from '../unit/sequenceFile';
 export { TIMEOUT_EXIT_CODE } from '../unit/command';
 export { randomUnitId } from './identity';

@@ -21,6 +21,11 @@ import { BOARDIO_FIFO_ENV, mapVendorHome, type Workspace } from './workspace';
 export interface ShellExecutorOptions {
   /** stdout and stderr are each collected up to this many bytes (plus one, to detect the cut). */
   readonly maxOutputBytes: number;
+  /**
+   * Leave what is left of a command's process group (background jobs) running once its output
+   * is closed, instead of killing it; `dispose()` still kills them. Default `false`.
+   */
+  readonly keepBackgroundJobs?: boolean;
 }
 
 /**
@@ -104,8 +109,9 @@ function spawnExitCode(err: unknown): number {
  * passed on. stdin is empty. Paths under the vendor's `/home/rigsters` are rewritten to the home
  * first ({@link mapVendorHome}), so the vendor's absolute paths reach the same files as `~/`.
  *
- * When the shell has exited and its output is closed, whatever is left in its process group
- * (background jobs) is killed, and the verbs `boardiocli` recorded are handed to
+ * When the shell has exited and its output is closed (background jobs that still hold it keep
+ * the command running, as pycom waits for them), whatever is left in its process group is
+ * killed (unless `keepBackgroundJobs`: then only by `dispose()`), and the verbs `boardiocli` recorded are handed to
  * `context.boardio`, in order. Aborting `context.signal` kills the process group, and so do
  * `dispose()` and the end of the process (its `'exit'`) for every running command.
  *
@@ -127,10 +133,14 @@ function spawnExitCode(err: unknown): number {
  */
 export function createShellExecutor(workspace: Workspace, options: ShellExecutorOptions): ShellExecutor {
   const running = new Map<Promise<ExecutorResult>, () => void>();
+  /** The process groups of finished commands, left running (`keepBackgroundJobs`). */
+  const survivors = new Set<() => void>();
   let disposed = false;
   let counter = 0;
   const killAll = () => {
     for (const kill of running.values()) kill();
+    for (const kill of survivors) kill();
+    survivors.clear();
   };
   // commands run detached: if the process ends without dispose(), they would outlive it
   const stopKillingAtExit = atProcessExit(killAll);
@@ -162,7 +172,8 @@ export function createShellExecutor(workspace: Workspace, options: ShellExecutor
         if (finished) return;
         finished = true;
         context.signal.removeEventListener('abort', onAbort);
-        kill();
+        if (options.keepBackgroundJobs === true) survivors.add(kill);
+        else kill();
         void takeVerbs(fifo).then((verbs) => {
           for (const verb of verbs) {
             try {

@@ -1,6 +1,7 @@
 import { checkOptions, RULES } from '../validation/checkOptions';
 import { defaultUnitInfo, SIMULATED_PYCOM_VERSION, SIMULATED_UNIT_NAME } from '../unit/identity';
 import { Faults } from '../unit/faults';
+import { checkPycomQuirks } from '../unit/pycomQuirks';
 import { Unit } from '../unit/unit';
 import { checkSimulatorOptions, withDefaults } from './defaults';
 import { realEnvironment } from './environment';
@@ -54,12 +55,16 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
   const { host } = settings;
   assertBindable(host, options.allowNonLoopback ?? false);
   checkSimulatorOptions(options);
+  checkPycomQuirks(options.pycomQuirks);
 
   const id = options.id ?? randomUnitId();
   const workspace = createWorkspace(options.homeFiles);
   const shell =
     options.executor === undefined || options.executor === 'shell'
-      ? createShellExecutor(workspace, { maxOutputBytes: settings.maxOutputBytes })
+      ? createShellExecutor(workspace, {
+          maxOutputBytes: settings.maxOutputBytes,
+          keepBackgroundJobs: options.pycomQuirks?.keepBackgroundJobs === true,
+        })
       : undefined;
   const executor: Executor = shell?.run ?? answerTagged(options.executor as Executor);
   const unit = new Unit({
@@ -75,6 +80,9 @@ export function simulateUnit(options: SimulateUnitOptions = {}): SimulatedUnit {
     },
     unitInfo: { ...defaultUnitInfo(id), ...options.unitInfo },
     faults: new Faults(),
+    boardioQuirks: options.boardioQuirks,
+    pycomQuirks: options.pycomQuirks,
+    unitInfoOncePer: options.unitInfoOncePer,
   });
 
   let closing = false;

@@ -26,7 +26,8 @@ export type {
   MemoryUnit,
   MemoryUnitOptions,
 } from './types';
-export type { UnitOptions } from '../unit/options';
+export type { UnitInfoOncePer, UnitOptions } from '../unit/options';
+export type { PycomQuirks } from '../unit/options';
 export {
   identityOf,
   memoryUnitId,

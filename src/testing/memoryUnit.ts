@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { Faults } from '../unit/faults';
+import { checkPycomQuirks } from '../unit/pycomQuirks';
 import { Unit } from '../unit/unit';
 import { memoryEnvironment } from './environment';
 import { identityOf, MEMORY_UNIT_HOST } from './events';
@@ -90,6 +91,7 @@ export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = 
   const delay = options.hardwareReadyDelayMs ?? MEMORY_UNIT_DEFAULTS.hardwareReadyDelayMs;
   const identity = identityOf({ ...options, host, port: requestedPort });
   const readyDelay = delay === 'manual' ? delay : checked('hardwareReadyDelayMs', delay, 'zero');
+  checkPycomQuirks(options.pycomQuirks);
   const faults = new MemoryFaults();
   const files = new Map(Object.entries(options.files ?? {}));
   const unit: Unit = new Unit({
@@ -126,6 +128,9 @@ export function memoryUnit(network: MemoryNetwork, options: MemoryUnitOptions = 
     commandConcurrency: 1,
     rowDurationMs: options.rowDurationMs ?? MEMORY_UNIT_DEFAULTS.rowDurationMs,
     boardioBeforeOutput: options.boardioBeforeOutput ?? false,
+    boardioQuirks: options.boardioQuirks,
+    pycomQuirks: options.pycomQuirks,
+    unitInfoOncePer: options.unitInfoOncePer,
   });
   let comeback: Subscription | undefined;
   let closed = false;

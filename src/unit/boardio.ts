@@ -1,8 +1,10 @@
 import { either as E } from 'fp-ts';
+import { OptionError } from '../validation/checkOptions';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Sequence } from '../sequence/registers';
 import type { ActivityInput } from './activity';
 import type { UnitFiles } from './environment';
+import type { BoardioQuirks } from './options';
 import { readSequenceFile, SEQUENCE_FILE, STANDALONE_SEQUENCE_FILE } from './sequenceFile';
 import type { BoardioVerb, Destination, RowDuration } from './types';
 
@@ -30,6 +32,48 @@ export const SEQUENCE_COMPLETE = 'Sequence complete';
  */
 export function boardioError(reason: string): string {
   return `BOARDIO_ERROR: ${reason}`;
+}
+
+/**
+ * The message a boardio with the `'per-row'` quirk sends as each row starts playing.
+ *
+ * ## Example
+ * ```ts
+ * boardioRow(1, 3); // 'BOARDIO_ROW 1/3'
+ * ```
+ * @param row The row's number, from 1.
+ * @param rows How many rows the sequence has.
+ * @category Simulator
+ */
+export function boardioRow(row: number, rows: number): string {
+  return `BOARDIO_ROW ${row}/${rows}`;
+}
+
+const RUN_SEQ_QUIRKS: ReadonlyArray<unknown> = ['vendor', 'ready-only', 'per-row', 'no-completion'];
+
+/**
+ * Checks a unit's {@link BoardioQuirks} when the unit is created.
+ *
+ * ## Example
+ * ```ts
+ * checkBoardioQuirks({ runSeq: 'sometimes' }); // throws OptionError naming boardioQuirks.runSeq
+ * ```
+ * @internal
+ * @param quirks The option as given (`undefined` passes).
+ * @throws OptionError for anything but an object with a known `runSeq`.
+ */
+export function checkBoardioQuirks(quirks: unknown): void {
+  if (quirks === undefined) return;
+  if (typeof quirks !== 'object' || quirks === null || Array.isArray(quirks))
+    throw new OptionError('boardioQuirks', 'type', quirks, 'an object');
+  const { runSeq } = quirks as BoardioQuirks;
+  if (runSeq !== undefined && !RUN_SEQ_QUIRKS.includes(runSeq))
+    throw new OptionError(
+      'boardioQuirks.runSeq',
+      'type',
+      runSeq,
+      RUN_SEQ_QUIRKS.map((q) => `'${String(q)}'`).join(', '),
+    );
 }
 
 const VERBS: ReadonlySet<string> = new Set<BoardioVerb>(['uSeq', 'uSeqStandalone', 'runSeq']);
@@ -68,6 +112,8 @@ export interface BoardioOptions {
   readonly report: (activity: ActivityInput) => void;
   /** Sends a `message` event to the given coordinators (possibly none). */
   readonly say: (message: string, to: ReadonlyArray<Destination>) => void;
+  /** Where it answers differently from the vendor's examples. Default `{}`. */
+  readonly quirks?: BoardioQuirks;
 }
 
 /**
@@ -83,7 +129,8 @@ export interface BoardioOptions {
  * - `runSeq`: plays the loaded sequence, one row per `rowDurationMs`, then sends
  *   `Sequence complete`; `BOARDIO_ERROR: no sequence loaded (send uSeq first)` when there is
  *   none, `BOARDIO_ERROR: a sequence is already running` while one plays. The sequence stays
- *   loaded.
+ *   loaded. With `quirks.runSeq` it says something else while and after it plays (see
+ *   {@link BoardioQuirks}), for the standalone sequence at boot too.
  *
  * Verbs handed over before {@link Boardio.boot} wait until then. At boot it loads and runs the
  * standalone file, telling the coordinators given to `boot` (those known at that moment), or
@@ -168,14 +215,17 @@ export class Boardio {
     if (this.playing !== undefined)
       return this.options.say(boardioError('a sequence is already running'), to);
     const { scheduler, rowDurationMs, report, say } = this.options;
+    const quirk = this.options.quirks?.runSeq ?? 'vendor';
+    if (quirk === 'ready-only') say(BOARDIO_READY, to);
     const step = (index: number): void => {
       const row = sequence[index];
       if (row === undefined) {
         this.playing = undefined;
-        say(SEQUENCE_COMPLETE, to);
+        if (quirk === 'vendor' || quirk === 'per-row') say(SEQUENCE_COMPLETE, to);
         return;
       }
       report({ kind: 'sequence-row', index, row });
+      if (quirk === 'per-row') say(boardioRow(index + 1, sequence.length), to);
       const ms = typeof rowDurationMs === 'number' ? rowDurationMs : rowDurationMs(row, index);
       this.playing = scheduler.schedule(() => step(index + 1), Number.isFinite(ms) && ms > 0 ? ms : 0);
     };

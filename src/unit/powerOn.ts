@@ -11,6 +11,8 @@ import { Delivery } from './delivery';
 import type { UnitEnvironment } from './environment';
 import type { Faults } from './faults';
 import { unitInfoEvent } from './identity';
+import type { BoardioQuirks, PycomQuirks, UnitInfoOncePer } from './options';
+import { pycomOutput } from './pycomQuirks';
 import { CoordinatorRegistry } from './registry';
 import type { BoardioVerb, Destination, KnownCoordinator, RowDuration, UnitInfoFields } from './types';
 
@@ -42,6 +44,12 @@ export interface UnitBehaviour {
   readonly rowDurationMs: RowDuration;
   /** boardio takes verbs as soon as they are handed over, before the command's output. */
   readonly boardioBeforeOutput: boolean;
+  /** Where boardio answers differently from the vendor's examples. Default `{}`. */
+  readonly boardioQuirks?: BoardioQuirks;
+  /** What pycom does to an output before sending it. Default `{}`: nothing. */
+  readonly pycomQuirks?: PycomQuirks;
+  /** What gets `unit_info` once. Default `'coordinator'`. */
+  readonly unitInfoOncePer?: UnitInfoOncePer;
 }
 
 /**
@@ -124,8 +132,11 @@ export class PowerOn {
   constructor(private readonly settings: PowerOnSettings) {
     const { environment, report } = settings;
     const { scheduler } = environment;
-    this.registry = new CoordinatorRegistry(scheduler, settings.coordinatorTimeoutMs, (coordinator) =>
-      report({ kind: 'coordinator-expired', coordinator }),
+    this.registry = new CoordinatorRegistry(
+      scheduler,
+      settings.coordinatorTimeoutMs,
+      (coordinator) => report({ kind: 'coordinator-expired', coordinator }),
+      settings.unitInfoOncePer,
     );
     this.delivery = new Delivery(environment, settings.faults, report);
     this.boardio = new Boardio({
@@ -134,6 +145,7 @@ export class PowerOn {
       rowDurationMs: settings.rowDurationMs,
       report,
       say: (message, to) => this.say(message, to),
+      quirks: settings.boardioQuirks,
     });
     const concurrency = Math.max(1, settings.commandConcurrency);
     this.subscription.add(this.commands.pipe(mergeMap((job) => this.run(job), concurrency)).subscribe());
@@ -239,7 +251,8 @@ export class PowerOn {
       }).pipe(
         tap((outcome) => {
           settings.report({ kind: 'command-finished', command: job.command, from: job.from, ...outcome });
-          this.delivery.send({ ...settings.identity(), type_: 'output', output: outcome.output }, job.from);
+          const output = pycomOutput(outcome.output, settings.pycomQuirks);
+          this.delivery.send({ ...settings.identity(), type_: 'output', output }, job.from);
           outputQueued = true;
           for (const verb of held) this.boardio.handle(verb, job.from);
         }),

@@ -1,5 +1,6 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { Heartbeat } from '../protocol/requests';
+import type { UnitInfoOncePer } from './options';
 import type { KnownCoordinator } from './types';
 
 /**
@@ -37,11 +38,13 @@ export class CoordinatorRegistry {
    * @param scheduler Where time comes from.
    * @param timeoutMs Silence after which a coordinator is forgotten.
    * @param onExpired Called with each forgotten coordinator.
+   * @param informedPer What gets `unit_info` once (see {@link UnitInfoOncePer}).
    */
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly timeoutMs: number,
     private readonly onExpired: (coordinator: KnownCoordinator) => void,
+    private readonly informedPer: UnitInfoOncePer = 'coordinator',
   ) {}
 
   /**
@@ -82,7 +85,7 @@ export class CoordinatorRegistry {
    * @return `true` if it had not got one yet (so it should be sent now).
    */
   markInformed(coordinator: KnownCoordinator): boolean {
-    const key = coordinatorKey(coordinator);
+    const key = this.informedPer === 'address' ? coordinator.host : coordinatorKey(coordinator);
     if (this.informed.has(key)) return false;
     this.informed.add(key);
     return true;

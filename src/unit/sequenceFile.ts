@@ -1,6 +1,6 @@
 import { either as E } from 'fp-ts';
-import { parse } from '../sequence/csv';
 import type { Sequence } from '../sequence/registers';
+import { readBoardioCsv } from './boardioCsv';
 import type { UnitFiles } from './environment';
 
 /**
@@ -16,8 +16,11 @@ export const SEQUENCE_FILE = 'la4_sequence.csv';
 export const STANDALONE_SEQUENCE_FILE = 'la4_sequence_standalone.csv';
 
 /**
- * Reads and checks a sequence file of the unit's home with the library's CSV `parse`, as it is at
- * the moment boardio gets the verb.
+ * Reads and checks a sequence file of the unit's home, as it is at the moment boardio gets the
+ * verb, with the unit's own reader and register table ({@link readBoardioCsv},
+ * `BOARDIO_REGISTERS`), never the library's parser: a library that writes what the vendor's
+ * table does not allow fails against a simulated unit. The rows are reported with the names of
+ * the unit's table, which are the library's, so they are `Row`s.
  *
  * ## Example
  * ```ts
@@ -38,12 +41,11 @@ export function readSequenceFile(files: UnitFiles, file: string): E.Either<strin
     return E.left(`cannot read ${file} (${code ?? String(e)})`);
   }
   if (text === undefined) return E.left(`${file} not found`);
-  const parsed = parse(text);
-  if (E.isLeft(parsed)) {
-    const [first, ...others] = parsed.left;
-    const more = others.length > 0 ? ` (and ${others.length} more)` : '';
-    return E.left(`${file} line ${first?.line ?? 0}: ${first?.message ?? 'invalid'}${more}`);
+  const read = readBoardioCsv(text);
+  if (E.isLeft(read)) {
+    const { line, message, more } = read.left;
+    return E.left(`${file} line ${line}: ${message}${more > 0 ? ` (and ${more} more)` : ''}`);
   }
-  if (parsed.right.length === 0) return E.left(`${file} is empty`);
-  return E.right(parsed.right);
+  if (read.right.length === 0) return E.left(`${file} is empty`);
+  return E.right(read.right as unknown as Sequence);
 }

@@ -1,6 +1,7 @@
 import { type Observable, Subject } from 'rxjs';
 import type { Identity } from '../protocol/identity';
 import type { ActivityInput, UnitActivity } from './activity';
+import { checkBoardioQuirks } from './boardio';
 import type { Faults } from './faults';
 import { PowerOn, type PowerOnSettings, type StartHooks } from './powerOn';
 import type { KnownCoordinator } from './types';
@@ -64,6 +65,7 @@ export class Unit {
    * @param settings Behaviour, environment, identity, faults.
    */
   constructor(private readonly settings: UnitSettings) {
+    checkBoardioQuirks(settings.boardioQuirks);
     this.port = settings.port;
   }
 
