@@ -64,7 +64,15 @@ function identify(
   ).pipe(
     take(1),
     map((info): DiscoveryItem => ({ kind: 'unit', address, info })),
-    timeout({ first: waitMs, with: () => of<DiscoveryItem>({ kind: 'no-info', address, waitedMs: waitMs }) }),
+    timeout({
+      first: waitMs,
+      // no unit_info: not a unit of ours to keep heartbeating (the coordinator holds what it addressed)
+      with: () =>
+        defer(() => {
+          void coordinator.release(target).catch(() => undefined);
+          return of<DiscoveryItem>({ kind: 'no-info', address, waitedMs: waitMs });
+        }),
+    }),
   );
 }
 

@@ -34,7 +34,9 @@ export interface DiscoverOptions {
   readonly concurrency?: number;
   /**
    * When given, every responder is heartbeated with this coordinator (`connect(address)`) until
-   * its `unit_info` arrives or `infoTimeoutMs` has passed, giving `unit` or `no-info` items.
+   * its `unit_info` arrives or `infoTimeoutMs` has passed, giving `unit` or `no-info` items. A
+   * unit stays held by the coordinator (its heartbeats go on until `release` or `close`); a
+   * responder that sent no `unit_info` is released.
    */
   readonly coordinator?: Coordinator;
   /** How long to wait for a responder's `unit_info`, from when it was found. Default 3 000 ms. */
