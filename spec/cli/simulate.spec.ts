@@ -15,7 +15,7 @@ describe('pycom-rx simulate', () => {
       const coordinator = createCoordinator({ listen: { host: '127.0.0.1', port: 0 } });
       const output = await firstValueFrom(
         coordinator.command('127.0.8.11', 'echo simulated', { outputTimeoutMs: 5000 }),
-      );
+      ).finally(() => coordinator.close()); // it holds the unit it addressed until closed
       expect(output.output).toBe('simulated\n');
       await sim.waitFor(/127\.0\.8\.11 +command from 127\.0\.0\.1:\d+: echo simulated/, 'stdout');
 

@@ -44,6 +44,10 @@ async function underAttack(
     const outcomes = await goodTraffic(harness.port, { ...good, giveUpMs: 45_000 }, (i) =>
       encodeEvent(message(i)),
     );
+    // a dripping attack holds slots while more of its connections wait: evictions follow (an event
+    // to wait for, however fast the good traffic went; a silent attack never reconnects to wait)
+    if (attack.dripMs !== undefined)
+      await harness.until(() => harness.reasonCount('evicted') > 0, 'the first eviction');
     // every sender has its verdict: a clean close means the event was emitted before the close
     const received = delivered.reduce((sum, d) => sum + (d > 0 ? 1 : 0), 0);
     return {
