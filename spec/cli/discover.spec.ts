@@ -17,8 +17,6 @@ describe('pycom-rx discover', () => {
         '127.0.9.0/28',
         '--preferred',
         '127.0.9.4',
-        '--concurrency',
-        '1',
         '--json',
         ...LOOPBACK_LISTENER,
       ]),
@@ -47,7 +45,7 @@ describe('pycom-rx discover', () => {
     );
   });
 
-  it('prints one JSON object per responder and unit, the preferred address first', async () => {
+  it('prints one JSON object per responder and unit, the preferred address first (probes in parallel)', async () => {
     const result = await runs.json;
     expect(result.code).toBe(0);
     const items = jsonLines(result.stdout);

@@ -68,9 +68,46 @@ describe('pycom-rx usage', () => {
     expect(result.stderr).toMatch(message);
   });
 
-  it('exits 5 on a preset value out of range', async () => {
+  it('exits 5 on a preset option that does not apply', async () => {
     const result = await run('run', '127.0.0.2', '--preset', 'ALL', '--camera', 'nikon', '--shutter', '50');
     expect(result.code).toBe(5);
     expect(result.stderr).toContain("preset shutterMs: only for camera 'canon'");
+  });
+
+  it.each([
+    [['--power', '150'], 'invalid preset ALL: ALL_4_NIKON power: 150 is out of range 0..100'],
+    [['--power', '-1'], 'invalid preset ALL: ALL_4_NIKON power: -1 is out of range 0..100'],
+    [['--camera', 'canon', '--shutter', '110'], 'ALL_4_CANON shutterMs: 110 is out of range 0..109'],
+  ])('exits 5 (invalid sequence) on a preset value out of range: %j', async (options, message) => {
+    const result = await run('run', '127.0.0.2', '--preset', 'ALL', ...options);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('exits 2 on a preset value that is not an integer', async () => {
+    const result = await run('run', '127.0.0.2', '--preset', 'ALL', '--power', 'high');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "option '--power <percent>' argument 'high' is invalid. expected an integer.",
+    );
+  });
+
+  it.each([['simulate'], ['demo'], ['console', '--simulate', '2']])(
+    '%s: a non-loopback --base is refused with advice a CLI user can follow',
+    async (...command) => {
+      const result = await run(...command, '--base', '192.168.0.50');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('give --base a 127.x.y.z address');
+      expect(result.stderr).not.toContain('allowNonLoopback');
+    },
+  );
+
+  it('send --help says what a tagged command prints: stdout and stderr merged, and the exit status', async () => {
+    const text = (await run('send', '--help')).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('print its output (stdout and stderr merged, in order) and exit status');
+    expect(text).not.toMatch(/print its output \(stdout, or stderr/);
+    expect(text).toContain(
+      "With --untagged, the output is pycom's own (stdout, or stderr if the command failed)",
+    );
   });
 });

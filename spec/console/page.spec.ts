@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { preset, renderSequence } from '../../src/sequence';
 import { defaultUnitInfo } from '../../src/simulator';
 import {
@@ -14,6 +14,14 @@ import {
   type ConsoleTab,
   type Rig,
 } from './fixture';
+
+/** Waits until a figure (`data-stat` code) of `list` shows `value`. */
+const figure = (page: Page, list: string, code: string, value: number) =>
+  page.locator(`${list} [data-stat="${code}"] dd`, { hasText: new RegExp(`^${value}$`) }).waitFor();
+
+/** The value a figure of `list` shows now. */
+const figureText = (page: Page, list: string, code: string) =>
+  page.locator(`${list} [data-stat="${code}"] dd`).textContent();
 
 describe('the console page (headless Chromium)', () => {
   let browser: Browser;
@@ -73,6 +81,11 @@ describe('the console page (headless Chromium)', () => {
     await closes!.close();
     await waitForState(page, [closes!.host], 'lost');
     expect(await unitCell(page, closes!.host, 'state').getAttribute('title')).toMatch(/refused|ECONNREFUSED/);
+    // why it is lost, in the row itself, not only on hover
+    await unitRow(page, closes!.host)
+      .locator('[data-field="presence-message"]', { hasText: /^refused: .*ECONNREFUSED/ })
+      .waitFor();
+    expect(await unitRow(page, stays!.host).locator('[data-field="presence-message"]').count()).toBe(0);
     expect(await unitRow(page, stays!.host).getAttribute('data-state')).toBe('connected');
     expect(await unitRow(page, reboots!.host).getAttribute('data-state')).toBe('connected');
     expect(await page.locator('#unit-summary').textContent()).toBe('2 connected · 0 pending · 1 lost');
@@ -133,6 +146,7 @@ describe('the console page (headless Chromium)', () => {
       expect(await row.getAttribute('data-status')).toBe('done');
       expect(await row.locator('[data-field="exit-code"]').textContent()).toBe('exit 3');
       expect(await row.locator('[data-field="output"]').textContent()).toBe('to stdout\nto stderr\n');
+      expect(await row.locator('[data-field="time"]').textContent()).toMatch(/^\d+\.\d s$/);
     }
     expect(await job.locator(`tr[data-unit="${skipped!}"]`).count()).toBe(0);
     // the coordinator's statistics: the round trips of those two units, the commands answered
@@ -143,7 +157,56 @@ describe('the console page (headless Chromium)', () => {
       .filter({ hasText: /^\d+ ms$/ })
       .waitFor();
     expect(await unitCell(page, skipped!, 'latency').textContent()).toBe('—');
-    await page.locator('#stats [data-stat="commands output"] dd', { hasText: '2' }).waitFor();
+    await figure(page, '#stats', 'commands.output', 2);
+    await figure(page, '#figures', 'commands.failed', 2);
+    expect(await figureText(page, '#figures', 'commands.ok')).toBe('0');
+    expect(opened.errors).toEqual([]);
+  });
+
+  it("counts figures from the rows: exit 2 is failed, sequence steps are sent, the last event is the log's", async () => {
+    rig = await startRig('127.46.1.60', 3);
+    opened = await tab.open(rig.console.url);
+    const { page } = opened;
+    await waitForState(page, rig.hosts, 'connected');
+    await page.locator('#select-all').check();
+    await page.locator('#command-form input[name="command"]').fill('exit 2');
+    await page.locator('#send-command').click();
+    await page.locator('#jobs article.job-command[data-status="done"]').waitFor();
+    expect(await page.locator('#jobs [data-field="exit-code"]').allTextContents()).toEqual([
+      'exit 2',
+      'exit 2',
+      'exit 2',
+    ]);
+    // the figures come right after the job's last change, on the same stream
+    await figure(page, '#figures', 'commands.failed', 3);
+    expect(await figureText(page, '#figures', 'commands.ok')).toBe('0');
+    expect(await figureText(page, '#figures', 'commands.running')).toBe('0');
+    // the coordinator's counters, taken again at each job change: three sent, three answered
+    await figure(page, '#stats', 'commands.sent', 3);
+    expect(await figureText(page, '#stats', 'commands.output')).toBe('3');
+
+    await page.locator('#preset-form select[name="mode"]').selectOption('ALL');
+    await page.locator('#run-preset').click();
+    await page.locator('#jobs article.job-sequence[data-status="done"]').waitFor();
+    // each unit's row already shows the event that completed its sequence, with the log's time
+    for (const unit of rig.group.units) {
+      const lastEvent = await unitCell(page, unit.host, 'last-event').textContent();
+      expect(lastEvent).toMatch(/ message Sequence complete$/);
+      const logged = page.locator(`#log tbody tr[data-unit-id="${unit.identity.id}"]`).first();
+      expect(await logged.locator('td').nth(3).textContent()).toBe('Sequence complete');
+      expect(lastEvent!.startsWith(`${await logged.locator('td').first().textContent()} `)).toBe(true);
+    }
+    await figure(page, '#figures', 'sequences.completed', 3);
+    expect(await figureText(page, '#figures', 'sequences.running')).toBe('0');
+    // a sequence sends two commands per unit (the upload, then runSeq): 3 + 3 x 2
+    await figure(page, '#stats', 'commands.sent', 9);
+    expect(await figureText(page, '#stats', 'commands.output')).toBe('9');
+    const times = await page.locator('#jobs article.job-sequence [data-field="time"]').allTextContents();
+    expect(times).toEqual([
+      expect.stringMatching(/^\d+\.\d s$/),
+      expect.stringMatching(/^\d+\.\d s$/),
+      expect.stringMatching(/^\d+\.\d s$/),
+    ]);
     expect(opened.errors).toEqual([]);
   });
 

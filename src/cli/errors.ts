@@ -71,6 +71,12 @@ export function describeError(error: unknown): string {
     return `${error.message}; use --port (0 = any free port) or --host`;
   if (error instanceof OutputTimeoutError)
     return `${error.message}: the unit took the command but sent no output (raise --timeout?)`;
+  // the library's own message names its option (allowNonLoopback), which has no flag on purpose
+  if (error instanceof UnsafeAddressError)
+    return (
+      `refusing to bind ${error.host}: a simulated unit runs any shell command it receives, as you, so ` +
+      'pycom-rx binds loopback addresses only: give --base a 127.x.y.z address (e.g. --base 127.0.1.2)'
+    );
   if (error instanceof Error) return error.message;
   return String(error);
 }

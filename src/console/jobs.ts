@@ -28,13 +28,19 @@ export interface JobHeader {
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** The progress of one unit after one more item of `runSequence`. */
-const sequenceStep = (progress: SequenceUnitProgress, p: SequenceProgress): SequenceUnitProgress => {
+/** The progress of one unit after one more item of `runSequence`, `ms` after the job started. */
+const sequenceStep = (
+  progress: SequenceUnitProgress,
+  p: SequenceProgress,
+  ms: number,
+): SequenceUnitProgress => {
   switch (p.step) {
     case 'failed':
-      return { ...progress, failed: { failedStep: p.failedStep, reason: p.reason, message: p.message } };
+      return { ...progress, ms, failed: { failedStep: p.failedStep, reason: p.reason, message: p.message } };
     case 'message':
       return { ...progress, message: p.message };
+    case 'completed':
+      return { ...progress, ms, steps: [...progress.steps, p.step] };
     default:
       return { ...progress, steps: [...progress.steps, p.step] };
   }
@@ -54,6 +60,7 @@ const sequenceStep = (progress: SequenceUnitProgress, p: SequenceProgress): Sequ
  * @param sequence The rows, already checked.
  * @param options Timeouts.
  * @param header The job's id, title and start.
+ * @param now The clock (ms since the epoch) that times each unit, the one of `header.startedAt`.
  */
 export function runSequenceJob(
   coordinator: ConsoleCoordinator,
@@ -61,6 +68,7 @@ export function runSequenceJob(
   sequence: Sequence,
   options: RunSequenceOptions,
   header: JobHeader,
+  now: () => number = Date.now,
 ): Observable<Job> {
   const start: Extract<Job, { kind: 'sequence' }> = {
     ...header,
@@ -89,7 +97,10 @@ export function runSequenceJob(
       scan(
         (job, [address, p]) => ({
           ...job,
-          units: { ...job.units, [address]: sequenceStep(job.units[address] ?? { steps: [] }, p) },
+          units: {
+            ...job.units,
+            [address]: sequenceStep(job.units[address] ?? { steps: [] }, p, now() - header.startedAt),
+          },
         }),
         start,
       ),
@@ -119,12 +130,14 @@ const resultOf = (output: CommandOutput): CommandUnitResult => ({
  * @param units The units.
  * @param command The shell command.
  * @param header The job's id, title and start.
+ * @param now The clock (ms since the epoch) that times each unit, the one of `header.startedAt`.
  */
 export function runCommandJob(
   coordinator: ConsoleCoordinator,
   units: ReadonlyArray<ConsoleUnit>,
   command: string,
   header: JobHeader,
+  now: () => number = Date.now,
 ): Observable<Job> {
   const running: CommandUnitResult = { status: 'running' };
   const start: Extract<Job, { kind: 'command' }> = {
@@ -140,7 +153,7 @@ export function runCommandJob(
         catchError((e: unknown) => of<CommandUnitResult>({ status: 'failed', error: messageOf(e) })),
         takeLast(1),
         defaultIfEmpty(NO_OUTPUT),
-        map((result) => [u.address, result] as const),
+        map((result) => [u.address, { ...result, ms: now() - header.startedAt }] as const),
       ),
     ),
   );

@@ -1,11 +1,13 @@
-import { type Observable, Subject, Subscription } from 'rxjs';
+import { type Observable, Subject, Subscription, take } from 'rxjs';
 import type { CoordinatorStats, RunSequenceOptions } from '../coordinator';
 import type { Sequence } from '../sequence';
 import type { ConsoleUnit } from './address';
 import type { ConsoleCoordinator } from './coordinator';
 import { runCommandJob, runSequenceJob, type JobHeader } from './jobs';
 import { EventLog } from './log';
-import type { ConsoleChange, ConsoleSnapshot, Job, UnitRow } from './types';
+import type { PycomEvent } from '../protocol';
+import { addFigures, figuresOf, NO_FIGURES } from './figures';
+import type { ConsoleChange, ConsoleSnapshot, Job, JobFigures, LogEntry, UnitRow } from './types';
 import { watchUnit } from './units';
 
 /** How many finished jobs the console remembers. */
@@ -52,6 +54,10 @@ export class ConsoleModel {
   private readonly subscription = new Subscription();
   private readonly now: () => number;
   private stats: CoordinatorStats | undefined;
+  private figures: JobFigures = NO_FIGURES;
+  /** Each unit's last event, as the log recorded it (same time), by address. */
+  private readonly lastEvents = new Map<string, LogEntry>();
+  private readonly entries = new WeakMap<PycomEvent, LogEntry>();
   private listening: string | undefined;
   private nextJob = 1;
 
@@ -80,11 +86,20 @@ export class ConsoleModel {
         error: () => (this.listening = undefined),
       }),
     );
-    this.subscription.add(coordinator.events$.subscribe({ next: (e) => this.log.add(e), error: () => {} }));
-    for (const unit of this.units)
+    // first: the log has each event before a row or a job shows it
+    this.subscription.add(
+      coordinator.events$.subscribe({ next: (e) => this.entries.set(e, this.log.add(e)), error: () => {} }),
+    );
+    for (const unit of this.units) {
+      this.subscription.add(
+        coordinator.eventsFrom({ host: unit.host, port: unit.port }).subscribe({
+          next: (event) => this.setLastEvent(unit, event),
+          error: () => {},
+        }),
+      );
       this.subscription.add(
         watchUnit(coordinator, unit, this.now).subscribe({
-          next: (row) => this.setRow({ ...row, ...this.latencyOf(unit) }),
+          next: (row) => this.setRow(this.withLastEvent({ ...row, ...this.latencyOf(unit) })),
           error: (e: unknown) => {
             const row = this.rows.get(unit.address);
             const message = e instanceof Error ? e.message : String(e);
@@ -92,6 +107,7 @@ export class ConsoleModel {
           },
         }),
       );
+    }
     this.subscription.add(coordinator.stats$.subscribe({ next: (s) => this.setStats(s), error: () => {} }));
   }
 
@@ -115,6 +131,7 @@ export class ConsoleModel {
           },
       ),
       jobs: [...this.jobs.values()],
+      figures: this.figures,
       ...(this.stats === undefined ? {} : { stats: this.stats }),
     };
   }
@@ -129,7 +146,9 @@ export class ConsoleModel {
    */
   startSequence(units: ReadonlyArray<ConsoleUnit>, sequence: Sequence, title: string): Job {
     const options = this.options.sequence ?? {};
-    return this.track(runSequenceJob(this.coordinator, units, sequence, options, this.header(title)));
+    return this.track(
+      runSequenceJob(this.coordinator, units, sequence, options, this.header(title), this.now),
+    );
   }
 
   /**
@@ -140,7 +159,7 @@ export class ConsoleModel {
    * @return The job as it starts.
    */
   startCommand(units: ReadonlyArray<ConsoleUnit>, command: string): Job {
-    return this.track(runCommandJob(this.coordinator, units, command, this.header(command)));
+    return this.track(runCommandJob(this.coordinator, units, command, this.header(command), this.now));
   }
 
   /** Stops everything: heartbeats, jobs, log readers. */
@@ -159,9 +178,11 @@ export class ConsoleModel {
     this.subscription.add(
       job$.subscribe((job) => {
         first ??= job;
+        const before = this.jobs.get(job.id);
         this.jobs.set(job.id, job);
         if (this.jobs.size > KEPT_JOBS) this.forgetOldestDone();
         this.changes.next({ kind: 'job', job });
+        this.countJob(before, job);
       }),
     );
     if (first === undefined) throw new Error('a job emits its start at once');
@@ -174,6 +195,42 @@ export class ConsoleModel {
         this.jobs.delete(id);
         return;
       }
+  }
+
+  /**
+   * Counts a job's new outcomes into the figures, and takes the coordinator's statistics again at
+   * once (`stats$` gives a snapshot on subscription), so that its counters are in step with the rows.
+   */
+  private countJob(before: Job | undefined, job: Job): void {
+    const figures = addFigures(
+      addFigures(this.figures, figuresOf(job)),
+      before === undefined ? NO_FIGURES : figuresOf(before),
+      -1,
+    );
+    if (JSON.stringify(figures) !== JSON.stringify(this.figures)) {
+      this.figures = figures;
+      this.changes.next({ kind: 'figures', figures });
+    }
+    if (before !== undefined)
+      this.subscription.add(
+        this.coordinator.stats$.pipe(take(1)).subscribe({ next: (s) => this.setStats(s), error: () => {} }),
+      );
+  }
+
+  /** A unit's last event, with the log's time for it: its row shows it at once. */
+  private setLastEvent(unit: ConsoleUnit, event: PycomEvent): void {
+    const entry = this.entries.get(event) ?? { at: this.now(), event };
+    this.lastEvents.set(unit.address, entry);
+    const row = this.rows.get(unit.address) ?? {
+      address: unit.address,
+      presence: { state: 'pending', since: this.now() },
+    };
+    this.setRow(this.withLastEvent(row));
+  }
+
+  private withLastEvent(row: UnitRow): UnitRow {
+    const lastEvent = this.lastEvents.get(row.address);
+    return lastEvent === undefined ? row : { ...row, id: row.id ?? lastEvent.event.id, lastEvent };
   }
 
   /** A unit's command round trips, from the last statistics. */

@@ -56,8 +56,8 @@ export interface ServedConsole {
  * Serves the console over `node:http`:
  * - `GET /` and the page's files: public (they hold no data);
  * - `GET /api/state`: the snapshot as JSON;
- * - `GET /api/stream?types=&unit=`: server-sent events: `snapshot`, then `unit`, `job`, `stats`
- *   and the event log filtered with `ofType` / `fromNode` (`log`);
+ * - `GET /api/stream?types=&unit=`: server-sent events: `snapshot`, then `unit`, `job`, `stats`,
+ *   `figures` and the event log filtered with `ofType` / `fromNode` (`log`);
  * - `POST /api/command` `{ units, command }` and `POST /api/sequence` `{ units, preset | csv }`:
  *   start a job, answer `202 { job }`.
  *

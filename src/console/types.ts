@@ -66,6 +66,8 @@ export interface SequenceUnitProgress {
   readonly steps: ReadonlyArray<'uploaded' | 'loaded' | 'started' | 'completed'>;
   /** The last message from the unit that answered no step (reported, not dropped). */
   readonly message?: string;
+  /** How long the unit took, from the job's start to `completed` or `failed` (ms); absent while it runs. */
+  readonly ms?: number;
   /** Set when a step failed; nothing follows. */
   readonly failed?: {
     /** The step that failed. */
@@ -94,6 +96,8 @@ export interface CommandUnitResult {
   readonly exitCode?: number;
   /** Why it failed (not sent, no output in time...). */
   readonly error?: string;
+  /** How long the unit took, from the job's start to its output or failure (ms); absent while it runs. */
+  readonly ms?: number;
 }
 
 /**
@@ -129,7 +133,12 @@ export type Job =
  *
  * ## Example
  * ```ts
- * const snapshot: ConsoleSnapshot = { coordinator: { id: 'a1b2c3d4' }, units: [], jobs: [] };
+ * const snapshot: ConsoleSnapshot = {
+ *   coordinator: { id: 'a1b2c3d4' },
+ *   units: [],
+ *   jobs: [],
+ *   figures: { commands: { ok: 0, failed: 0, running: 0 }, sequences: { completed: 0, failed: 0, running: 0 } },
+ * };
  * ```
  */
 export interface ConsoleSnapshot {
@@ -146,6 +155,31 @@ export interface ConsoleSnapshot {
   readonly jobs: ReadonlyArray<Job>;
   /** The last value of `coordinator.stats$`. */
   readonly stats?: CoordinatorStats;
+  /** The outcomes of every job run from this console, counted from the jobs' own rows. */
+  readonly figures: JobFigures;
+}
+
+/**
+ * The outcomes of the jobs run from a console since it started, counted per unit from the same
+ * results the job rows show (jobs the console no longer keeps included).
+ *
+ * - `commands`: `ok` exited 0; `failed` exited non-zero, or ended without an exit status (not
+ *   sent, no output in time, output rejected: the row shows why); `running` not answered yet.
+ * - `sequences`: `completed`, `failed` at some step, `running`.
+ *
+ * ## Example
+ * ```ts
+ * const figures: JobFigures = {
+ *   commands: { ok: 0, failed: 3, running: 0 },
+ *   sequences: { completed: 3, failed: 0, running: 0 },
+ * };
+ * ```
+ */
+export interface JobFigures {
+  /** Shell commands, one per unit of each command job. */
+  readonly commands: { readonly ok: number; readonly failed: number; readonly running: number };
+  /** Sequences, one per unit of each sequence job. */
+  readonly sequences: { readonly completed: number; readonly failed: number; readonly running: number };
 }
 
 /**
@@ -168,4 +202,8 @@ export type ConsoleChange =
   | {
       /** New coordinator statistics. */ readonly kind: 'stats';
       /** The value of `coordinator.stats$`. */ readonly stats: CoordinatorStats;
+    }
+  | {
+      /** A job's outcome changed the figures. */ readonly kind: 'figures';
+      /** Every job's outcomes, counted again. */ readonly figures: JobFigures;
     };

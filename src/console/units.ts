@@ -20,9 +20,9 @@ const ROW_UPDATE_MS = 100;
 
 /**
  * The grid row of one unit, kept up to date while subscribed: heartbeats and presence from
- * `coordinator.connect`, the `unit_info` from `coordinator.unitInfo`, the last event from
- * `coordinator.eventsFrom`; at most one new row per 100 ms (the latest). Subscribing sends
- * heartbeats to the unit.
+ * `coordinator.connect`, the `unit_info` from `coordinator.unitInfo`; at most one new row per
+ * 100 ms (the latest). Subscribing sends heartbeats to the unit. The last event is the model's,
+ * set with the log's own entry as each event arrives, never later than the log.
  *
  * ## Example
  * ```ts
@@ -50,9 +50,6 @@ export function watchUnit(
     coordinator
       .unitInfo(target, { timeoutMs: Infinity })
       .pipe(map((info): Patch => (row) => ({ ...row, id: info.id, info: infoOf(info) }))),
-    coordinator
-      .eventsFrom(target)
-      .pipe(map((event): Patch => (row) => ({ ...row, id: event.id, lastEvent: { at: now(), event } }))),
   );
   return patches$.pipe(
     scan((row, patch) => patch(row), initial),

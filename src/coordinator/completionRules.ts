@@ -76,7 +76,7 @@ export interface CompletionRules {
  *
  * ## Example
  * ```ts
- * coordinator.runSequence(unit, seq, { completion: { runTimeoutMs: COMPLETION_RULES.runTimeoutMs * 2 } });
+ * coordinator.runSequence(unit, sequence, { completion: { runTimeoutMs: COMPLETION_RULES.runTimeoutMs * 2 } });
  * ```
  * @category Coordinator
  */

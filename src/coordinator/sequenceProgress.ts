@@ -23,7 +23,7 @@ import type { CompletionRules } from './completionRules';
  *
  * ## Example
  * ```ts
- * runSequence(coordinator, unit, seq).subscribe((p: SequenceProgress) =>
+ * coordinator.runSequence(unit, sequence).subscribe((p: SequenceProgress) =>
  *   console.log(p.unit, p.step, p.step === 'failed' ? `${p.failedStep}: ${p.message}` : ''),
  * );
  * ```
@@ -86,7 +86,9 @@ export type SequenceProgress =
  *
  * ## Example
  * ```ts
- * if (p.step === 'failed' && p.reason === 'boardio') console.error(`boardio refused: ${p.message}`);
+ * coordinator.runSequence(unit, sequence).subscribe((p) => {
+ *   if (p.step === 'failed' && p.reason === 'boardio') console.error(`boardio refused: ${p.message}`);
+ * });
  * ```
  * @category Coordinator
  */
@@ -111,7 +113,7 @@ export type SequenceStep = 'upload' | 'load' | 'run';
  *
  * ## Example
  * ```ts
- * runSequence(coordinator, '127.0.0.2', seq, { stepTimeoutMs: 5000, runTimeoutMs: 120_000 });
+ * coordinator.runSequence('127.0.0.2', sequence, { stepTimeoutMs: 5000, runTimeoutMs: 120_000 });
  * ```
  * @category Coordinator
  */

@@ -226,6 +226,7 @@ export type CommandError =
  *
  * ## Example
  * ```ts
+ * const jobs$ = from([{ unit: '127.0.0.2', command: 'uptime' }]);
  * coordinator.run(jobs$).subscribe((r: CommandResult) =>
  *   r.kind === 'output' ? console.log(r.unit, r.output.exitCode, r.output.output) : console.error(r.unit, r.error.message),
  * );

@@ -17,6 +17,7 @@ import type { Coordinator } from '../coordinator/types';
 import type { Heartbeat } from '../protocol/requests';
 import type { LocalAddress } from '../transport/send';
 import { checkOptions, RULES, type OptionTable } from '../validation/checkOptions';
+import { preferredFirst } from './preferredFirst';
 import { probe, probeHeartbeat } from './probe';
 import { isSubnetHost, parseSubnet, subnetHosts } from './subnet';
 import { DISCOVER_DEFAULTS, type DiscoverOptions, type DiscoveryItem } from './types';
@@ -85,7 +86,8 @@ function identify(
  * `unit_info`.
  *
  * A cold Observable: each subscription scans once, emitting `progress` after every probe,
- * `found` for each responder (just before its `progress`), then `unit` or `no-info` for each
+ * `found` for each responder (just before its `progress`; the preferred ones first, whatever
+ * order the parallel probes finish in), then `unit` or `no-info` for each
  * responder when a coordinator is given; it completes when all is done. A probe that fails is
  * simply not found: the scan itself only errors when the coordinator's listener cannot bind (its
  * `ListenError`). An invalid option throws at call time: an {@link OptionError} naming it (a
@@ -118,6 +120,7 @@ export function discover(options: DiscoverOptions = {}): Observable<DiscoveryIte
   const concurrency = options.concurrency ?? DISCOVER_DEFAULTS.concurrency;
   const infoMs = options.infoTimeoutMs ?? DISCOVER_DEFAULTS.infoTimeoutMs;
   const preferred = new Set((options.preferred ?? DISCOVER_DEFAULTS.preferred).map((a) => a.trim()));
+  const preferredCount = addresses.filter((a) => preferred.has(a)).length;
   const { coordinator, localAddress } = options;
   const total = addresses.length;
   // one id for every probe of a scan; with a coordinator, its identity (so that the unit's view
@@ -140,6 +143,8 @@ export function discover(options: DiscoverOptions = {}): Observable<DiscoveryIte
     let found = 0;
     return from(addresses).pipe(
       mergeMap((address) => probe({ host: address, ...probeOptions }), concurrency),
+      // parallel probes finish in any order: the preferred addresses' results still come first
+      preferredFirst((result) => preferred.has(result.host), preferredCount),
       mergeMap((result) => {
         scanned += 1;
         if (result.open) found += 1;

@@ -5,7 +5,7 @@ import * as net from 'node:net';
  *
  * ## Example
  * ```ts
- * const subnet: Subnet = parseSubnet('192.168.0.0/24'); // { network: '192.168.0.0', prefix: 24, size: 254 }
+ * const subnet: Subnet = { network: '192.168.0.0', prefix: 24, size: 254 }; // 192.168.0.0/24
  * ```
  * @category Coordinator
  */

@@ -69,7 +69,9 @@ export const DISCOVER_DEFAULTS = {
  *
  * ## Example
  * ```ts
- * if (item.kind === 'progress') bar.update(item.scanned / item.total);
+ * discover({ subnet: '192.168.0.0/24' }).subscribe((item) => {
+ *   if (item.kind === 'progress') process.stdout.write(`\r${item.scanned}/${item.total}`);
+ * });
  * ```
  * @category Coordinator
  */
@@ -89,7 +91,7 @@ export interface DiscoveryProgress {
  *
  * ## Example
  * ```ts
- * if (item.kind === 'found') console.log('responds:', item.address);
+ * discover().subscribe((item) => item.kind === 'found' && console.log('responds:', item.address));
  * ```
  * @category Coordinator
  */
@@ -107,7 +109,7 @@ export interface DiscoveryFound {
  *
  * ## Example
  * ```ts
- * if (item.kind === 'unit') console.log(item.address, item.info.id, item.info.unit_type);
+ * discover().subscribe((item) => item.kind === 'unit' && console.log(item.address, item.info.id, item.info.unit_type));
  * ```
  * @category Coordinator
  */
@@ -126,7 +128,7 @@ export interface DiscoveryUnit {
  *
  * ## Example
  * ```ts
- * if (item.kind === 'no-info') console.warn(item.address, 'did not identify itself');
+ * discover().subscribe((item) => item.kind === 'no-info' && console.warn(item.address, 'did not identify itself'));
  * ```
  * @category Coordinator
  */

@@ -20,6 +20,7 @@ export type { AwaitedOutput } from './awaitedOutput';
  *
  * ## Example
  * ```ts
+ * const request$ = new Subject<PendingCommand>();
  * listen().pipe(awaitOutput(request$, { timeoutMs: 3000 }));
  * ```
  * @category Operators

@@ -14,7 +14,11 @@ import type { OutputTimeoutError } from './outputTimeoutError';
  *
  * ## Example
  * ```ts
- * const text = result.kind === 'output' ? result.output.output : undefined;
+ * const request$ = new Subject<PendingCommand>();
+ * listen().pipe(awaitOutput(request$)).subscribe((result: AwaitedOutput<PendingCommand>) => {
+ *   if (result.kind === 'output') console.log(result.output.output);
+ *   if (result.kind === 'timeout') console.warn(result.error.message, result.error.unit);
+ * });
  * ```
  * @category Operators
  */

@@ -10,7 +10,9 @@ import { ofType } from './ofType';
  *
  * ## Example
  * ```ts
- * const result: BoardioResult = { status: 'error', reason: 'no sequence file', event };
+ * events$.pipe(toBoardioResult()).subscribe((result: BoardioResult) => {
+ *   if (result.status === 'error') console.error(result.event.ip, result.reason);
+ * });
  * ```
  * @category Operators
  */
@@ -137,7 +139,7 @@ export function parseBoardioMessage(text: string): BoardioReport | undefined {
  *
  * ## Example
  * ```ts
- * events$.pipe(fromNode(unitId), toBoardioResult()).subscribe((r) => {
+ * events$.pipe(fromNode('192.168.0.23'), toBoardioResult()).subscribe((r) => {
  *   if (r.status === 'error') console.error(`boardio failed: ${r.reason}`);
  * });
  * ```

@@ -4,7 +4,9 @@
  *
  * ## Example
  * ```ts
- * if (result.kind === 'timeout') console.warn(result.error.message, result.error.unit);
+ * coordinator.command(unit, 'sleep 60').subscribe({
+ *   error: (e) => e instanceof OutputTimeoutError && console.warn(e.message, e.unit),
+ * });
  * ```
  * @category Errors
  */

@@ -16,7 +16,9 @@ import { UnitLanes } from './unitLanes';
  *
  * ## Example
  * ```ts
- * commands$.pipe(queueByUnit((c) => c.unit, run, { concurrency: 4, minGapMs: 100 }));
+ * from(['127.0.0.2', '127.0.0.3']).pipe(
+ *   queueByUnit((unit) => unit, (unit) => coordinator.command(unit, 'uptime'), { concurrency: 4, minGapMs: 100 }),
+ * );
  * ```
  * @category Operators
  */
@@ -65,10 +67,11 @@ const CONCURRENCY = { ...RULES.count, infinite: true } as const;
  *
  * ## Example
  * ```ts
+ * const command$ = from([{ unit: '127.0.0.2', command: 'uptime' }, { unit: '127.0.0.3', command: 'df -h' }]);
  * command$.pipe(
  *   queueByUnit(
  *     (cmd) => cmd.unit,
- *     (cmd) => sendAndAwait(cmd).pipe(catchError((error) => of({ cmd, error }))),
+ *     (cmd) => coordinator.command(cmd.unit, cmd.command).pipe(catchError((error) => of({ cmd, error }))),
  *     { concurrency: 8 },
  *   ),
  * );

@@ -11,7 +11,7 @@ import { tagCommand } from './tagged';
  *
  * ## Example
  * ```ts
- * Buffer.byteLength(tagCommand(command).text) <= MAX_COMMAND_BYTES; // or it cannot run
+ * Buffer.byteLength(tagCommand('uptime').text) <= MAX_COMMAND_BYTES; // or it cannot run
  * ```
  * @category Protocol
  */
@@ -25,7 +25,7 @@ export const MAX_COMMAND_BYTES = 131071;
  * ## Example
  * ```ts
  * try {
- *   coordinator.command(unit, huge);
+ *   coordinator.command(unit, `echo ${'x'.repeat(200_000)}`);
  * } catch (e) {
  *   if (e instanceof CommandTooLargeError) console.error(e.bytes, e.limit, e.rows);
  * }

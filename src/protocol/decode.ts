@@ -198,7 +198,7 @@ function parseObject(input: Uint8Array | string, options: DecodeOptions): Parsed
  * ## Example
  * ```ts
  * import { either as E } from 'fp-ts';
- * const r = decodeEvent(buffer);
+ * const r = decodeEvent(bytes);
  * if (E.isRight(r)) console.log(r.right.type_);
  * else console.warn(r.left.message);
  * ```
@@ -276,8 +276,8 @@ function jsonLength(value: unknown): number {
  *
  * ## Example
  * ```ts
- * const r = decodeRequest(buffer);
- * if (E.isRight(r) && 'command' in r.right) run(r.right.command);
+ * const r = decodeRequest(bytes);
+ * if (E.isRight(r) && 'command' in r.right) console.log('run:', r.right.command);
  * ```
  * @param input The complete payload of one request connection.
  * @param options Depth and size limits (see `DECODE_DEFAULTS`).

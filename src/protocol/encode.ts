@@ -6,7 +6,10 @@ import type { PycomRequest } from './requests';
  *
  * ## Example
  * ```ts
- * socket.end(encodeRequest({ ...me, type_: 'cmd', command: 'uptime' }));
+ * import { connect } from 'node:net';
+ * const socket = connect(5000, '192.168.0.23', () =>
+ *   socket.end(encodeRequest({ ...me, type_: 'cmd', command: 'uptime' })),
+ * );
  * ```
  * @param request A heartbeat or a command.
  * @return The UTF-8 bytes of its JSON text.
@@ -21,7 +24,7 @@ export function encodeRequest(request: PycomRequest): Buffer {
  *
  * ## Example
  * ```ts
- * socket.end(encodeEvent({ ...unit, type_: 'message', message: 'Sequence complete' }));
+ * const payload = encodeEvent(messageEvent({ host: '127.0.0.2' }, 'Sequence complete'));
  * ```
  * @param event An output, message or unit_info event.
  * @return The UTF-8 bytes of its JSON text.

@@ -97,7 +97,7 @@ export const eventCodecs = {
  *
  * ## Example
  * ```ts
- * const result = PycomEvent.decode(JSON.parse(text));
+ * const result = PycomEvent.decode(JSON.parse(bytes.toString('utf8')));
  * ```
  * @category Protocol
  */

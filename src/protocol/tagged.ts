@@ -40,7 +40,7 @@ export interface TaggedCommand {
  *
  * ## Example
  * ```ts
- * const t = readTrailer(event.output);
+ * const t = event.type_ === 'output' ? readTrailer(event.output) : undefined;
  * if (t !== undefined) console.log(t.nonce, t.exitCode, JSON.stringify(t.output));
  * ```
  * @category Protocol

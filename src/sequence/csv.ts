@@ -28,7 +28,7 @@ export interface SequenceIssue {
  *
  * ## Example
  * ```ts
- * render([ledFan(1), all4Canon({ power: 80, shutterMs: 105 })]); // 'LED_FAN,1\nALL_4_CANON,80,105\n'
+ * renderSequence([ledFan(1), all4Canon({ power: 80, shutterMs: 105 })]); // 'LED_FAN,1\nALL_4_CANON,80,105\n'
  * ```
  * @param sequence The rows, in the order the unit runs them.
  * @throws {@link SequenceError} listing every invalid row (`row 2: ...`).
@@ -90,7 +90,7 @@ const MAX_SEQUENCE_ISSUES = 100;
  *
  * ## Example
  * ```ts
- * const r = parse('LED_FAN,1\nALL_4_CANON,80,110\n');
+ * const r = parseSequence('LED_FAN,1\nALL_4_CANON,80,110\n');
  * if (E.isLeft(r)) console.log(r.left); // [{ line: 2, message: 'ALL_4_CANON shutterMs: 110 is out of range 0..109' }]
  * ```
  * @param csv The file content.

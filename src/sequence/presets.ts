@@ -131,7 +131,7 @@ function check(options: PresetOptions): void {
  *
  * ## Example
  * ```ts
- * render(preset({ mode: 'ALL+PALL', camera: 'canon', power: 80 }));
+ * renderSequence(preset({ mode: 'ALL+PALL', camera: 'canon', power: 80 }));
  * // LED_FAN,1
  * // DIGITAL_POLARIZER,0
  * // ALL_4_CANON,80,100

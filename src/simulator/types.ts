@@ -94,6 +94,7 @@ export interface SimulateUnitOptions extends UnitOptions {
  *
  * ## Example
  * ```ts
+ * const unit = simulateUnit({ host: '127.0.0.2' });
  * await unit.reboot({ downtimeMs: 200 });
  * ```
  * @category Simulator

@@ -83,7 +83,7 @@ export function identityOf(source: EventOrigin = {}): Identity {
  *
  * ## Example
  * ```ts
- * expectObservable(outputs$).toBe('--a', { a: outputEvent({ host: '192.168.0.23' }, 'ok\n') });
+ * const outputs$ = cold('--a', { a: outputEvent({ host: '192.168.0.23' }, 'ok\n') });
  * ```
  * @param from The unit.
  * @param output The text.
@@ -98,7 +98,7 @@ export function outputEvent(from: EventOrigin, output: string): Output {
  *
  * ## Example
  * ```ts
- * messageEvent(unit, 'Sequence complete');
+ * messageEvent({ host: '192.168.0.23' }, 'Sequence complete');
  * ```
  * @param from The unit.
  * @param message The text.
@@ -130,7 +130,7 @@ export function unitInfoEvent(from: EventOrigin, fields: Partial<UnitInfoFields>
  *
  * ## Example
  * ```ts
- * const inbound$ = cold('a', { a: receivedEvent(outputEvent(unit, 'ok\n'), { at: 0 }) });
+ * const inbound$ = cold('a', { a: receivedEvent(outputEvent({ host: '192.168.0.23' }, 'ok\n'), { at: 0 }) });
  * ```
  * @param event The event.
  * @param options The sender's address (default: the event's `ip`, port 40000) and the time (default 0).

@@ -32,6 +32,7 @@ import type { MemoryNetwork, Receiver } from './network';
  *
  * ## Example
  * ```ts
+ * const unit = memoryUnit(network, { host: '192.168.0.23' });
  * unit.coordinators()[0]?.host; // MEMORY_COORDINATOR_HOST, once the coordinator has heartbeated
  * ```
  * @category Testing
@@ -78,8 +79,8 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
  *
  * ## Example
  * ```ts
- * const network = memoryNetwork({ scheduler });
- * const coordinator = createCoordinator({ scheduler, transport: memoryTransport(network) });
+ * const network = memoryNetwork({ scheduler: testScheduler });
+ * const coordinator = createCoordinator({ scheduler: testScheduler, transport: memoryTransport(network) });
  * ```
  * @param network The network.
  * @param options This machine's address.

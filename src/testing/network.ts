@@ -59,7 +59,7 @@ export interface ConnectOptions {
  *
  * ## Example
  * ```ts
- * const network = memoryNetwork({ scheduler });
+ * const network = memoryNetwork({ scheduler: testScheduler });
  * const transport = memoryTransport(network, { host: '192.168.0.100' });
  * const unit = memoryUnit(network, { host: '192.168.0.23' });
  * ```

@@ -93,6 +93,7 @@ export interface MemoryUnitOptions extends UnitOptions {
  *
  * ## Example
  * ```ts
+ * const unit = memoryUnit(network, { host: '192.168.0.23' });
  * unit.faults.dropNext(); // the next event (an output, a message...) vanishes
  * unit.faults.refuseConnections(); // requests are refused until refuseConnections(false)
  * ```
@@ -108,6 +109,7 @@ export interface MemoryFaultControls extends FaultControls {
  *
  * ## Example
  * ```ts
+ * const unit = memoryUnit(network, { host: '192.168.0.23' });
  * unit.reboot({ downtimeMs: 2000 });
  * ```
  * @category Testing

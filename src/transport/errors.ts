@@ -80,7 +80,7 @@ export type SendErrorReason = 'refused' | 'timeout' | 'reset' | 'dns' | 'unreach
  *
  * ## Example
  * ```ts
- * send('127.0.0.2', beat).subscribe({ error: (e) => e instanceof SendError && console.error(e.reason) });
+ * send('127.0.0.2', me).subscribe({ error: (e) => e instanceof SendError && console.error(e.reason) });
  * ```
  * @category Errors
  */

@@ -27,7 +27,7 @@ export type Target = string | { readonly host: string; readonly port?: number };
  *
  * ## Example
  * ```ts
- * send('127.0.0.2', beat, { connectTimeoutMs: 1000 });
+ * send('127.0.0.2', me, { connectTimeoutMs: 1000 });
  * ```
  * @category Transport
  */
@@ -50,7 +50,7 @@ export interface SendOptions {
  *
  * ## Example
  * ```ts
- * send(unit, beat, { onConnect: (local: LocalAddress) => console.log('reached it from', local.address) });
+ * send(unit, me, { onConnect: (local: LocalAddress) => console.log('reached it from', local.address) });
  * ```
  * @category Transport
  */
@@ -66,7 +66,7 @@ export interface LocalAddress {
  *
  * ## Example
  * ```ts
- * const { local } = await lastValueFrom(send('127.0.0.2', beat));
+ * const { local } = await lastValueFrom(send('127.0.0.2', me));
  * console.log('reached it from', local.address);
  * ```
  * @category Transport

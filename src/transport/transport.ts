@@ -46,7 +46,7 @@ export interface Transport {
  *
  * ## Example
  * ```ts
- * tcpTransport.send('127.0.0.2', heartbeat).subscribe();
+ * tcpTransport.send('127.0.0.2', me).subscribe(); // a heartbeat: the identity fields alone
  * ```
  * @category Transport
  */

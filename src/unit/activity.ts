@@ -9,7 +9,7 @@ import type { BoardioVerb, CommandOutcome, Destination, KnownCoordinator } from 
  *
  * ## Example
  * ```ts
- * unit.events$.subscribe((a) => console.log(new Date(a.at).toISOString(), a.unit, a.kind));
+ * simulateUnit().events$.subscribe((a) => console.log(new Date(a.at).toISOString(), a.unit, a.kind));
  * ```
  * @category Simulator
  */
@@ -95,7 +95,7 @@ export interface ActivityMap {
  *
  * ## Example
  * ```ts
- * const report = (a: ActivityInput) => subject.next({ ...a, at: Date.now(), unit: id });
+ * const bound: ActivityInput = { kind: 'listening', host: '127.0.0.2', port: 5000 };
  * ```
  * @category Simulator
  */
@@ -109,7 +109,7 @@ export type ActivityInput = {
  *
  * ## Example
  * ```ts
- * unit.events$.subscribe((a: UnitActivity) => {
+ * simulateUnit().events$.subscribe((a: UnitActivity) => {
  *   if (a.kind === 'delivery-failed') console.warn(a.to, a.error.message);
  * });
  * ```
@@ -122,7 +122,7 @@ export type UnitActivity = ActivityInput & ActivityBase;
  *
  * ## Example
  * ```ts
- * const finished = unit.events$.pipe(
+ * const finished = simulateUnit().events$.pipe(
  *   filter((a): a is ActivityOf<'command-finished'> => a.kind === 'command-finished'),
  * );
  * ```

@@ -40,7 +40,9 @@ export interface RunCommandOptions {
  *
  * ## Example
  * ```ts
- * if (outcome.exitCode === TIMEOUT_EXIT_CODE) console.warn('timed out');
+ * simulateUnit().events$.subscribe((a) => {
+ *   if (a.kind === 'command-finished' && a.exitCode === TIMEOUT_EXIT_CODE) console.warn('timed out:', a.command);
+ * });
  * ```
  * @category Simulator
  */

@@ -91,6 +91,7 @@ export type RowDuration = number | ((row: Row, index: number) => number);
  *
  * ## Example
  * ```ts
+ * const unit = simulateUnit({ host: '127.0.0.2' });
  * unit.coordinators().forEach((c: KnownCoordinator) => console.log(c.id, c.host, c.port));
  * ```
  * @category Simulator
@@ -116,6 +117,7 @@ export interface KnownCoordinator {
  *
  * ## Example
  * ```ts
+ * const unit = simulateUnit({ host: '127.0.0.2' });
  * unit.faults.dropNext(2); // the next two events vanish
  * unit.faults.malformNext(); // the one after is broken JSON
  * ```

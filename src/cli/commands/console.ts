@@ -5,7 +5,7 @@ import { startConsole, type RunningConsole } from '../../console';
 import { nthAddress, simulateUnits, type SimulatedUnits } from '../../simulator';
 import { ListenError } from '../../transport';
 import { examples, givenExplicitly, globalsOf, type CommandContext } from '../context';
-import { CliError, interrupted } from '../errors';
+import { CliError, describeError, interrupted } from '../errors';
 import { EXIT } from '../exitCodes';
 import { type CliIO, interruptible, stage, whenAborted, writeLine } from '../io';
 import { type GlobalOptions, integerIn, parseTarget } from '../options';
@@ -41,7 +41,7 @@ async function startSimulated(count: number, base: string, io: CliIO): Promise<S
   try {
     group = simulateUnits(count, { base, ...SIMULATED });
   } catch (e) {
-    throw new CliError(EXIT.usage, e instanceof Error ? e.message : String(e));
+    throw new CliError(EXIT.usage, describeError(e));
   }
   const booted = firstValueFrom(
     group.events$.pipe(
@@ -78,7 +78,7 @@ async function startSimulated(count: number, base: string, io: CliIO): Promise<S
  * ```
  * @param options Units or a simulated rig, the listener, the page's address.
  * @param io Streams and the interrupt signal.
- * @return 0 after Ctrl-C; 4 when an address is in use.
+ * @return 130 after Ctrl-C; 4 when an address is in use.
  */
 export async function runConsole(options: ConsoleCommandOptions, io: CliIO): Promise<number> {
   if (options.simulate !== undefined && options.units.length > 0)
@@ -120,7 +120,7 @@ export async function runConsole(options: ConsoleCommandOptions, io: CliIO): Pro
     stage(io, `serving ${running.url.replace(/\?.*$/, '')}`);
     await whenAborted(io.signal);
     writeLine(io.stderr, 'stopping');
-    return EXIT.ok;
+    return EXIT.interrupted;
   } finally {
     await running?.close();
     session?.close();

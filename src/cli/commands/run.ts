@@ -3,6 +3,7 @@ import {
   preset,
   PRESET_NAMES,
   renderSequence,
+  SequenceError,
   standaloneWarnings,
   type PresetCamera,
   type PresetName,
@@ -14,7 +15,7 @@ import { CliError } from '../errors';
 import { EXIT } from '../exitCodes';
 import { seconds } from '../format';
 import { type CliIO, writeLine } from '../io';
-import { type GlobalOptions, integerIn, parseTarget } from '../options';
+import { type GlobalOptions, integerArgument, parseTarget } from '../options';
 import { outcomesExitCode, runSequences } from '../runSequences';
 import { readSequenceFile } from '../sequenceFile';
 import { openSession } from '../session';
@@ -63,15 +64,29 @@ async function sequenceOf(
   if (file !== undefined)
     throw new CliError(EXIT.usage, `give either a sequence file (${file}) or --preset, not both`);
   const camera = options.camera ?? 'nikon';
-  const sequence = preset({
-    mode: options.preset,
-    camera,
-    ...(options.power === undefined ? {} : { power: options.power }),
-    ...(options.shutter === undefined ? {} : { shutterMs: options.shutter }),
-    ...(options.trigger === undefined ? {} : { trigger: options.trigger }),
-    ...(options.fans === undefined ? {} : { fans: options.fans }),
-  });
-  return { units: [...options.args], sequence, what: `preset ${options.preset} (${camera})` };
+  return {
+    units: [...options.args],
+    sequence: presetOf(options.preset, camera, options),
+    what: `preset ${options.preset} (${camera})`,
+  };
+}
+
+/** The preset's sequence; a value out of range (the register table decides) is an invalid sequence, exit 5. */
+function presetOf(mode: PresetName, camera: PresetCamera, options: RunCommandOptions): Sequence {
+  try {
+    return preset({
+      mode,
+      camera,
+      ...(options.power === undefined ? {} : { power: options.power }),
+      ...(options.shutter === undefined ? {} : { shutterMs: options.shutter }),
+      ...(options.trigger === undefined ? {} : { trigger: options.trigger }),
+      ...(options.fans === undefined ? {} : { fans: options.fans }),
+    });
+  } catch (e) {
+    if (e instanceof SequenceError)
+      throw new CliError(EXIT.invalidSequence, `invalid preset ${mode}: ${e.message}`);
+    throw e;
+  }
 }
 
 /**
@@ -167,13 +182,11 @@ export function defineRun(program: Command, ctx: CommandContext): void {
       ).choices(['nikon', 'canon']),
     )
     .addOption(
-      new Option('--power <percent>', 'preset: flash power 0..100 (default: 100)').argParser(
-        integerIn(0, 100),
-      ),
+      new Option('--power <percent>', 'preset: flash power 0..100 (default: 100)').argParser(integerArgument),
     )
     .addOption(
       new Option('--shutter <ms>', 'preset, canon: LED on-time 0..109 ms (default: 100)').argParser(
-        integerIn(0, 109),
+        integerArgument,
       ),
     )
     .addOption(
@@ -204,8 +217,9 @@ export function defineRun(program: Command, ctx: CommandContext): void {
       ]) +
         '\nSteps per unit: uploaded (upload + boardiocli uSeq ran), loaded (BOARDIO_READY), started (a separate\n' +
         'boardiocli runSeq ran, sent only after BOARDIO_READY), completed (Sequence complete).\n' +
-        '--timeout is the time allowed for each step (default 10000 ms). Exit 5: invalid CSV (line numbers\n' +
-        'printed); 3: unit unreachable; 6: no answer in time; 7: BOARDIO_ERROR or a failed command.\n',
+        '--timeout is the time allowed for each step (default 10000 ms). Exit 5: invalid sequence (CSV line\n' +
+        'numbers printed) or a preset value out of range (--power 150); 3: unit unreachable; 6: no answer\n' +
+        'in time; 7: BOARDIO_ERROR or a failed command.\n',
     )
     .action(
       async (

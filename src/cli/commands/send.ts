@@ -92,7 +92,9 @@ export async function runSend(options: SendCommandOptions, io: CliIO): Promise<n
 export function defineSend(program: Command, ctx: CommandContext): void {
   program
     .command('send')
-    .description('send a shell command to a unit and print its output (stdout, or stderr if it failed)')
+    .description(
+      'send a shell command to a unit and print its output (stdout and stderr merged, in order) and exit status',
+    )
     .argument('<unit>', 'the unit: address[:port], port 5000 by default')
     .requiredOption('-c, --cmd <command>', 'the shell command the unit runs')
     .option('--json', 'print {"unit","id","output","exitCode"} as one JSON line', false)
@@ -110,7 +112,9 @@ export function defineSend(program: Command, ctx: CommandContext): void {
       ]) +
         '\nThe output arrives on a new connection from the unit to --host:--port, so that port must be\n' +
         'free here and reachable from the unit. Exit 3: unreachable; 6: no output within --timeout\n' +
-        `(default ${SEND_TIMEOUT_MS} ms); 8: the command exited non-zero (status printed on stderr).\n`,
+        `(default ${SEND_TIMEOUT_MS} ms); 8: the command exited non-zero (status printed on stderr).\n` +
+        "With --untagged, the output is pycom's own (stdout, or stderr if the command failed) and has no\n" +
+        'exit status: exit 0 whenever an output arrived.\n',
     )
     .action(
       async (unit: string, options: { cmd: string; json: boolean; untagged: boolean }, command: Command) => {

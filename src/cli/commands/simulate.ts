@@ -3,7 +3,7 @@ import { readTrailer, untagCommand } from '../../protocol/tagged';
 import { simulateUnits, type UnitActivity } from '../../simulator';
 import { ListenError } from '../../transport';
 import { examples, type CommandContext } from '../context';
-import { CliError } from '../errors';
+import { CliError, describeError } from '../errors';
 import { EXIT } from '../exitCodes';
 import { clock, firstLine, unitColumn } from '../format';
 import { isInterruption } from '../interrupt';
@@ -94,7 +94,7 @@ export async function runSimulate(options: SimulateCommandOptions, io: CliIO): P
       rowDurationMs: options.rowMs,
     });
   } catch (e) {
-    throw new CliError(EXIT.usage, e instanceof Error ? e.message : String(e));
+    throw new CliError(EXIT.usage, describeError(e));
   }
   stage(io, `starting ${options.units} simulated unit${options.units === 1 ? '' : 's'} on ${options.base}`);
   const ids = new Map(group.units.map((u) => [u.identity.id, u.host]));

@@ -37,6 +37,11 @@ export function duration(ms) {
   return `${Math.round(s / 3600)} h`;
 }
 
+/** @param {number} ms a duration @returns {string} e.g. '0.5 s', '12.3 s', as the command line prints it */
+export function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** @param {string} text @param {number} max @returns {string} the first line, cut to max characters */
 export function shorten(text, max) {
   const line = text.trim().split('\n')[0] ?? '';

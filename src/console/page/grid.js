@@ -101,6 +101,11 @@ export class Grid {
     const state = cell('state');
     state.textContent = '';
     state.append(h('span', { class: `badge state-${row.presence.state}` }, row.presence.state));
+    // why a unit is lost, in the row itself
+    if (row.presence.state === 'lost' && row.presence.message)
+      state.append(
+        h('span', { class: 'presence-message', 'data-field': 'presence-message' }, row.presence.message),
+      );
     state.title = row.presence.message ?? '';
     tr.dataset.state = row.presence.state;
     set('firmware', row.info?.firmware ?? '—', row.info ? `unit type ${row.info.unitType}` : undefined);

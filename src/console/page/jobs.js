@@ -1,4 +1,4 @@
-import { clock, h } from './dom.js';
+import { clock, h, seconds } from './dom.js';
 
 const STEPS = ['uploaded', 'loaded', 'started', 'completed'];
 
@@ -67,6 +67,7 @@ function sequenceRow(address, progress) {
     'tr',
     { 'data-unit': address, 'data-status': status },
     h('td', {}, address),
+    timeCell(progress.ms),
     h('td', { class: 'progress' }, ...steps, failure, message),
   );
 }
@@ -93,7 +94,17 @@ function commandRow(address, result) {
     'tr',
     { 'data-unit': address, 'data-status': result.status },
     h('td', {}, address),
+    timeCell(result.ms),
     h('td', {}, exit),
     h('td', {}, detail),
+  );
+}
+
+/** How long the unit took from the job's start, once it finished; empty while it runs. */
+function timeCell(ms) {
+  return h(
+    'td',
+    { class: 'muted', 'data-field': 'time', title: "from the job's start to this unit's result" },
+    ms === undefined ? '' : seconds(ms),
   );
 }

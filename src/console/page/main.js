@@ -36,20 +36,51 @@ function showSummary(grid) {
     `${counts.connected} connected · ${counts.pending} pending · ${counts.lost} lost`;
 }
 
-/** The coordinator's counters: events in, rejected by reason, commands by outcome. */
-function showStats(stats) {
-  const list = byId('stats');
+/** What each of the coordinator's command counters counts, as the page names it. */
+const COMMAND_STATS = {
+  sent: 'commands sent (sequence steps included)',
+  output: 'outputs received (any exit status)',
+  failed: 'send or output failed',
+  timeout: 'no output in time',
+  cancelled: 'cancelled',
+  late: 'late outputs',
+  unmatched: 'outputs that answered nothing',
+};
+
+/** Fills a `<dl>` with [code, name, value] entries: `data-stat` is the code, stable for scripts. */
+function fill(list, entries) {
   list.textContent = '';
-  if (!stats) return void (list.hidden = true);
-  const rejected = Object.entries(stats.rejected);
-  const entries = [
-    ['events in', String(stats.events)],
-    ['rejected', rejected.length === 0 ? '0' : rejected.map(([reason, n]) => `${n} ${reason}`).join(', ')],
-    ...Object.entries(stats.commands).map(([outcome, n]) => [`commands ${outcome}`, String(n)]),
-  ];
-  for (const [name, value] of entries)
-    list.append(h('div', { 'data-stat': name }, h('dt', {}, name), h('dd', {}, value)));
+  for (const [code, name, value] of entries)
+    list.append(h('div', { 'data-stat': code }, h('dt', {}, name), h('dd', {}, value)));
   list.hidden = false;
+}
+
+/** The coordinator's counters: events in, rejected by reason, commands by what happened on the wire. */
+function showStats(stats) {
+  if (!stats) return void (byId('stats').hidden = true);
+  const rejected = Object.entries(stats.rejected);
+  fill(byId('stats'), [
+    ['events', 'events in', String(stats.events)],
+    ['rejected', 'rejected', rejected.length === 0 ? '0' : rejected.map(([r, n]) => `${n} ${r}`).join(', ')],
+    ...Object.entries(COMMAND_STATS).map(([code, name]) => [
+      `commands.${code}`,
+      name,
+      String(stats.commands[code]),
+    ]),
+  ]);
+}
+
+/** The outcomes of the jobs, counted from the same results as their rows (one per unit). */
+function showFigures(figures) {
+  const { commands: c, sequences: s } = figures;
+  fill(byId('figures'), [
+    ['commands.ok', 'commands exit 0', String(c.ok)],
+    ['commands.failed', 'commands failed (exit ≠ 0 or no output)', String(c.failed)],
+    ['commands.running', 'commands running', String(c.running)],
+    ['sequences.completed', 'sequences completed', String(s.completed)],
+    ['sequences.failed', 'sequences failed', String(s.failed)],
+    ['sequences.running', 'sequences running', String(s.running)],
+  ]);
 }
 
 function unitOptions(select, grid) {
@@ -86,6 +117,7 @@ function start() {
       grid.reset(snapshot.units);
       jobs.reset(snapshot.jobs);
       showStats(snapshot.stats);
+      showFigures(snapshot.figures);
       log.clear();
       showSummary(grid);
       unitOptions(unitSelect, grid);
@@ -97,6 +129,7 @@ function start() {
     },
     job: ({ job }) => jobs.update(job),
     stats: ({ stats }) => showStats(stats),
+    figures: ({ figures }) => showFigures(figures),
     log: (entry) => log.add(entry),
   };
 
