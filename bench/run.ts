@@ -60,6 +60,11 @@ const benches: readonly Bench[] = [
     nodeFlags: ['--expose-gc'],
   },
   {
+    name: 'shoot',
+    file: 'shoot.ts',
+    what: 'fire spread at the units for 10, 100 and 1,000 units: coordinator.shoot vs runSequence per unit',
+  },
+  {
     name: 'attacks',
     file: 'attacks.ts',
     what: 'the listener under attack (slowloris, silent connections, bursts, brace drip, deep nesting): good events served, CPU, memory, fds',

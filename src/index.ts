@@ -119,6 +119,15 @@ export type {
   UnitInfoRefresh,
 } from './coordinator';
 export type { TaggedCommand, Trailer } from './protocol';
+export { SHOOT_DEFAULTS } from './coordinator/shootOptions';
+export type {
+  ShootEvent,
+  ShootFailureReason,
+  ShootOptions,
+  ShootUnitState,
+  ShootUnitSummary,
+  ShotSequence,
+} from './coordinator/shootTypes';
 export { ASSUMPTIONS } from './protocol/assumptions';
 export type { Assumption, AssumptionSource } from './protocol/assumptions';
 export type {

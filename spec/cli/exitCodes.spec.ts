@@ -38,6 +38,7 @@ const SAYS: Record<Name, RegExp> = {
   timeout: /timeout/,
   unitError: /BOARDIO_ERROR/,
   commandFailed: /send.*exited non-zero/s,
+  notFired: /shoot.*no unit was fired/s,
   interrupted: /interrupted/,
 };
 

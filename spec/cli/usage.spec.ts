@@ -15,7 +15,7 @@ async function run(...args: string[]): Promise<{ code: number; stdout: string; s
   return { code, ...out };
 }
 
-const COMMANDS = ['listen', 'send', 'heartbeat', 'run', 'discover', 'doctor', 'simulate', 'demo'];
+const COMMANDS = ['listen', 'send', 'heartbeat', 'run', 'shoot', 'discover', 'doctor', 'simulate', 'demo'];
 
 describe('pycom-rx usage', () => {
   it('lists every command, examples and the exit codes in --help, and exits 0', async () => {

@@ -21,6 +21,8 @@ export const EXIT = {
   unitError: 7,
   /** `send`: the command ran on the unit and exited with a non-zero status (printed on stderr). */
   commandFailed: 8,
+  /** `shoot`: a unit failed to load (or phase 1's deadline passed), so no unit was fired. */
+  notFired: 9,
   /** Stopped by Ctrl-C (or SIGTERM) before it was done: every command, at any stage. */
   interrupted: 130,
 } as const;
@@ -39,6 +41,7 @@ export const EXIT_MEANING: Readonly<Record<keyof typeof EXIT, string>> = {
   timeout: 'timeout: the unit took the request but sent no answer within --timeout',
   unitError: 'the unit reported a failure (BOARDIO_ERROR, or a command of the sequence failed)',
   commandFailed: 'send: the command ran and exited non-zero (its exit status is printed on stderr)',
+  notFired: 'shoot: a unit failed to load or the --deadline passed; no unit was fired',
   interrupted:
     'interrupted by Ctrl-C or SIGTERM, at any stage (the line says what was cut short);\n' +
     'a second Ctrl-C exits at once, without cleaning up',

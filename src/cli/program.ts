@@ -9,6 +9,7 @@ import { defineHeartbeat } from './commands/heartbeat';
 import { defineListen } from './commands/listen';
 import { defineRun } from './commands/run';
 import { defineSend } from './commands/send';
+import { defineShoot } from './commands/shoot';
 import { defineSimulate } from './commands/simulate';
 import type { CommandContext } from './context';
 import { describeError, exitCodeOf } from './errors';
@@ -62,6 +63,7 @@ Examples:
   $ pycom-rx doctor 192.168.0.23                    # check a real unit before trusting the library
   $ pycom-rx send 192.168.0.23 --cmd "uptime"
   $ pycom-rx run 192.168.0.23 --preset OLAT+POLAT --camera canon --power 80
+  $ pycom-rx shoot 192.168.0.21 192.168.0.22 --preset ALL   # load all, then fire all together, or none
   $ pycom-rx listen --json
   $ pycom-rx <command> --help
 ${EXIT_CODES_HELP}
@@ -72,6 +74,7 @@ ${EXIT_CODES_HELP}
     defineSend,
     defineHeartbeat,
     defineRun,
+    defineShoot,
     defineDiscover,
     defineDoctor,
     defineSimulate,

@@ -19,4 +19,5 @@ export type ConsoleCoordinator = Pick<
   | 'eventsFrom'
   | 'command'
   | 'runSequence'
+  | 'shoot'
 >;

@@ -1,4 +1,4 @@
-import type { CommandUnitResult, Job, JobFigures, SequenceUnitProgress } from './types';
+import type { CommandUnitResult, Job, JobFigures, SequenceUnitProgress, ShootUnitProgress } from './types';
 
 /**
  * No job run yet.
@@ -21,6 +21,14 @@ const commandOutcome = (r: CommandUnitResult): keyof JobFigures['commands'] =>
 const sequenceOutcome = (p: SequenceUnitProgress): keyof JobFigures['sequences'] =>
   p.failed !== undefined ? 'failed' : p.steps.includes('completed') ? 'completed' : 'running';
 
+/** What a unit of a shot counts as: `completed`, `failed` (also when not fired), or running. */
+const shootOutcome = (p: ShootUnitProgress): keyof JobFigures['sequences'] =>
+  p.state === 'completed'
+    ? 'completed'
+    : p.state === 'failed' || p.state === 'not-fired'
+      ? 'failed'
+      : 'running';
+
 /**
  * The outcomes of one job, one per unit, as its rows show them.
  *
@@ -34,6 +42,7 @@ export function figuresOf(job: Job): JobFigures {
   const commands = { ...NO_FIGURES.commands };
   const sequences = { ...NO_FIGURES.sequences };
   if (job.kind === 'command') for (const r of Object.values(job.units)) commands[commandOutcome(r)] += 1;
+  else if (job.kind === 'shoot') for (const p of Object.values(job.units)) sequences[shootOutcome(p)] += 1;
   else for (const p of Object.values(job.units)) sequences[sequenceOutcome(p)] += 1;
   return { commands, sequences };
 }

@@ -4,6 +4,7 @@ import type { Sequence } from '../sequence';
 import type { ConsoleUnit } from './address';
 import type { ConsoleCoordinator } from './coordinator';
 import { runCommandJob, runSequenceJob, type JobHeader } from './jobs';
+import { runShootJob } from './shootJob';
 import { EventLog } from './log';
 import type { PycomEvent } from '../protocol';
 import { addFigures, figuresOf, NO_FIGURES } from './figures';
@@ -149,6 +150,19 @@ export class ConsoleModel {
     return this.track(
       runSequenceJob(this.coordinator, units, sequence, options, this.header(title), this.now),
     );
+  }
+
+  /**
+   * Shoots a sequence on some units (`coordinator.shoot`): loaded everywhere, then fired on all
+   * together, or on none when a load failed; its progress goes out as `job` changes.
+   *
+   * @param units The units (of this console).
+   * @param sequence The rows, already checked.
+   * @param title The job's name on the page.
+   * @return The job as it starts.
+   */
+  startShoot(units: ReadonlyArray<ConsoleUnit>, sequence: Sequence, title: string): Job {
+    return this.track(runShootJob(this.coordinator, units, sequence, this.header(title), this.now));
   }
 
   /**

@@ -58,7 +58,7 @@ export interface ServedConsole {
  * - `GET /api/state`: the snapshot as JSON;
  * - `GET /api/stream?types=&unit=`: server-sent events: `snapshot`, then `unit`, `job`, `stats`,
  *   `figures` and the event log filtered with `ofType` / `fromNode` (`log`);
- * - `POST /api/command` `{ units, command }` and `POST /api/sequence` `{ units, preset | csv }`:
+ * - `POST /api/command` `{ units, command }`, `POST /api/sequence` and `POST /api/shoot` `{ units, preset | csv }`:
  *   start a job, answer `202 { job }`.
  *
  * Every `/api/` request needs the token: `Authorization: Bearer <token>`, or `?token=` on the
@@ -141,7 +141,7 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
   const startJob = async (
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    kind: 'command' | 'sequence',
+    kind: 'command' | 'sequence' | 'shoot',
   ) => {
     if (!sameOrigin(req)) return refuse(res, 403, 'cross-origin request');
     const body = await readJsonBody(req, REQUEST_LIMITS.bodyBytes);
@@ -156,7 +156,11 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
     const request = checkSequenceRequest(body.value, find);
     if (!request.ok) return refuse(res, 400, 'invalid sequence request', request.issues);
     const { units, sequence, title } = request.value;
-    sendJson(res, 202, started(model.startSequence(units, sequence, title), units.length));
+    const job =
+      kind === 'shoot'
+        ? model.startShoot(units, sequence, title)
+        : model.startSequence(units, sequence, title);
+    sendJson(res, 202, started(job, units.length));
   };
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> => {
@@ -186,6 +190,8 @@ export function serveConsole(options: ServeOptions): Promise<ServedConsole> {
         return startJob(req, res, 'command');
       case 'POST /api/sequence':
         return startJob(req, res, 'sequence');
+      case 'POST /api/shoot':
+        return startJob(req, res, 'shoot');
       default:
         return refuse(res, 404, 'not found');
     }

@@ -1,4 +1,5 @@
 import type { CoordinatorStats, PresenceState, SequenceFailureReason, SequenceStep } from '../coordinator';
+import type { ShootFailureReason, ShootUnitState } from '../coordinator/shootTypes';
 import type { PycomEvent } from '../protocol';
 
 /**
@@ -101,7 +102,29 @@ export interface CommandUnitResult {
 }
 
 /**
- * A job started from the page: a sequence (a preset or a CSV) or a shell command on some units.
+ * Where one unit of a shot (`coordinator.shoot`) stands.
+ *
+ * ## Example
+ * ```ts
+ * const p: ShootUnitProgress = { state: 'fired', firedMs: 0.4 };
+ * ```
+ */
+export interface ShootUnitProgress {
+  /** `loading`, `ready`, `fired`, `completed`, `failed` or `not-fired`. */
+  readonly state: ShootUnitState;
+  /** For `failed`: a code. */
+  readonly reason?: ShootFailureReason;
+  /** For `failed` and `not-fired`: what happened, in one line. */
+  readonly message?: string;
+  /** How long the unit took, from the job's start to `completed`, `failed` or `not-fired` (ms). */
+  readonly ms?: number;
+  /** When it was fired, in ms after the shot's first fire. */
+  readonly firedMs?: number;
+}
+
+/**
+ * A job started from the page: a sequence (a preset or a CSV), a shot (the same, on every unit
+ * together or none) or a shell command on some units.
  *
  * ## Example
  * ```ts
@@ -117,6 +140,19 @@ export type Job =
       /** Every unit completed or failed. */ readonly done: boolean;
       /** The progress of each unit, by address. */
       readonly units: Readonly<Record<string, SequenceUnitProgress>>;
+    }
+  | {
+      /** A number, unique in this console. */ readonly id: number;
+      /** A shot: loaded on every unit, then fired on all together, or on none. */ readonly kind: 'shoot';
+      /** What is shot (preset name or `CSV, n rows`). */ readonly title: string;
+      /** When it started. */ readonly startedAt: number;
+      /** The shot ended. */ readonly done: boolean;
+      /** Where each unit stands, by address. */
+      readonly units: Readonly<Record<string, ShootUnitProgress>>;
+      /** At the end: `completed`, `not-fired` (a load failed, nothing fired), `partial` or `dry-run`. */
+      readonly outcome?: 'completed' | 'not-fired' | 'partial' | 'dry-run';
+      /** At the end: from the first `runSeq` handed over to the last, in ms (absent when nothing was fired). */
+      readonly fireSpreadMs?: number;
     }
   | {
       /** A number, unique in this console. */ readonly id: number;

@@ -1,4 +1,4 @@
-import { defer, lastValueFrom, map, mergeMap, type Observable, takeUntil, tap, timer } from 'rxjs';
+import { lastValueFrom, map, mergeMap, type Observable, tap } from 'rxjs';
 import type { UnitInfo } from '../protocol';
 import type { Received } from '../protocol/inbound';
 import { resolveTarget, type Target } from '../transport';
@@ -14,6 +14,7 @@ import { UNIT_INFO_TIMEOUT_MS } from './errors';
 import { checkCoordinatorOptions } from './options';
 import { coordinatorParts } from './parts';
 import { runCommands } from './runCommands';
+import { shooter } from './shoot';
 import { refreshStrategy } from './unitInfoRefresh';
 import type { RunSequenceOptions, SequenceProgress } from './runSequence';
 import type {
@@ -60,7 +61,7 @@ export { COORDINATOR_DEFAULTS } from './options';
 export function createCoordinator(options: CoordinatorOptions = {}): Coordinator {
   const settings = checkCoordinatorOptions(options);
   const parts = coordinatorParts(options, settings);
-  const { closing, listener, queue, resolver, exec, streams, scheduler, stats } = parts;
+  const { closing, listener, queue, resolver, exec, streams } = parts;
   const address = (unit: Unit) => parts.heartbeats.address(unit);
 
   const unitOf = (target: Target) => {
@@ -131,10 +132,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     unmatched$: listener.holding(parts.unmatched$),
     late$: listener.holding(parts.late$),
     listening$: listener.listening$,
-    stats$: defer(() => timer(0, 1000, scheduler)).pipe(
-      map(() => stats.snapshot(scheduler.now())),
-      takeUntil(closing.closed$),
-    ),
+    stats$: parts.stats$,
     identity: parts.identity,
     eventsFrom,
     connect,
@@ -142,6 +140,7 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     command,
     run,
     runSequence,
+    shoot: shooter({ parts, connect, load: runSequence, on }),
     close,
     release,
   };

@@ -1,4 +1,15 @@
-import { asyncScheduler, NEVER, Observable, of, Subject, switchMap } from 'rxjs';
+import {
+  asyncScheduler,
+  defer,
+  map,
+  NEVER,
+  Observable,
+  of,
+  Subject,
+  switchMap,
+  takeUntil,
+  timer,
+} from 'rxjs';
 import type { Identity } from '../protocol';
 import type { Received } from '../protocol/inbound';
 import type { CommandOutput } from '../protocol/tagged';
@@ -91,7 +102,7 @@ export function coordinatorParts(
     send: (target, request, o) =>
       heartbeats.fresh(target as Unit).pipe(switchMap(() => transport.send(target, request, o))),
   };
-  const exec = execCommand({
+  const execDeps = {
     transport: ordered,
     sendOptions,
     identity,
@@ -101,7 +112,8 @@ export function coordinatorParts(
     stats,
     scheduler,
     defaults: settings,
-  });
+  };
+  const exec = execCommand(execDeps);
   /** One heartbeat from a fresh coordinator id, once the listener is bound (`unitInfo` refresh). */
   const freshIdBeat = (unit: Unit) =>
     listener.ready$.pipe(
@@ -120,8 +132,14 @@ export function coordinatorParts(
   };
   const queue = new UnitQueue({ concurrency: settings.concurrency, minGapMs: settings.minGapMs, scheduler });
   const resolver = new UnitResolver(units, transport);
+  /** A snapshot of the counters at once, then every second, until the coordinator closes. */
+  const stats$ = defer(() => timer(0, 1000, scheduler)).pipe(
+    map(() => stats.snapshot(scheduler.now())),
+    takeUntil(closing.closed$),
+  );
   return {
     id,
+    stats$,
     scheduler,
     stats,
     closing,
@@ -131,6 +149,7 @@ export function coordinatorParts(
     identity,
     heartbeats,
     exec,
+    execDeps,
     streams,
     queue,
     resolver,

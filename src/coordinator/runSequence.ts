@@ -1,15 +1,15 @@
 import { asyncScheduler, Observable, Subscription, timer } from 'rxjs';
-import { OutputTimeoutError } from '../operators/awaitOutput';
 import { ofType } from '../operators/ofType';
 import type { Output } from '../protocol';
 import type { Sequence } from '../sequence/registers';
 import { RUN_COMMAND, uploadCommand } from '../sequence/shell';
-import { ListenError, SendError } from '../transport/errors';
 import type { Target } from '../transport/send';
 import { checkCompletionRules, completionRules, matchMessage, RUN_SENT } from './completionRules';
-import { OutputRejectedError } from './errors';
 import { runTimedOut } from './runDeadline';
 import {
+  messageOf,
+  oneLine,
+  reasonOf,
   RUN_SEQUENCE_DEFAULTS,
   type RunSequenceOptions,
   type SequenceFailureReason,
@@ -22,18 +22,6 @@ export * from './sequenceProgress';
 export * from './completionRules';
 
 type CommandOutput = Output & { readonly exitCode?: number };
-
-const oneLine = (text: string) => text.trim().replace(/\s*\n\s*/g, ' | ');
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** The failure reason of a runner's error, or `undefined` for an error it does not know. */
-function reasonOf(e: unknown): SequenceFailureReason | undefined {
-  if (e instanceof SendError) return 'unreachable';
-  if (e instanceof ListenError) return 'listen';
-  if (e instanceof OutputTimeoutError || (e instanceof Error && e.name === 'TimeoutError')) return 'timeout';
-  if (e instanceof OutputRejectedError) return 'output';
-  return undefined;
-}
 
 /**
  * Uploads a sequence to a unit, has boardio load it and, only once boardio confirmed the load,
@@ -90,6 +78,20 @@ export function runSequence(
   options: RunSequenceOptions = {},
 ): Observable<SequenceProgress> {
   checkCompletionRules(options.completion, 'options.completion');
+  return sequenceSteps(runner, target, sequence, options, 'upload');
+}
+
+/**
+ * {@link runSequence}'s steps, from the upload, or from `runSeq` (`'run'`: the unit's sequence
+ * is loaded already; `coordinator.shoot` fires that way). @internal
+ */
+export function sequenceSteps(
+  runner: SequenceRunner,
+  target: Target,
+  sequence: Sequence,
+  options: RunSequenceOptions,
+  from: 'upload' | 'run',
+): Observable<SequenceProgress> {
   const rules = completionRules(
     { loadTimeoutMs: options.stepTimeoutMs, runTimeoutMs: options.runTimeoutMs },
     options.completion,
@@ -249,16 +251,17 @@ export function runSequence(
       armQuiet();
     };
 
-    let upload: string;
-    try {
-      upload = uploadCommand(sequence, {
-        standalone,
-        ...(options.path === undefined ? {} : { path: options.path }),
-      });
-    } catch (e) {
-      fail('upload', 'invalid', messageOf(e));
-      return subscriptions;
-    }
+    let upload = '';
+    if (from === 'upload')
+      try {
+        upload = uploadCommand(sequence, {
+          standalone,
+          ...(options.path === undefined ? {} : { path: options.path }),
+        });
+      } catch (e) {
+        fail('upload', 'invalid', messageOf(e));
+        return subscriptions;
+      }
     subscriptions.add(
       runner
         .eventsFrom(target)
@@ -272,6 +275,7 @@ export function runSequence(
           },
         }),
     );
+    if (from === 'run') return (startRun(), subscriptions);
     send(upload, 'upload', (out) => {
       if (out.exitCode !== undefined && out.exitCode !== 0)
         return fail('upload', 'output', failedOutput(out));

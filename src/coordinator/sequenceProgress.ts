@@ -2,6 +2,9 @@ import type { Observable, SchedulerLike } from 'rxjs';
 import type { Output, PycomEvent } from '../protocol';
 import type { Target } from '../transport/send';
 import type { CompletionRules } from './completionRules';
+import { OutputTimeoutError } from '../operators/awaitOutput';
+import { ListenError, SendError } from '../transport/errors';
+import { OutputRejectedError } from './errors';
 
 /**
  * One step of {@link Coordinator.runSequence} on one unit. The steps `uploaded`, `loaded`, `started`,
@@ -194,4 +197,18 @@ export interface SequenceRunner {
   ): Observable<Output & { readonly exitCode?: number }>;
   /** The unit's events (subscribed before anything is sent). */
   eventsFrom(target: Target): Observable<PycomEvent>;
+}
+
+/** One line of a command's text, for failure messages. @internal */
+export const oneLine = (text: string) => text.trim().replace(/\s*\n\s*/g, ' | ');
+/** An error's message. @internal */
+export const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The failure reason of a runner's error, or `undefined` for an error it does not know. @internal */
+export function reasonOf(e: unknown): SequenceFailureReason | undefined {
+  if (e instanceof SendError) return 'unreachable';
+  if (e instanceof ListenError) return 'listen';
+  if (e instanceof OutputTimeoutError || (e instanceof Error && e.name === 'TimeoutError')) return 'timeout';
+  if (e instanceof OutputRejectedError) return 'output';
+  return undefined;
 }

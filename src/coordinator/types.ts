@@ -14,6 +14,7 @@ import type { OptionError } from '../validation/checkOptions';
 import type { CoordinatorClosedError, OutputRejectedError, OutputTruncatedError } from './errors';
 import type { RunSequenceOptions, SequenceProgress } from './runSequence';
 import type { CompletionRules } from './completionRules';
+import type { ShootEvent, ShootOptions, ShotSequence } from './shootTypes';
 import type { HeartbeatPolicy } from './heartbeats';
 import type { UnitInfoRefresh } from './unitInfoRefresh';
 
@@ -413,6 +414,24 @@ export interface Coordinator {
    * ```
    */
   runSequence(unit: Target, sequence: Sequence, options?: RunSequenceOptions): Observable<SequenceProgress>;
+  /**
+   * Shoots a rig: all units fire together, or none. Phase 1 uploads and loads the sequence on
+   * every unit (queued with each unit's commands, within `concurrency`), until every unit
+   * confirmed `BOARDIO_READY`; if one fails, runs out of `loadDeadlineMs` or is lost, no unit is
+   * fired. Phase 2 hands `boardiocli runSeq` to every unit in the same tick, then follows each to
+   * completion. Every unit is heartbeated throughout. Emits each unit's states, then one summary
+   * (outcome, per-unit times, fire spread). Never errors except with a
+   * {@link CoordinatorClosedError}; bad options or targets throw an {@link OptionError} at once.
+   *
+   * ## Example
+   * ```ts
+   * const seq = preset({ mode: 'ALL', camera: 'canon', power: 80 });
+   * coordinator.shoot(['192.168.0.21', '192.168.0.22'], seq).subscribe((e) =>
+   *   e.kind === 'summary' ? console.log(e.outcome, e.fireSpreadMs) : console.log(e.unit, e.state),
+   * );
+   * ```
+   */
+  shoot(units: ReadonlyArray<Target>, sequence: ShotSequence, options?: ShootOptions): Observable<ShootEvent>;
   /**
    * Stops everything: heartbeats stop, queued and in-flight commands fail with a
    * {@link CoordinatorClosedError}, every stream of this coordinator completes, and the listener

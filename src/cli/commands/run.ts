@@ -48,7 +48,18 @@ export interface RunCommandOptions extends GlobalOptions {
 
 const PRESET_ONLY = ['camera', 'power', 'shutter', 'trigger', 'fans'] as const;
 
-async function sequenceOf(
+/**
+ * The units and the sequence of a `run` (or `shoot`) command line: the last argument is the CSV
+ * file unless `--preset` is given. Exits 2 on a bad combination, 5 on an invalid sequence.
+ *
+ * ## Example
+ * ```ts
+ * const { units, sequence } = await sequenceOf({ ...globals, args: ['192.168.0.23'], preset: 'ALL', standalone: false, json: false }, io);
+ * ```
+ * @param options The command line.
+ * @param io The working directory (for the file).
+ */
+export async function sequenceOf(
   options: RunCommandOptions,
   io: CliIO,
 ): Promise<{ units: string[]; sequence: Sequence; what: string }> {

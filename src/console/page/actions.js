@@ -3,7 +3,7 @@ import { h } from './dom.js';
 import { post } from './api.js';
 
 /**
- * Wires the three forms (preset, CSV, shell command) to the API, for the selected units.
+ * Wires the three forms (preset: run or shoot; CSV; shell command) to the API, for the selected units.
  * @param {string} token
  * @param {() => string[]} selected
  */
@@ -42,7 +42,9 @@ export function wireActions(token, selected) {
       fans: data.get('fans') !== null,
     };
     if (preset.camera === 'canon') preset.shutterMs = Number(data.get('shutterMs'));
-    void submit('/api/sequence', { preset });
+    // "Shoot selected": all units fire together, or none (coordinator.shoot)
+    const shoot = /** @type {SubmitEvent} */ (event).submitter?.id === 'shoot-preset';
+    void submit(shoot ? '/api/shoot' : '/api/sequence', { preset });
   });
 
   const csvForm = /** @type {HTMLFormElement} */ (document.getElementById('csv-form'));

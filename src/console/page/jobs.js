@@ -29,9 +29,16 @@ export class JobsView {
 
   render(job) {
     const status = job.done ? 'done' : 'running';
-    const title = job.kind === 'command' ? `$ ${job.title}` : `Sequence: ${job.title}`;
+    const title =
+      job.kind === 'command'
+        ? `$ ${job.title}`
+        : `${job.kind === 'shoot' ? 'Shoot' : 'Sequence'}: ${job.title}`;
     const rows = Object.entries(job.units).map(([address, unit]) =>
-      job.kind === 'command' ? commandRow(address, unit) : sequenceRow(address, unit),
+      job.kind === 'command'
+        ? commandRow(address, unit)
+        : job.kind === 'shoot'
+          ? shootRow(address, unit)
+          : sequenceRow(address, unit),
     );
     return h(
       'article',
@@ -44,8 +51,53 @@ export class JobsView {
         h('span', { class: 'muted' }, ` started ${clock(job.startedAt)} · ${status}`),
       ),
       h('table', {}, h('tbody', {}, ...rows)),
+      job.kind === 'shoot' ? shotOutcome(job) : undefined,
     );
   }
+}
+
+const SHOOT_STATES = ['loading', 'ready', 'fired', 'completed'];
+
+/** A unit of a shot: the states it reached, or why it failed / was not fired. */
+function shootRow(address, progress) {
+  const reached =
+    progress.state === 'failed' || progress.state === 'not-fired' ? -1 : SHOOT_STATES.indexOf(progress.state);
+  const states = SHOOT_STATES.map((state, i) =>
+    h('span', { class: `step ${i <= reached ? 'reached' : ''}`, 'data-step': state }, state),
+  );
+  const fired =
+    progress.firedMs === undefined
+      ? undefined
+      : h('span', { class: 'muted', 'data-field': 'fired' }, ` fired +${progress.firedMs.toFixed(1)} ms`);
+  const failure =
+    progress.state === 'failed'
+      ? h('span', { class: 'failure' }, `failed (${progress.reason ?? 'unknown'}): ${progress.message ?? ''}`)
+      : progress.state === 'not-fired'
+        ? h('span', { class: 'muted' }, `not fired${progress.message ? `: ${progress.message}` : ''}`)
+        : undefined;
+  return h(
+    'tr',
+    { 'data-unit': address, 'data-status': progress.state },
+    h('td', {}, address),
+    timeCell(progress.ms),
+    h('td', { class: 'progress' }, ...states, fired, failure),
+  );
+}
+
+/** The end of a shot: its outcome and the fire spread (first to last runSeq handed over). */
+function shotOutcome(job) {
+  if (job.outcome === undefined) return undefined;
+  const text = {
+    completed: 'every unit completed',
+    'not-fired': 'a unit failed to load: nothing was fired',
+    partial: 'fired, but not every unit completed',
+    'dry-run': 'loaded only',
+  }[job.outcome];
+  const spread =
+    job.fireSpreadMs === undefined
+      ? ''
+      : ` · fire spread ${job.fireSpreadMs.toFixed(1)} ms (first to last runSeq handed over)`;
+  return h('p', { class: 'shot', 'data-outcome': job.outcome, 'data-field': 'spread' }, `${text}${spread}`);
 }
 
 function sequenceRow(address, progress) {
