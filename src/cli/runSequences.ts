@@ -115,7 +115,9 @@ export function outcomesExitCode(outcomes: ReadonlyArray<UnitOutcome>, run = tru
  * Runs a sequence on several units in parallel (`start` runs it on one unit, e.g. with
  * `runSequence`) and shows the progress: a live board per unit on stdout (redrawn on a terminal,
  * one line per change otherwise), or one JSON object per item. Resolves when every unit
- * completed or failed, or on Ctrl-C (which unsubscribes, so nothing more is sent).
+ * completed or failed, or on Ctrl-C (which unsubscribes, so nothing more is sent). Rejects with
+ * the error when a run errors (an error that is not a `failed` item, e.g. the coordinator was
+ * closed): every other run is then stopped too.
  *
  * ## Example
  * ```ts
@@ -140,12 +142,21 @@ export function runSequences(
   const board = display.json ? undefined : new ProgressBoard(io.stdout, names, `${bar(0, false)} uploading`);
   const run = display.run;
   stage(io, () => sequenceStage(names, steps, run)); // said on Ctrl-C
-  return new Promise<UnitOutcome[]>((resolve) => {
+  return new Promise<UnitOutcome[]>((resolve, reject) => {
     const subscription = new Subscription();
-    const finish = () => {
+    const stop = () => {
       subscription.unsubscribe();
       io.signal.removeEventListener('abort', finish);
       board?.close();
+    };
+    // an error that is not a failure (e.g. the coordinator was closed): every run stops, and the
+    // promise rejects with it instead of never settling
+    const fail = (error: unknown) => {
+      stop();
+      reject(error);
+    };
+    const finish = () => {
+      stop();
       resolve(
         targets.map((t, i) => ({
           unit: names[i] ?? t.host,
@@ -169,6 +180,7 @@ export function runSequences(
             if (line !== undefined) board?.set(unit, line);
           }
         },
+        error: fail,
         complete: finish,
       }),
     );
