@@ -4,12 +4,14 @@ import {
   filter,
   firstValueFrom,
   lastValueFrom,
+  map,
   merge,
   type Observable,
   ReplaySubject,
   timeout,
   toArray,
 } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import {
   createCoordinator,
   runSequence,
@@ -28,6 +30,7 @@ import {
   type SimulateUnitOptions,
   type UnitActivity,
 } from '../../src/simulator';
+import { memoryNetwork, memoryTransport, memoryUnit } from '../../src/testing';
 
 // This file's loopback range: 127.42.0.0/16. Coordinators listen and send from 127.42.0.1.
 const COORDINATOR_HOST = '127.42.0.1';
@@ -320,23 +323,43 @@ describe('runSequence against simulated units, over real sockets', () => {
     expect(lastStarted).toBeLessThan(steps(progress).indexOf('completed'));
   });
 
-  // Scaled down from the issue (a 40 s sequence against pycom's 15 s): a sequence that plays 3 s
-  // against a unit that forgets a coordinator after 1 s without heartbeats. (Not shorter: unit and
-  // coordinator share one event loop here, and spawning a shell on a loaded machine can block it
-  // for a few hundred ms.)
-  it('keeps the unit heartbeated while a sequence plays longer than the unit remembers coordinators', async () => {
-    const at = unitAt('127.42.1.10', { coordinatorTimeoutMs: 1_000, rowDurationMs: 100 });
-    await at.unit.ready;
-    const coordinator = coordinatorAt({ heartbeatIntervalMs: 100 });
-    const seq = Array.from({ length: 30 }, (_, i) => modelLight(i));
-    const progress = await progressOf(coordinator.runSequence('127.42.1.10', seq, { runTimeoutMs: 10_000 }));
-    expect(steps(progress)).toEqual(['uploaded', 'loaded', 'started', 'completed']);
-    expect(at.all.filter((a) => a.kind === 'sequence-row')).toHaveLength(30);
-    // the unit knew the coordinator, and never forgot it while the sequence played
-    expect(at.all.some((a) => a.kind === 'coordinator-added' && a.coordinator.id === coordinator.id)).toBe(
-      true,
-    );
-    expect(at.all.filter((a) => a.kind === 'coordinator-expired')).toEqual([]);
-    expect(at.unit.coordinators().map((c) => c.id)).toContain(coordinator.id);
+  // The issue's figures in virtual time: a sequence that plays 40 s against pycom's 15 s of memory
+  // and a heartbeat every 5 s, with no real clock that a loaded machine could stretch
+  it('keeps the unit heartbeated while a sequence plays longer than the unit remembers coordinators', () => {
+    const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    ts.run(({ expectObservable }) => {
+      const network = memoryNetwork({ scheduler: ts });
+      const unit = memoryUnit(network, {
+        host: '10.42.1.10',
+        hardwareReadyDelayMs: 0,
+        coordinatorTimeoutMs: 15_000,
+        rowDurationMs: 1_000,
+      });
+      const coordinator = createCoordinator({
+        scheduler: ts,
+        transport: memoryTransport(network),
+        heartbeatIntervalMs: 5_000,
+      });
+      const seq = Array.from({ length: 40 }, (_, i) => modelLight(i));
+      const rows: number[] = [];
+      unit.events$.pipe(filter((a) => a.kind === 'sequence-row')).subscribe(() => rows.push(ts.now()));
+      const memory$ = unit.events$.pipe(
+        filter((a) => a.kind === 'coordinator-added' || a.kind === 'coordinator-expired'),
+        map((a) => a.kind),
+      );
+      const steps$ = coordinator
+        .runSequence(unit.host, seq, { runTimeoutMs: 60_000 })
+        .pipe(map((p) => p.step));
+      // the unit learns the coordinator once, and never forgets it while the sequence plays
+      expectObservable(memory$, '^ 45s !').toBe('a', { a: 'coordinator-added' });
+      expectObservable(steps$.pipe(toArray())).toBe('40s (a|)', {
+        a: ['uploaded', 'loaded', 'started', 'completed'],
+      });
+      ts.schedule(() => {
+        expect(rows).toHaveLength(40);
+        expect(unit.coordinators().map((c) => c.id)).toEqual([coordinator.id]);
+      }, 41_000);
+      ts.schedule(() => void coordinator.close(), 45_000);
+    });
   });
 });

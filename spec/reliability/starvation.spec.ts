@@ -66,12 +66,17 @@ async function underAttack(
   }
 }
 
+/**
+ * The share of good events that must be served. The issue's 99% is a figure of the bench
+ * (bench/attacks.ts: 100% with the defaults) and of STRESS=1; in `npm test`, on a machine that may
+ * be starved of CPU, a good sender may give up first (never silently): 90%.
+ */
+const SERVED_PERCENT = STRESS ? 99 : 90;
+
 function expectServed(verdict: Verdict): void {
   expect(verdict.silentlyLost).toEqual([]);
   expect(verdict.duplicated).toEqual([]);
-  // the issue's 99% is a figure of the bench (bench/attacks.ts: 100% with the defaults); here, on
-  // a machine that may be starved of CPU, a good sender may give up first, but never silently
-  expect(verdict.received / verdict.sent).toBeGreaterThanOrEqual(STRESS ? 0.99 : 0.9);
+  expect(verdict.received / verdict.sent).toBeGreaterThanOrEqual(SERVED_PERCENT / 100);
   // the attack did fill the slots: connections had to be evicted for the good ones
   expect(verdict.evicted).toBeGreaterThan(0);
 }
@@ -86,7 +91,7 @@ const goodEvents = scale({ count: 120, concurrency: 8 }, { count: 500, concurren
 
 describe('listen() under a slowloris that reconnects', () => {
   it(
-    `serves >= 99% of ${goodEvents.count} good events while ${drippers} connections drip from another address`,
+    `serves >= ${SERVED_PERCENT}% of ${goodEvents.count} good events while ${drippers} connections drip from another address`,
     async () => {
       const verdict = await underAttack(
         limits,
@@ -104,7 +109,7 @@ describe('listen() under a slowloris that reconnects', () => {
   );
 
   it(
-    `serves >= 99% of ${goodEvents.count} good events while ${drippers} connections drip from the good senders' own address`,
+    `serves >= ${SERVED_PERCENT}% of ${goodEvents.count} good events while ${drippers} connections drip from the good senders' own address`,
     async () => {
       const verdict = await underAttack(
         // the per-address cap cannot help here: only eviction of the longest-held slots can

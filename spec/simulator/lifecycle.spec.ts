@@ -2,8 +2,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
 import { isLoopbackAddress, simulateUnit, UnsafeAddressError } from '../../src/simulator';
+import { until } from '../fixtures';
 import { command, heartbeat, RawCollector, record, sendRaw } from './helpers';
 
 const RESOURCES = ['TCPServerWrap', 'TCPSocketWrap', 'ProcessWrap', 'PipeWrap', 'FSReqCallback'];
@@ -90,8 +92,10 @@ describe('simulated unit: safety and lifecycle', () => {
     await sendRaw('127.0.1.92', 5000, heartbeat(collector.port));
     await sendRaw('127.0.1.92', 5000, command(collector.port, `echo $$ > '${pidFile}'; sleep 30 & sleep 30`));
     await activity.waitFor('command-started');
-    while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8') === '')
-      await new Promise((r) => setTimeout(r, 10));
+    await until(
+      () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'),
+      "the command's shell to write its pid",
+    );
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(unit.coordinators()).toHaveLength(1);
 
@@ -113,9 +117,18 @@ describe('simulated unit: safety and lifecycle', () => {
     });
     await new Promise((resolve) => server.close(resolve));
     await collector.close();
-    await new Promise((resolve) => setImmediate(resolve));
-    const { FSReqCallback: _a, ...left } = resources();
+    // closed handles leave node's list on a later turn of the event loop: wait for it, with a deadline
     const { FSReqCallback: _b, ...before } = baseline;
-    expect(left).toEqual(before);
+    const left = () => {
+      const { FSReqCallback: _a, ...rest } = resources();
+      return rest;
+    };
+    await until(
+      () => isDeepStrictEqual(left(), before),
+      `the handles to be back to ${JSON.stringify(before)}`,
+      5_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; left: ${JSON.stringify(left())}`);
+    });
   });
 });
