@@ -11,9 +11,10 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..');
 
 /**
- * Per folder: the lowest percentage of statements and branches it may have. Set on 2026-12-07 at
- * the figures of a whole run, rounded down, minus a point (V8 counts a branch per block of the
- * functions it compiled, so branch totals move a little from run to run).
+ * Per folder: the lowest percentage of statements and branches it may have. Set on 2026-12-07 a
+ * few points under the figures of a whole run (3 for statements, 5 for branches, 6 for src/cli's
+ * branches), never under the goal: V8 counts a branch per block of the functions it compiled, so
+ * branch totals move by up to ~4 points from run to run.
  */
 const FLOORS = {
   src: { statements: 95, branches: 94 },
