@@ -2,23 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as root from '../../src';
 import { ASSUMPTIONS } from '../../src/protocol/assumptions';
+import { DOCTOR_CHECK_IDS as DOCTOR_CHECK_ID_LIST } from '../../src/doctor/doctor';
 import { REGISTER_NAMES, REGISTER_SPECS } from '../../src/sequence/specs';
 import { assumptionSection, docSection, normalized } from './tables';
 
-/** The doctor's checks, as issue 22 names them (`DoctorCheckId`). */
-const DOCTOR_CHECKS = [
-  'heartbeat',
-  'unit-info',
-  'trailer',
-  'exit-status',
-  'stderr-merged',
-  'large-output',
-  'latency',
-  'boardiocli',
-  'clock',
-  'sequence',
-  'heartbeat-needed',
-];
+/** The doctor's checks (`DoctorCheckId`), in the order it runs them. */
+const DOCTOR_CHECK_IDS: readonly string[] = DOCTOR_CHECK_ID_LIST;
 
 describe('ASSUMPTIONS', () => {
   it('is exported from the package root', () => {
@@ -49,8 +38,8 @@ describe('ASSUMPTIONS', () => {
 
   it("names only the doctor's checks, and every check verifies at least one assumption", () => {
     const checks = ASSUMPTIONS.flatMap((a) => (a.check === undefined ? [] : [a.check]));
-    expect(checks.filter((c) => !DOCTOR_CHECKS.includes(c))).toEqual([]);
-    expect(DOCTOR_CHECKS.filter((c) => !checks.includes(c))).toEqual([]);
+    expect(checks.filter((c) => !DOCTOR_CHECK_IDS.includes(c))).toEqual([]);
+    expect(DOCTOR_CHECK_IDS.filter((c) => !checks.includes(c))).toEqual([]);
   });
 
   it('covers what issue 22 found: trimming, line ends, size, heartbeats, unit_info, completion, the probe', () => {

@@ -1,5 +1,6 @@
 import { map, merge, type Observable, Subscription } from 'rxjs';
 import type { SequenceProgress } from '../coordinator/runSequence';
+import type { ShootFailureReason } from '../coordinator/shootTypes';
 import { EXIT } from './exitCodes';
 import { firstLine, seconds } from './format';
 import { type CliIO, stage, writeLine } from './io';
@@ -79,10 +80,27 @@ export function statusLine(p: SequenceProgress, ms: number, run: boolean): strin
  * @param p A `failed` progress item.
  */
 export function failureExitCode(p: Extract<SequenceProgress, { step: 'failed' }>): number {
-  switch (p.reason) {
+  return reasonExitCode(p.reason);
+}
+
+/**
+ * The exit code of a failure reason of a sequence or of a shot: unreachable (3) for `unreachable`
+ * and `lost`, port in use (4) for `listen`, invalid sequence (5) for `invalid`, timeout (6) for
+ * `timeout`, `deadline` and `no-completion-message`, unit error (7) otherwise.
+ *
+ * ## Example
+ * ```ts
+ * reasonExitCode('boardio'); // 7
+ * ```
+ * @param reason The failure's reason code (`undefined`: unit error).
+ */
+export function reasonExitCode(reason: ShootFailureReason | undefined): number {
+  switch (reason) {
     case 'unreachable':
+    case 'lost':
       return EXIT.unreachable;
     case 'timeout':
+    case 'deadline':
     case 'no-completion-message': // as before the completion rules: Sequence complete did not come in time
       return EXIT.timeout;
     case 'listen':

@@ -12,8 +12,11 @@ import { DOCTOR_DEFAULTS, type DoctorCheck, type DoctorOptions, type DoctorRepor
 
 export * from './types';
 
-/** The checks in order, as skipped. */
-const ORDER = [
+/**
+ * Every check, in the order it runs (and is reported, skipped ones included).
+ * @internal
+ */
+export const DOCTOR_CHECK_IDS = [
   'heartbeat',
   'unit-info',
   'trailer',
@@ -97,7 +100,7 @@ async function examine(probe: Probe, options: DoctorOptions): Promise<DoctorChec
 /** The report of a unit: every check in order, the ones not run as skipped. */
 function reportOf(unit: string, done: ReadonlyArray<DoctorCheck>): DoctorReport {
   const unreachable = done[0]?.id === 'heartbeat' && done[0].status === 'fail';
-  const checks = ORDER.map(
+  const checks = DOCTOR_CHECK_IDS.map(
     (id) =>
       done.find((c) => c.id === id) ??
       checked(

@@ -1,11 +1,6 @@
 import { type Command, Option } from 'commander';
 import { type Observable, Subscription } from 'rxjs';
-import type {
-  ShootEvent,
-  ShootFailureReason,
-  ShootOptions,
-  ShootUnitSummary,
-} from '../../coordinator/shootTypes';
+import type { ShootEvent, ShootOptions, ShootUnitSummary } from '../../coordinator/shootTypes';
 import { PRESET_NAMES, renderSequence, standaloneWarnings } from '../../sequence';
 import { examples, globalsOf, type CommandContext } from '../context';
 import { CliError } from '../errors';
@@ -16,6 +11,7 @@ import { type GlobalOptions, integerArgument, integerIn, parseTarget, showTarget
 import { ProgressBoard } from '../progress';
 import { safeJson } from '../safeOutput';
 import { openSession } from '../session';
+import { reasonExitCode } from '../runSequences';
 import { type RunCommandOptions, sequenceOf } from './run';
 
 /**
@@ -60,25 +56,6 @@ function jsonOf(e: Extract<ShootEvent, { kind: 'unit' }>, unit: string): object 
   return { ...shown, unit };
 }
 
-/** The exit code of a unit that failed after the fire (the codes `run` uses; `lost` is unreachable). */
-function failedCode(reason: ShootFailureReason | undefined): number {
-  switch (reason) {
-    case 'unreachable':
-    case 'lost':
-      return EXIT.unreachable;
-    case 'timeout':
-    case 'deadline':
-    case 'no-completion-message':
-      return EXIT.timeout;
-    case 'listen':
-      return EXIT.portInUse;
-    case 'invalid':
-      return EXIT.invalidSequence;
-    default:
-      return EXIT.unitError;
-  }
-}
-
 /**
  * The exit code of a shot from its summary: 0 when every unit completed (or, for a dry run or a
  * standalone upload, loaded); {@link EXIT.notFired} when a load failed so that nothing was fired;
@@ -94,7 +71,7 @@ export function shootExitCode(summary: Summary): number {
   if (summary.outcome === 'completed' || summary.outcome === 'dry-run') return EXIT.ok;
   if (summary.outcome === 'not-fired') return EXIT.notFired;
   const failed = summary.units.find((u: ShootUnitSummary) => u.state !== 'completed');
-  return failed === undefined ? EXIT.ok : failedCode(failed.reason);
+  return failed === undefined ? EXIT.ok : reasonExitCode(failed.reason);
 }
 
 /**
