@@ -1,4 +1,5 @@
 import { firstValueFrom, lastValueFrom, type Observable, filter, timeout } from 'rxjs';
+import { createCoordinator, type Coordinator, type CoordinatorOptions } from '../../src/coordinator';
 import type { Executor } from '../../src/simulator';
 
 /** A function executor that answers `echo X` with `X\n`, after a small random delay. */
@@ -16,3 +17,30 @@ export const nextMatching = <T>(
 
 export const complete = <T>(source: Observable<T>): Promise<T | undefined> =>
   lastValueFrom(source, { defaultValue: undefined });
+
+/**
+ * Coordinators that listen on and send from `host` (a command waits 5 s by default), and a list of
+ * simulated units: everything made is closed after each test (coordinators first).
+ */
+export function closedAfterEach(host: string): {
+  readonly coordinatorAt: (options?: CoordinatorOptions) => Coordinator;
+  readonly units: Array<{ close(): Promise<void> }>;
+} {
+  const coordinators: Coordinator[] = [];
+  const units: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    await Promise.all(coordinators.splice(0).map((c) => c.close()));
+    await Promise.all(units.splice(0).map((u) => u.close()));
+  });
+  const coordinatorAt = (options: CoordinatorOptions = {}): Coordinator => {
+    const coordinator = createCoordinator({
+      listen: { host, port: 0 },
+      send: { localAddress: host },
+      commandTimeoutMs: 5_000,
+      ...options,
+    });
+    coordinators.push(coordinator);
+    return coordinator;
+  };
+  return { coordinatorAt, units };
+}

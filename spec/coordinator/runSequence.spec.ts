@@ -16,11 +16,11 @@ import {
   createCoordinator,
   runSequence,
   type Coordinator,
-  type CoordinatorOptions,
   type SequenceProgress,
   type SequenceRunner,
 } from '../../src/coordinator';
 import { untagCommand } from '../../src/protocol/tagged';
+import { closedAfterEach } from './helpers';
 import { all4Canon, ledFan, modelLight } from '../../src/sequence/builders';
 import { render } from '../../src/sequence/csv';
 import { preset } from '../../src/sequence/presets';
@@ -35,23 +35,7 @@ import { memoryNetwork, memoryTransport, memoryUnit } from '../../src/testing';
 // This file's loopback range: 127.42.0.0/16. Coordinators listen and send from 127.42.0.1.
 const COORDINATOR_HOST = '127.42.0.1';
 
-const coordinators: Coordinator[] = [];
-const units: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(coordinators.splice(0).map((c) => c.close()));
-  await Promise.all(units.splice(0).map((u) => u.close()));
-});
-
-function coordinatorAt(options: CoordinatorOptions = {}): Coordinator {
-  const coordinator = createCoordinator({
-    listen: { host: COORDINATOR_HOST, port: 0 },
-    send: { localAddress: COORDINATOR_HOST },
-    commandTimeoutMs: 5_000,
-    ...options,
-  });
-  coordinators.push(coordinator);
-  return coordinator;
-}
+const { coordinatorAt, units } = closedAfterEach(COORDINATOR_HOST);
 
 /** A unit, closed after the test, with everything it does recorded from the start. */
 function unitAt(host: string, options: SimulateUnitOptions = {}) {

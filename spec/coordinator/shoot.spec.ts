@@ -1,7 +1,8 @@
 import { filter, firstValueFrom, lastValueFrom, ReplaySubject, timeout, toArray } from 'rxjs';
-import { createCoordinator, type Coordinator, type CoordinatorOptions } from '../../src/coordinator';
+import type { Coordinator } from '../../src/coordinator';
 import type { ShootEvent } from '../../src/coordinator/shootTypes';
 import { untagCommand } from '../../src/protocol/tagged';
+import { closedAfterEach } from './helpers';
 import { ledFan, modelLight } from '../../src/sequence/builders';
 import { simulateUnit, type UnitActivity } from '../../src/simulator';
 
@@ -9,23 +10,7 @@ import { simulateUnit, type UnitActivity } from '../../src/simulator';
 const COORDINATOR_HOST = '127.163.0.1';
 const SEQ = [ledFan(1), modelLight(0), modelLight(0)];
 
-const coordinators: Coordinator[] = [];
-const units: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(coordinators.splice(0).map((c) => c.close()));
-  await Promise.all(units.splice(0).map((u) => u.close()));
-});
-
-function coordinatorAt(options: CoordinatorOptions = {}): Coordinator {
-  const coordinator = createCoordinator({
-    listen: { host: COORDINATOR_HOST, port: 0 },
-    send: { localAddress: COORDINATOR_HOST },
-    commandTimeoutMs: 5_000,
-    ...options,
-  });
-  coordinators.push(coordinator);
-  return coordinator;
-}
+const { coordinatorAt, units } = closedAfterEach(COORDINATOR_HOST);
 
 /** A simulated unit, closed after the test, with what it does recorded from the start. */
 async function unitAt(host: string) {
