@@ -1,22 +1,8 @@
-import { execFile } from 'node:child_process';
-import {
-  simulateUnit,
-  type Executor,
-  type SimulatedUnit,
-  type SimulateUnitOptions,
-} from '../../src/simulator';
+import { simulateUnit, type SimulatedUnit, type SimulateUnitOptions } from '../../src/simulator';
 import { jsonLines, LOOPBACK_LISTENER, runCli, type CliResult } from './helpers';
+import { withoutBoardiocli } from '../helpers/shells';
 
 // this file's loopback addresses: 127.22.2.0/24
-
-/** Commands in a real /bin/sh whose PATH has no boardiocli. */
-const withoutBoardiocli: Executor = (command) =>
-  new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', command], { env: { PATH: '/usr/bin:/bin' } }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ stdout, stderr, exitCode: typeof code === 'number' ? code : error === null ? 0 : 1 });
-    });
-  });
 
 describe('pycom-rx doctor', () => {
   const units: SimulatedUnit[] = [];

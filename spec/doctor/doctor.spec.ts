@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { lastValueFrom, toArray } from 'rxjs';
 import { ASSUMPTIONS } from '../../src/protocol/assumptions';
 import {
@@ -8,23 +7,10 @@ import {
   type DoctorOptions,
   type DoctorReport,
 } from '../../src';
-import {
-  simulateUnit,
-  type Executor,
-  type SimulatedUnit,
-  type SimulateUnitOptions,
-} from '../../src/simulator';
+import { simulateUnit, type SimulatedUnit, type SimulateUnitOptions } from '../../src/simulator';
+import { withoutBoardiocli } from '../helpers/shells';
 
 // this file's loopback addresses: 127.22.1.0/24
-
-/** A unit whose commands run in a real /bin/sh whose PATH has no boardiocli. */
-const withoutBoardiocli: Executor = (command) =>
-  new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', command], { env: { PATH: '/usr/bin:/bin' } }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ stdout, stderr, exitCode: typeof code === 'number' ? code : error === null ? 0 : 1 });
-    });
-  });
 
 const units: SimulatedUnit[] = [];
 function unit(last: number, options: Omit<SimulateUnitOptions, 'host'> = {}): string {
