@@ -4,6 +4,22 @@
 // npm packages, node: modules and ../../package.json are not layers and are not checked here.
 // Type-only imports count (`tsPreCompilationDeps`): a type is a dependency too.
 
+/** Every layer but the applications (console, cli): what an application of the library may import. */
+const EVERY_LIBRARY_LAYER = [
+  'protocol',
+  'validation',
+  'diagnostics',
+  'transport',
+  'operators',
+  'sequence',
+  'coordinator',
+  'discovery',
+  'doctor',
+  'unit',
+  'simulator',
+  'testing',
+];
+
 /** layer: [the rule's name (its reason), the layers it may import, why] */
 const LAYERS = {
   protocol: [
@@ -66,39 +82,12 @@ const LAYERS = {
   ],
   console: [
     'console-is-on-top',
-    [
-      'protocol',
-      'validation',
-      'diagnostics',
-      'transport',
-      'operators',
-      'sequence',
-      'coordinator',
-      'discovery',
-      'doctor',
-      'unit',
-      'simulator',
-      'testing',
-    ],
+    EVERY_LIBRARY_LAYER,
     'the rig console is an application of the library; only the cli starts it',
   ],
   cli: [
     'cli-is-the-top',
-    [
-      'protocol',
-      'validation',
-      'diagnostics',
-      'transport',
-      'operators',
-      'sequence',
-      'coordinator',
-      'discovery',
-      'doctor',
-      'unit',
-      'simulator',
-      'testing',
-      'console',
-    ],
+    [...EVERY_LIBRARY_LAYER, 'console'],
     'the pycom-rx command uses everything and nothing uses it',
   ],
 };
