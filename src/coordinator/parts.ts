@@ -21,7 +21,7 @@ import { LIBRARY_VERSION, randomId } from './identity';
 import { CoordinatorListener } from './listener';
 import { OutputMatcher } from './matcher';
 import type { CoordinatorSettings } from './options';
-import { UnitQueue } from './queue';
+import { UnitLanes } from '../operators/unitLanes';
 import { UnitResolver } from './resolver';
 import { StatsCounter } from './stats';
 import type { CoordinatorOptions, LateOutput } from './types';
@@ -130,7 +130,7 @@ export function coordinatorParts(
     scheduler,
     completion: options.completion,
   };
-  const queue = new UnitQueue({ concurrency: settings.concurrency, minGapMs: settings.minGapMs, scheduler });
+  const queue = new UnitLanes({ concurrency: settings.concurrency, minGapMs: settings.minGapMs, scheduler });
   const resolver = new UnitResolver(units, transport);
   /** A snapshot of the counters at once, then every second, until the coordinator closes. */
   const stats$ = defer(() => timer(0, 1000, scheduler)).pipe(

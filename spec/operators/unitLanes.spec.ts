@@ -1,14 +1,14 @@
 import { TestScheduler } from 'rxjs/testing';
 import { merge } from 'rxjs';
-import { UnitQueue } from '../../src/coordinator/queue';
+import { UnitLanes } from '../../src/operators/unitLanes';
 
-describe('UnitQueue', () => {
+describe('UnitLanes', () => {
   let scheduler: TestScheduler;
   beforeEach(() => (scheduler = new TestScheduler((a, e) => expect(a).toEqual(e))));
 
   it('runs work for the same unit one at a time, in the order it asked', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const queue = new UnitQueue({ concurrency: Infinity, minGapMs: 0, scheduler });
+      const queue = new UnitLanes({ concurrency: Infinity, minGapMs: 0, scheduler });
       const a = cold('--a|');
       const b = cold('-b|');
       expectObservable(
@@ -24,7 +24,7 @@ describe('UnitQueue', () => {
 
   it('never makes different units wait for each other', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const queue = new UnitQueue({ concurrency: Infinity, minGapMs: 0, scheduler });
+      const queue = new UnitLanes({ concurrency: Infinity, minGapMs: 0, scheduler });
       expectObservable(
         merge(
           queue.run('u1', () => cold('--a|')),
@@ -36,7 +36,7 @@ describe('UnitQueue', () => {
 
   it('frees the lane when the work errors', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const queue = new UnitQueue({ concurrency: Infinity, minGapMs: 0, scheduler });
+      const queue = new UnitLanes({ concurrency: Infinity, minGapMs: 0, scheduler });
       const failing = queue.run('u1', () => cold('-#'));
       const next = queue.run('u1', () => cold('-b|'));
       expectObservable(failing).toBe('-#');
@@ -45,7 +45,7 @@ describe('UnitQueue', () => {
   });
 
   it('withdraws queued work that is unsubscribed before its turn, and frees the lane on unsubscribe', () => {
-    const queue = new UnitQueue({ concurrency: Infinity, minGapMs: 0, scheduler });
+    const queue = new UnitLanes({ concurrency: Infinity, minGapMs: 0, scheduler });
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const a = cold('----a|');
       const b = cold('-b|');
@@ -67,7 +67,7 @@ describe('UnitQueue', () => {
 
   it('caps the works in flight over all units with concurrency, oldest ready first', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const queue = new UnitQueue({ concurrency: 1, minGapMs: 0, scheduler });
+      const queue = new UnitLanes({ concurrency: 1, minGapMs: 0, scheduler });
       expectObservable(
         merge(
           queue.run('u1', () => cold('--a|')),
@@ -80,7 +80,7 @@ describe('UnitQueue', () => {
 
   it("leaves minGapMs between the end of a unit's work and the start of its next, not between units", () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const queue = new UnitQueue({ concurrency: Infinity, minGapMs: 3, scheduler });
+      const queue = new UnitLanes({ concurrency: Infinity, minGapMs: 3, scheduler });
       expectObservable(
         merge(
           queue.run('u1', () => cold('-a|')),

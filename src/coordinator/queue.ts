@@ -1,1 +1,0 @@
-export { UnitLanes as UnitQueue } from '../operators/unitLanes';
