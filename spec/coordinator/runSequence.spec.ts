@@ -73,14 +73,17 @@ function unitAt(host: string, options: SimulateUnitOptions = {}) {
   };
 }
 
-const progressOf = (progress$: Observable<SequenceProgress>) => lastValueFrom(progress$.pipe(toArray()));
 /**
- * The steps, without the unit's boot-time report on its (absent) standalone file: a unit whose
- * hardware is ready at once reports it to the coordinator that first heartbeats it, which may be
- * while the sequence's upload goes (runSequence passes it on as a `message`, as documented).
+ * The unit's boot-time report on its (absent) standalone file: a unit whose hardware is ready at
+ * once reports it to the coordinator that first heartbeats it, which may be while the sequence's
+ * upload goes (runSequence passes it on as a `message`, as documented), so when it comes is a race.
  */
-const steps = (progress: SequenceProgress[]) =>
-  progress.filter((p) => !(p.step === 'message' && /standalone/i.test(p.message))).map((p) => p.step);
+const isBootReport = (p: SequenceProgress) => p.step === 'message' && /standalone/i.test(p.message);
+/** Every progress item of a run, without the unit's boot-time report (see `isBootReport`). */
+const progressOf = (progress$: Observable<SequenceProgress>) =>
+  lastValueFrom(progress$.pipe(filter((p) => !isBootReport(p)), toArray()));
+/** The steps of a run's progress, without the unit's boot-time report. */
+const steps = (progress: SequenceProgress[]) => progress.filter((p) => !isBootReport(p)).map((p) => p.step);
 
 /**
  * Sends a last command and waits until the unit has run it: the unit runs one command at a time
