@@ -81,7 +81,12 @@ function unitAt(host: string, options: SimulateUnitOptions = {}) {
 const isBootReport = (p: SequenceProgress) => p.step === 'message' && /standalone/i.test(p.message);
 /** Every progress item of a run, without the unit's boot-time report (see `isBootReport`). */
 const progressOf = (progress$: Observable<SequenceProgress>) =>
-  lastValueFrom(progress$.pipe(filter((p) => !isBootReport(p)), toArray()));
+  lastValueFrom(
+    progress$.pipe(
+      filter((p) => !isBootReport(p)),
+      toArray(),
+    ),
+  );
 /** The steps of a run's progress, without the unit's boot-time report. */
 const steps = (progress: SequenceProgress[]) => progress.filter((p) => !isBootReport(p)).map((p) => p.step);
 
