@@ -4,7 +4,8 @@ import { decodeRequest, type Command } from '../../src/protocol';
 import { send, SendError, sendPayload } from '../../src/transport';
 import { either as E } from 'fp-ts';
 import { OptionError } from '../../src/validation';
-import { coordinatorIdentity } from '../fixtures';
+import { coordinatorIdentity, until } from '../fixtures';
+import type { EventEmitter } from 'node:events';
 
 const me = coordinatorIdentity({ name: 'rig' });
 const cmd: Command = { ...me, type_: 'cmd', command: 'echo hi' };
@@ -32,6 +33,21 @@ async function pycomLike(
       return new Promise((r) => server.close(() => r()));
     },
   };
+}
+
+/** The first `event` of `emitter`; rejects, saying what it waited for, when none came within `ms`. */
+function nextEvent<T = unknown>(emitter: EventEmitter, event: string, what: string, ms = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, onEvent);
+      reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+    }, ms);
+    const onEvent = (value: T) => {
+      clearTimeout(timer);
+      resolve(value);
+    };
+    emitter.once(event, onEvent);
+  });
 }
 
 async function closedPort(): Promise<number> {
@@ -148,8 +164,10 @@ describe('send', () => {
 
   it('destroys the socket when unsubscribed before the hand-over', async () => {
     const tcp = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
-    const held: net.Socket[] = [];
-    const server = net.createServer({ allowHalfOpen: true }, (s) => held.push(s));
+    // allowHalfOpen: the server never answers nor ends, so the hand-over cannot finish by itself;
+    // a client that goes away gives the held socket 'end', but that socket stays open until destroyed
+    const server = net.createServer({ allowHalfOpen: true });
+    const accepted = nextEvent<net.Socket>(server, 'connection', 'the server to accept the connection');
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as net.AddressInfo;
     const events: string[] = [];
@@ -157,13 +175,23 @@ describe('send', () => {
       complete: () => events.push('complete'),
       error: () => events.push('error'),
     });
-    while (held.length === 0) await new Promise((r) => setTimeout(r, 5));
-    const during = tcp();
-    sub.unsubscribe();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(tcp()).toBe(during - 1); // the client's socket is gone
-    held.forEach((s) => s.destroy());
-    await new Promise((r) => server.close(r));
+    const held = await accepted.catch((e: unknown) => {
+      sub.unsubscribe();
+      server.close();
+      throw e;
+    });
+    held.resume(); // flowing, so that the end of the stream is announced whatever was written before it
+    const clientGone = nextEvent(held, 'end', "the server side to see the client's socket end");
+    try {
+      const during = tcp();
+      sub.unsubscribe();
+      await clientGone;
+      await until(() => tcp() === during - 1, "the client's socket to be released", 5_000);
+      expect(tcp()).toBe(during - 1); // the client's socket is gone
+    } finally {
+      held.destroy();
+      await new Promise((r) => server.close(r));
+    }
     expect(events).toEqual([]);
   });
 });

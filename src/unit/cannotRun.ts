@@ -27,10 +27,11 @@ export const CANNOT_EXECUTE_EXIT_CODE = 126;
 export const ARGUMENT_LIST_TOO_LONG = '/bin/sh: Argument list too long\n';
 
 /**
- * The answer to a command that could not be started, as a real unit's shell gives it: `message`
- * on stderr with a non-zero `exitCode`; for a tagged command (whose nonce can be read back), the
- * wrapper's answer instead: exit status 0 and `message` followed by the trailer carrying
- * `exitCode`, so the coordinator gets its result rather than waiting for it.
+ * The answer to a command that could not be started (or that the unit stopped at its own limit),
+ * as a real unit's shell gives it: `message` on stderr with a non-zero `exitCode`; for a tagged
+ * command (whose nonce can be read back), the wrapper's answer instead: exit status 0 and
+ * `message` followed by the trailer carrying `exitCode`, so the coordinator gets its result
+ * rather than waiting for it.
  *
  * @internal
  * @param command The command as received (tagged or not).

@@ -36,12 +36,14 @@ export interface RunCommandOptions {
 }
 
 /**
- * The exit status reported for a command that timed out (as `timeout(1)` does).
+ * The exit status reported for a command that a simulated unit stopped after its
+ * `commandTimeoutMs` (as `timeout(1)` does): the status of an untagged command, or the one in a
+ * tagged command's trailer, which the coordinator reports as `exitCode`.
  *
  * ## Example
  * ```ts
- * simulateUnit().events$.subscribe((a) => {
- *   if (a.kind === 'command-finished' && a.exitCode === TIMEOUT_EXIT_CODE) console.warn('timed out:', a.command);
+ * coordinator.command(unit, 'sleep 60').subscribe((o) => {
+ *   if (o.exitCode === TIMEOUT_EXIT_CODE) console.warn('the unit stopped it:', o.output);
  * });
  * ```
  * @category Simulator
@@ -60,6 +62,11 @@ export const TIMEOUT_EXIT_CODE = 124;
  */
 export function failedCommand(error: unknown): ExecutorResult {
   return { stdout: '', stderr: error instanceof Error ? error.message : String(error), exitCode: 1 };
+}
+
+/** What a simulated unit prints when it stops a command after `timeoutMs`. */
+function timedOutMessage(timeoutMs: number): string {
+  return `pycom-sim: command timed out after ${timeoutMs} ms\n`;
 }
 
 /** What a command ended with, before its output is cut. */
@@ -82,9 +89,15 @@ function cut(text: string, maxBytes: number): { text: string; cut: boolean } {
  * A command over `MAX_COMMAND_BYTES` never reaches the executor: it is answered as Linux refuses
  * it (`/bin/sh: Argument list too long`, exit status 126, with the trailer when tagged). An
  * executor that errors gives a failed command (exit status 1, stderr = the error's message).
- * After `timeoutMs` the executor is unsubscribed and the outcome is a timeout: exit status
- * {@link TIMEOUT_EXIT_CODE}, stderr `pycom-sim: command timed out after <ms> ms\n`, stdout empty.
- * Unsubscribing stops the executor too.
+ * After `timeoutMs` the executor is unsubscribed (a shell's process group is killed), what the
+ * command printed so far is dropped, and the outcome is a timeout (`timedOut: true`), answered as
+ * `timeout(1)` run inside the coordinator's wrapper would be: for an untagged command, exit status
+ * {@link TIMEOUT_EXIT_CODE}, stderr `pycom-sim: command timed out after <ms> ms\n`, stdout
+ * empty (so the `output` event carries that message); for a tagged one (see `tagCommand`), the
+ * wrapper's answer: exit status 0 and stdout = that message followed by the trailer with
+ * {@link TIMEOUT_EXIT_CODE}, so the coordinator matches the output to its command and reports
+ * `exitCode: 124` at once instead of waiting for its own timeout. Unsubscribing stops the
+ * executor too.
  *
  * ## Example
  * ```ts
@@ -112,13 +125,11 @@ export function runCommand(
       catchError((error: unknown) => of(failedCommand(error))),
       map((result) => ({ result, timedOut: false })),
     );
+    // as `timeout(1)` would inside the coordinator's wrapper: the user's command is killed, and a
+    // tagged command still gets the wrapper's answer (the message, then the trailer with 124)
     const timedOut$: Observable<Ended> = timer(timeoutMs, scheduler).pipe(
       map(() => ({
-        result: {
-          stdout: '',
-          stderr: `pycom-sim: command timed out after ${timeoutMs} ms\n`,
-          exitCode: TIMEOUT_EXIT_CODE,
-        },
+        result: cannotRun(command, timedOutMessage(timeoutMs), TIMEOUT_EXIT_CODE),
         timedOut: true,
       })),
     );

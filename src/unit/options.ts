@@ -106,8 +106,12 @@ export interface UnitOptions {
   /** A coordinator silent this long is forgotten. Default 15 000 ms (pycom's rule). */
   readonly coordinatorTimeoutMs?: number;
   /**
-   * A command running this long is stopped and answered as timed out (exit status 124). Default
-   * 30 000 ms.
+   * A command running this long is stopped (what it printed so far is dropped) and answered as
+   * `timeout(1)` inside the coordinator's wrapper would be: its `output` event carries
+   * `pycom-sim: command timed out after <ms> ms\n`, followed, for a tagged command, by the
+   * trailer with exit status 124, so the coordinator reports `exitCode: 124` at once rather than
+   * waiting for its own timeout (an untagged command's exit status, 124, is not sent, as with
+   * pycom). Default 30 000 ms.
    */
   readonly commandTimeoutMs?: number;
   /** How long each sequence row takes to play. Default 100 ms. */

@@ -150,7 +150,11 @@ export interface CommandOutcome {
   readonly stdout: string;
   /** Its standard error, cut to `maxOutputBytes`. */
   readonly stderr: string;
-  /** Its exit status: 124 when it timed out, 128 + n when killed by signal n. */
+  /**
+   * Its exit status, as the unit's shell reports it: 124 when an untagged command timed out, 128 + n
+   * when killed by signal n. For a tagged command this is the wrapper's status (0); the command's
+   * own status is in the trailer of `stdout`.
+   */
   readonly exitCode: number;
   /** `true` when it was stopped after `timeoutMs`. */
   readonly timedOut: boolean;
