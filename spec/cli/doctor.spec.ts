@@ -1,6 +1,6 @@
 import { simulateUnit, type SimulatedUnit, type SimulateUnitOptions } from '../../src/simulator';
 import { jsonLines, LOOPBACK_LISTENER, runCli, type CliResult } from './helpers';
-import { withoutBoardiocli } from '../helpers/shells';
+import { withoutBoardiocli } from '../helpers/units';
 
 // this file's loopback addresses: 127.22.2.0/24
 

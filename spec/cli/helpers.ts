@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { CliIO } from '../../src/cli/io';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
@@ -147,4 +148,50 @@ export function jsonLines(text: string): Array<Record<string, unknown>> {
     .split('\n')
     .filter((line) => line.trim().startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The io of an in-process CLI run (`runCli` of src/cli/program.ts), as {@link fakeIo} makes it. */
+export interface FakeIo {
+  readonly io: CliIO;
+  /** Everything written so far. */
+  readonly text: { stdout: string; stderr: string };
+  /** Resolves once the stream (default stdout) shows `pattern`. */
+  until(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<void>;
+  /** Aborts the run as Ctrl-C does. */
+  stop(): void;
+}
+
+/**
+ * An io for running the CLI in-process (so that coverage sees it): what it writes is kept, the
+ * files it names are relative to `cwd`; with `isTTY`, stderr is a terminal.
+ */
+export function fakeIo({
+  cwd = process.cwd(),
+  isTTY = false,
+}: { cwd?: string; isTTY?: boolean } = {}): FakeIo {
+  const text = { stdout: '', stderr: '' };
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const w of [...waiters]) w();
+  };
+  const controller = new AbortController();
+  const io: CliIO = {
+    stdout: { write: (s: string) => ((text.stdout += s), notify()) },
+    stderr: { write: (s: string) => ((text.stderr += s), notify()), isTTY },
+    signal: controller.signal,
+    cwd,
+    now: () => Date.now(),
+  };
+  const until = (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout') =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (pattern.test(text[stream])) {
+          waiters.delete(check);
+          resolve();
+        }
+      };
+      waiters.add(check);
+      check();
+    });
+  return { io, text, until, stop: () => controller.abort('SIGINT') };
 }

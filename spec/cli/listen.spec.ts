@@ -1,6 +1,6 @@
-import { rawSend } from '../helpers/net';
 import { jsonLines, LOOPBACK_LISTENER, occupy, runCli, startCli, type CliProcess } from './helpers';
 import { unitIdentity } from '../fixtures';
+import { rawSend } from '../helpers/sockets';
 
 const output = { ...unitIdentity({ ip: '127.0.0.1' }), type_: 'output', output: 'hi\n' };
 const message = { ...output, type_: 'message', message: 'BOARDIO_READY' };
@@ -10,7 +10,7 @@ delete (message as Partial<typeof output>).output;
 async function feed(cli: CliProcess): Promise<void> {
   const [, port] = await cli.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 'stderr');
   for (const payload of [JSON.stringify(output), JSON.stringify(message), '{"type_": "output", '])
-    (await rawSend(Number(port), payload)).on('error', () => undefined);
+    await rawSend({ host: '127.0.0.1', port: Number(port) }, payload);
 }
 
 describe('pycom-rx listen', () => {

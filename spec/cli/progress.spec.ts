@@ -32,41 +32,41 @@ function terminal(columns?: number) {
 describe('ProgressBoard on a terminal (isTTY)', () => {
   it('draws every line at once, then redraws them in place on each change', () => {
     const { out, screen, writes } = terminal();
-    const board = new ProgressBoard(out, ['127.0.0.2', '127.0.0.3'], 'uploading');
+    const board = new ProgressBoard(out, ['127.1.0.2', '127.1.0.3'], 'uploading');
     expect(screen()).toEqual([
-      expect.stringMatching(/^127\.0\.0\.2 +uploading$/),
-      expect.stringMatching(/^127\.0\.0\.3 +uploading$/),
+      expect.stringMatching(/^127\.1\.0\.2 +uploading$/),
+      expect.stringMatching(/^127\.1\.0\.3 +uploading$/),
     ]);
-    board.set('127.0.0.3', 'loaded');
+    board.set('127.1.0.3', 'loaded');
     expect(writes.at(-1)?.startsWith(`${ESC}[2A`)).toBe(true); // back up over the two lines drawn
     expect(screen()).toEqual([
       expect.stringMatching(/uploading$/),
-      expect.stringMatching(/^127\.0\.0\.3 +loaded$/),
+      expect.stringMatching(/^127\.1\.0\.3 +loaded$/),
     ]);
   });
 
   it('writes nothing for a status that did not change, nor after close()', () => {
     const { out, writes } = terminal();
-    const board = new ProgressBoard(out, ['127.0.0.2'], 'uploading');
-    board.set('127.0.0.2', 'uploading');
+    const board = new ProgressBoard(out, ['127.1.0.2'], 'uploading');
+    board.set('127.1.0.2', 'uploading');
     board.close();
-    board.set('127.0.0.2', 'completed');
+    board.set('127.1.0.2', 'completed');
     expect(writes).toHaveLength(1);
   });
 
   it('adds a line at the end for a key it was not given', () => {
     const { out, screen } = terminal();
-    const board = new ProgressBoard(out, ['127.0.0.2'], 'uploading');
-    board.set('127.0.0.9', 'loaded');
+    const board = new ProgressBoard(out, ['127.1.0.2'], 'uploading');
+    board.set('127.1.0.9', 'loaded');
     expect(screen()).toEqual([
-      expect.stringMatching(/^127\.0\.0\.2 +uploading$/),
-      expect.stringMatching(/^127\.0\.0\.9 +loaded$/),
+      expect.stringMatching(/^127\.1\.0\.2 +uploading$/),
+      expect.stringMatching(/^127\.1\.0\.9 +loaded$/),
     ]);
   });
 
   it('cuts a line to the terminal width with an ellipsis', () => {
     const { out, screen } = terminal(20);
-    new ProgressBoard(out, ['127.0.0.2'], 'a status far longer than twenty columns');
+    new ProgressBoard(out, ['127.1.0.2'], 'a status far longer than twenty columns');
     const [line] = screen();
     expect(line).toHaveLength(19);
     expect(line?.endsWith('…')).toBe(true);
@@ -74,8 +74,8 @@ describe('ProgressBoard on a terminal (isTTY)', () => {
 
   it('prints one line per change, without cursor moves, when live is off', () => {
     const { out, writes } = terminal();
-    const board = new ProgressBoard(out, ['127.0.0.2'], 'uploading', false);
-    board.set('127.0.0.2', 'loaded');
+    const board = new ProgressBoard(out, ['127.1.0.2'], 'uploading', false);
+    board.set('127.1.0.2', 'loaded');
     expect(writes.join('')).not.toContain('\x1b[');
     expect(writes.join('').trimEnd().split('\n')).toEqual([
       expect.stringMatching(/uploading$/),

@@ -4,35 +4,20 @@ import * as path from 'node:path';
 import { NEVER, Observable, of, Subject, throwError } from 'rxjs';
 import type { SequenceProgress } from '../../src/coordinator/runSequence';
 import { EXIT } from '../../src/cli/exitCodes';
-import type { CliIO } from '../../src/cli/io';
 import { runCli } from '../../src/cli/program';
 import { runSequences } from '../../src/cli/runSequences';
-import { occupy } from './helpers';
+import { fakeIo, occupy } from './helpers';
 
 // Issue 25: the paths of cli/runSequences.ts that no spec reached: a run that errors (it used to
 // never settle), exit 6 when a unit takes the upload but never answers, exit 4 when the listener's
 // port is in use. In-process (runCli with a fake io), so coverage sees them. Addresses:
 // 127.187.0.0/16 belongs to this file.
 
-/** A fake io that keeps what was written; `abort()` is Ctrl-C. */
-function fakeIo(cwd = os.tmpdir()) {
-  const text = { stdout: '', stderr: '' };
-  const controller = new AbortController();
-  const io: CliIO = {
-    stdout: { write: (s: string) => (text.stdout += s) },
-    stderr: { write: (s: string) => (text.stderr += s) },
-    signal: controller.signal,
-    cwd,
-    now: () => Date.now(),
-  };
-  return { io, text, abort: () => controller.abort('SIGINT') };
-}
-
 const completed = (unit: string): SequenceProgress => ({ unit, step: 'completed' });
 
 describe('runSequences', () => {
   it('rejects with the error of a run that errors, and stops the other runs', async () => {
-    const { io } = fakeIo();
+    const { io } = fakeIo({ cwd: os.tmpdir() });
     let otherUnsubscribed = false;
     const other = new Observable<SequenceProgress>(() => () => (otherUnsubscribed = true));
     const boom = new Error('coordinator closed');
@@ -53,7 +38,7 @@ describe('runSequences', () => {
   });
 
   it('rejects when a run errors after some progress, keeping what it printed', async () => {
-    const { io, text } = fakeIo();
+    const { io, text } = fakeIo({ cwd: os.tmpdir() });
     const progress = new Subject<SequenceProgress>();
     const outcome = runSequences(
       () => progress,
@@ -68,7 +53,7 @@ describe('runSequences', () => {
   });
 
   it('resolves with every outcome when each run completes', async () => {
-    const { io } = fakeIo();
+    const { io } = fakeIo({ cwd: os.tmpdir() });
     const outcomes = await runSequences(
       (t) => of(completed(t.host)),
       [{ host: '127.187.0.5', port: 5001 }],
@@ -81,14 +66,14 @@ describe('runSequences', () => {
   });
 
   it('resolves on Ctrl-C with the steps so far', async () => {
-    const { io, abort } = fakeIo();
+    const { io, stop } = fakeIo({ cwd: os.tmpdir() });
     const outcome = runSequences(
       () => NEVER,
       [{ host: '127.187.0.6', port: 5000 }],
       { json: true, run: true },
       io,
     );
-    abort();
+    stop();
     expect(await outcome).toEqual([expect.objectContaining({ unit: '127.187.0.6', steps: [] })]);
   });
 });
@@ -106,7 +91,7 @@ describe('pycom-rx run: exit codes of a run that cannot finish', () => {
     // a "unit" that accepts every connection and says nothing
     const silent = await occupy('127.187.1.2');
     try {
-      const { io, text } = fakeIo(dir);
+      const { io, text } = fakeIo({ cwd: dir });
       const code = await runCli(
         [
           'run',
@@ -135,7 +120,7 @@ describe('pycom-rx run: exit codes of a run that cannot finish', () => {
   it('exits 6 with a JSON failed item (reason timeout) under --json', async () => {
     const silent = await occupy('127.187.1.3');
     try {
-      const { io, text } = fakeIo(dir);
+      const { io, text } = fakeIo({ cwd: dir });
       const code = await runCli(
         [
           'run',
@@ -166,7 +151,7 @@ describe('pycom-rx run: exit codes of a run that cannot finish', () => {
   it("exits 4 (port in use) when the listener's port is taken, and says which", async () => {
     const blocker = await occupy('127.187.2.1');
     try {
-      const { io, text } = fakeIo(dir);
+      const { io, text } = fakeIo({ cwd: dir });
       const code = await runCli(
         ['run', '127.187.2.2', '--preset', 'ALL', '--host', '127.187.2.1', '--port', String(blocker.port)],
         io,

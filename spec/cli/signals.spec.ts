@@ -3,8 +3,8 @@ import { encodeEvent } from '../../src/protocol';
 import { unitIdentity } from '../fixtures';
 import { jsonLines, startCli, type CliProcess } from './helpers';
 
-/** This file's loopback range is 127.41.0.0/16: the CLI's listener binds here. */
-const HOST = '127.41.7.1';
+/** This file's loopback range is 127.57.0.0/16 (spec/helpers/addresses.ts): the CLI's listener binds here. */
+const HOST = '127.57.7.1';
 const LISTENER = ['--host', HOST, '--port', '0'];
 /** Six CLIs start at once: on a loaded 2-core machine that takes a while (a bound, not a pace). */
 const START_MS = 90_000;
@@ -45,23 +45,23 @@ async function interruptWhen(cli: CliProcess, ready: Promise<unknown>) {
 
 describe('pycom-rx on Ctrl-C', () => {
   it('exits 130 from every command, at the stage it is in, and says what it interrupted', async () => {
-    const sendPeer = await silentPeer('127.41.7.30');
-    const runPeer = await silentPeer('127.41.7.31');
+    const sendPeer = await silentPeer('127.57.7.30');
+    const runPeer = await silentPeer('127.57.7.31');
     const responder = net.createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => responder.listen({ host: '127.41.9.1', port: 0 }, resolve));
+    await new Promise<void>((resolve) => responder.listen({ host: '127.57.9.1', port: 0 }, resolve));
     const responderPort = (responder.address() as net.AddressInfo).port;
     try {
       const listen = startSlow(['listen', ...LISTENER]);
-      const heartbeat = startSlow(['heartbeat', '127.41.7.9', ...LISTENER]);
-      const simulate = startSlow(['simulate', '--units', '1', '--base', '127.41.7.20', '--ready-delay', '0']);
-      const send = startSlow(['send', `127.41.7.30:${sendPeer.port}`, '--cmd', 'sleep 60', ...LISTENER]);
-      const run = startSlow(['run', `127.41.7.31:${runPeer.port}`, '--preset', 'ALL', '--json', ...LISTENER]);
+      const heartbeat = startSlow(['heartbeat', '127.57.7.9', ...LISTENER]);
+      const simulate = startSlow(['simulate', '--units', '1', '--base', '127.57.7.20', '--ready-delay', '0']);
+      const send = startSlow(['send', `127.57.7.30:${sendPeer.port}`, '--cmd', 'sleep 60', ...LISTENER]);
+      const run = startSlow(['run', `127.57.7.31:${runPeer.port}`, '--preset', 'ALL', '--json', ...LISTENER]);
       const discover = startSlow([
         'discover',
         '--subnet',
-        '127.41.0.0/16',
+        '127.57.0.0/16',
         '--preferred',
-        '127.41.9.1',
+        '127.57.9.1',
         '--unit-port',
         String(responderPort),
         '--no-info',
@@ -70,7 +70,7 @@ describe('pycom-rx on Ctrl-C', () => {
       ]);
       const [l, h, s, se, r, d] = await Promise.all([
         interruptWhen(listen, listen.waitFor(/listening on/, 'stderr', START_MS)),
-        interruptWhen(heartbeat, heartbeat.waitFor(/heartbeats to 127\.41\.7\.9/, 'stderr', START_MS)),
+        interruptWhen(heartbeat, heartbeat.waitFor(/heartbeats to 127\.57\.7\.9/, 'stderr', START_MS)),
         interruptWhen(simulate, simulate.waitFor(/running \(Ctrl-C to stop\)/, 'stderr', START_MS)),
         interruptWhen(send, sendPeer.taken),
         interruptWhen(run, runPeer.taken),
@@ -78,23 +78,23 @@ describe('pycom-rx on Ctrl-C', () => {
       ]);
       expect([l, h, s, se, r, d].map((result) => result.code)).toEqual([130, 130, 130, 130, 130, 130]);
       expect(l.stderr).toMatch(
-        /pycom-rx: listen interrupted by Ctrl-C while listening on 127\.41\.7\.1:\d+ \(0 events, 0 rejected so far\)/,
+        /pycom-rx: listen interrupted by Ctrl-C while listening on 127\.57\.7\.1:\d+ \(0 events, 0 rejected so far\)/,
       );
       expect(h.stderr).toMatch(
-        /pycom-rx: heartbeat interrupted by Ctrl-C while heartbeating 127\.41\.7\.9 \((pending|lost)\)/,
+        /pycom-rx: heartbeat interrupted by Ctrl-C while heartbeating 127\.57\.7\.9 \((pending|lost)\)/,
       );
       expect(s.stderr).toMatch(/pycom-rx: simulate interrupted by Ctrl-C while running 1 simulated unit\n/);
       expect(s.stderr).toContain('stopped');
       expect(se.stderr).toMatch(
-        /pycom-rx: send interrupted by Ctrl-C while waiting for the output of "sleep 60" from 127\.41\.7\.30:\d+ \(once sent, the command runs on the unit to its end\)/,
+        /pycom-rx: send interrupted by Ctrl-C while waiting for the output of "sleep 60" from 127\.57\.7\.30:\d+ \(once sent, the command runs on the unit to its end\)/,
       );
       expect(r.stderr).toMatch(
-        /pycom-rx: run interrupted by Ctrl-C while running the sequence on 127\.41\.7\.31:\d+ \(uploading\)/,
+        /pycom-rx: run interrupted by Ctrl-C while running the sequence on 127\.57\.7\.31:\d+ \(uploading\)/,
       );
       expect(d.stderr).toMatch(
-        /pycom-rx: discover interrupted by Ctrl-C while scanning 127\.41\.0\.0\/16 \(\d+ of 65534 probed, 1 responding\)/,
+        /pycom-rx: discover interrupted by Ctrl-C while scanning 127\.57\.0\.0\/16 \(\d+ of 65534 probed, 1 responding\)/,
       );
-      expect(d.stderr).toMatch(/interrupted; scanned \d+ addresses of 127\.41\.0\.0\/16/);
+      expect(d.stderr).toMatch(/interrupted; scanned \d+ addresses of 127\.57\.0\.0\/16/);
     } finally {
       sendPeer.close();
       runPeer.close();
@@ -106,8 +106,8 @@ describe('pycom-rx on Ctrl-C', () => {
   // (the command's code at once) depends on how fast the clean-up is; either way the process must
   // end with 130, never be killed by the signal, and say once what it interrupted.
   it('exits with 130, not killed by the signal, when Ctrl-C comes a second time', async () => {
-    const peer = await silentPeer('127.41.7.32');
-    const cli = startCli(['send', `127.41.7.32:${peer.port}`, '--cmd', 'sleep 60', ...LISTENER]);
+    const peer = await silentPeer('127.57.7.32');
+    const cli = startCli(['send', `127.57.7.32:${peer.port}`, '--cmd', 'sleep 60', ...LISTENER]);
     try {
       await peer.taken;
       cli.interrupt();
@@ -129,16 +129,16 @@ describe('pycom-rx listen prints any accepted event safely', () => {
     const json = startCli(['listen', '--json', ...LISTENER]);
     try {
       const event = {
-        ...unitIdentity({ ip: '127.41.7.2' }),
+        ...unitIdentity({ ip: '127.57.7.2' }),
         type_: 'message',
         message: 'ok\u001b[2J\u001b]0;pwned\u0007\nforged line',
         extra: JSON.parse(`${'['.repeat(10)}1${']'.repeat(10)}`) as unknown,
       };
       const deep = `${JSON.stringify(event).slice(0, -1)},"x":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
       for (const cli of [human, json]) {
-        const [, port] = await cli.waitFor(/listening on 127\.41\.7\.1:(\d+)/, 'stderr');
+        const [, port] = await cli.waitFor(/listening on 127\.57\.7\.1:(\d+)/, 'stderr');
         for (const payload of [encodeEvent(event as never), Buffer.from(deep)]) {
-          const socket = net.connect({ host: HOST, port: Number(port), localAddress: '127.41.7.2' }, () =>
+          const socket = net.connect({ host: HOST, port: Number(port), localAddress: '127.57.7.2' }, () =>
             socket.end(payload),
           );
           socket.on('error', () => undefined);

@@ -1,42 +1,13 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { createCoordinator } from '../../src/coordinator';
 import { EXIT } from '../../src/cli/exitCodes';
-import type { CliIO } from '../../src/cli/io';
 import { runCli } from '../../src/cli/program';
 import { preset } from '../../src/sequence';
+import { fakeIo } from './helpers';
 
 // Issue 25: `pycom-rx simulate`'s options as a user sees them: the activity lines, `--json`,
 // `--quiet`, `--row-ms`, `--unit-port`. In-process (runCli with a fake io), so coverage sees them;
 // real sockets. Addresses: 127.189.0.0/16 belongs to this file.
-
-/** A fake io; `until(pattern)` resolves once stdout or stderr shows it; `stop()` is Ctrl-C. */
-function fakeIo() {
-  const text = { stdout: '', stderr: '' };
-  const waiters = new Set<() => void>();
-  const notify = () => {
-    for (const w of [...waiters]) w();
-  };
-  const controller = new AbortController();
-  const io: CliIO = {
-    stdout: { write: (s: string) => ((text.stdout += s), notify()) },
-    stderr: { write: (s: string) => ((text.stderr += s), notify()) },
-    signal: controller.signal,
-    cwd: process.cwd(),
-    now: () => Date.now(),
-  };
-  const until = (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout') =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (pattern.test(text[stream])) {
-          waiters.delete(check);
-          resolve();
-        }
-      };
-      waiters.add(check);
-      check();
-    });
-  return { io, text, until, stop: () => controller.abort('SIGINT') };
-}
 
 /** Starts `pycom-rx simulate ...args` in-process; resolves once its units run. */
 async function simulate(args: string[]) {

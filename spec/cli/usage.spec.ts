@@ -44,21 +44,21 @@ describe('pycom-rx usage', () => {
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
     [[], /Usage: pycom-rx/],
-    [['send', '127.0.0.2'], /required option '-c, --cmd <command>' not specified/],
-    [['send', '127.0.0.2:99999', '--cmd', 'x'], /port out of range 1\.\.65535/],
+    [['send', '127.2.0.2'], /required option '-c, --cmd <command>' not specified/],
+    [['send', '127.2.0.2:99999', '--cmd', 'x'], /port out of range 1\.\.65535/],
     [
       ['listen', '--port', 'http'],
       /option '--port <port>' argument 'http' is invalid\. expected an integer 0\.\.65535/,
     ],
-    [['run', '127.0.0.2', '--preset', 'STROBE'], /Allowed choices are ALL, ALL\+PALL, OLAT, OLAT\+POLAT/],
-    [['run', '127.0.0.2', '--power', '50', 'x.csv'], /--power only apply with --preset/],
+    [['run', '127.2.0.2', '--preset', 'STROBE'], /Allowed choices are ALL, ALL\+PALL, OLAT, OLAT\+POLAT/],
+    [['run', '127.2.0.2', '--power', '50', 'x.csv'], /--power only apply with --preset/],
     [['run', 'scan.csv'], /give one or more units, then the sequence file/],
     [
-      ['run', '127.0.0.2', 'scan.csv', '--preset', 'ALL'],
+      ['run', '127.2.0.2', 'scan.csv', '--preset', 'ALL'],
       /give either a sequence file \(scan\.csv\) or --preset, not both/,
     ],
-    [['run', '127.0.0.2', 'nowhere.csv'], /cannot read sequence file nowhere\.csv: ENOENT/],
-    [['run', '127.0.0.2', '127.0.0.2', '--preset', 'ALL'], /unit 127\.0\.0\.2:5000 given twice/],
+    [['run', '127.2.0.2', 'nowhere.csv'], /cannot read sequence file nowhere\.csv: ENOENT/],
+    [['run', '127.2.0.2', '127.2.0.2', '--preset', 'ALL'], /unit 127\.2\.0\.2:5000 given twice/],
     [['discover', '--subnet', '10.0.0.0/8'], /prefix \/8 out of range/],
     [['discover', '--subnet', 'lan'], /not an IPv4 subnet/],
     [['simulate', '--base', '192.168.0.50'], /refusing to bind 192\.168\.0\.50/],
@@ -69,7 +69,7 @@ describe('pycom-rx usage', () => {
   });
 
   it('exits 5 on a preset option that does not apply', async () => {
-    const result = await run('run', '127.0.0.2', '--preset', 'ALL', '--camera', 'nikon', '--shutter', '50');
+    const result = await run('run', '127.2.0.2', '--preset', 'ALL', '--camera', 'nikon', '--shutter', '50');
     expect(result.code).toBe(5);
     expect(result.stderr).toContain("preset shutterMs: only for camera 'canon'");
   });
@@ -79,13 +79,13 @@ describe('pycom-rx usage', () => {
     [['--power', '-1'], 'invalid preset ALL: ALL_4_NIKON power: -1 is out of range 0..100'],
     [['--camera', 'canon', '--shutter', '110'], 'ALL_4_CANON shutterMs: 110 is out of range 0..109'],
   ])('exits 5 (invalid sequence) on a preset value out of range: %j', async (options, message) => {
-    const result = await run('run', '127.0.0.2', '--preset', 'ALL', ...options);
+    const result = await run('run', '127.2.0.2', '--preset', 'ALL', ...options);
     expect(result.code).toBe(5);
     expect(result.stderr).toContain(message);
   });
 
   it('exits 2 on a preset value that is not an integer', async () => {
-    const result = await run('run', '127.0.0.2', '--preset', 'ALL', '--power', 'high');
+    const result = await run('run', '127.2.0.2', '--preset', 'ALL', '--power', 'high');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       "option '--power <percent>' argument 'high' is invalid. expected an integer.",

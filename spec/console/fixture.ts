@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createCoordinator, type Coordinator, type CoordinatorOptions } from '../../src/coordinator';
 import { startConsole, type RunningConsole } from '../../src/console';
@@ -114,4 +115,49 @@ export const unitCell = (page: Page, address: string, field: string) =>
 export async function waitForState(page: Page, hosts: ReadonlyArray<string>, state: string): Promise<void> {
   for (const host of hosts)
     await page.locator(`#units tr[data-unit="${host}"][data-state="${state}"]`).waitFor();
+}
+
+/** How the console answered a {@link consoleRequest}. */
+export interface Answer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/**
+ * One plain HTTP request (no browser) to the console listening on 127.0.0.1 at
+ * `console.address.port`, every header as given. An event stream stays open: its first chunk is
+ * the body.
+ */
+export function consoleRequest(
+  console: { readonly address: { readonly port: number } },
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  const { port } = console.address;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        if (res.headers['content-type']?.startsWith('text/event-stream')) {
+          res.once('data', (chunk: Buffer) => {
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: chunk.toString() });
+            req.destroy();
+          });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

@@ -1,8 +1,8 @@
 import * as diagnostics from 'node:diagnostics_channel';
-import * as http from 'node:http';
 import { NEVER } from 'rxjs';
 import type { ConsoleModel } from '../../src/console/model';
 import { serveConsole, type ServedConsole } from '../../src/console/server';
+import { consoleRequest } from './fixture';
 
 const TOKEN = 'a'.repeat(32);
 
@@ -18,31 +18,8 @@ const brokenModel = {
   log: { read: () => NEVER },
 } as unknown as ConsoleModel;
 
-function request(
-  server: ServedConsole,
-  path: string,
-  method = 'GET',
-  body?: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: server.address.port,
-        path,
-        method,
-        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** The guard's token, as every request here sends it. */
+const AUTH = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
 
 describe('the console server guard', () => {
   let server: ServedConsole;
@@ -67,14 +44,18 @@ describe('the console server guard', () => {
   });
 
   it('answers 500 when a handler throws, or rejects after reading the body, and stays up', async () => {
-    const command = JSON.stringify({ units: ['127.0.0.2'], command: 'uptime' });
+    const command = JSON.stringify({ units: ['127.3.0.2'], command: 'uptime' });
     for (let round = 0; round < 2; round += 1) {
       // thrown after the body was read (an async handler: a rejection, not a throw)
-      const posted = await request(server, '/api/command', 'POST', command);
+      const posted = await consoleRequest(server, '/api/command', {
+        method: 'POST',
+        headers: AUTH,
+        body: command,
+      });
       expect(posted.status).toBe(500);
       expect(JSON.parse(posted.body)).toEqual({ error: 'internal error' });
       // thrown at once
-      const state = await request(server, '/api/state');
+      const state = await consoleRequest(server, '/api/state', { headers: AUTH });
       expect(state.status).toBe(500);
       expect(JSON.parse(state.body)).toEqual({ error: 'internal error' });
     }
@@ -89,7 +70,10 @@ describe('the console server guard', () => {
       expect.objectContaining({ status: 500, reason: 'internal error: Error: boom in snapshot' }),
     );
     // and the server still answers what does not reach the model
-    expect((await request(server, '/api/nothing')).status).toBe(404);
-    expect((await request(server, '/api/command', 'POST', '{"units": [')).status).toBe(400);
+    expect((await consoleRequest(server, '/api/nothing', { headers: AUTH })).status).toBe(404);
+    expect(
+      (await consoleRequest(server, '/api/command', { method: 'POST', headers: AUTH, body: '{"units": [' }))
+        .status,
+    ).toBe(400);
   });
 });

@@ -1,47 +1,5 @@
-import * as http from 'node:http';
 import { filter, firstValueFrom } from 'rxjs';
-import { startRig, type Rig } from './fixture';
-
-interface Answer {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/** One plain HTTP request to the console (no browser): every header as given. */
-function request(
-  rig: Rig,
-  path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  const { port } = rig.console.address;
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        // an event stream stays open: its first chunk is enough
-        if (res.headers['content-type']?.startsWith('text/event-stream')) {
-          res.once('data', (chunk: Buffer) => {
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: chunk.toString() });
-            req.destroy();
-          });
-          return;
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+import { consoleRequest, startRig, type Rig } from './fixture';
 
 const json = (body: unknown) => JSON.stringify(body);
 
@@ -64,19 +22,24 @@ describe('the console over plain HTTP', () => {
 
   it('refuses every API request without the token, or with a wrong one', async () => {
     for (const path of ['/api/state', '/api/stream', '/api/nothing']) {
-      const answer = await request(rig, path);
+      const answer = await consoleRequest(rig.console, path);
       expect(answer.status).toBe(401);
       expect(answer.headers['www-authenticate']).toBe('Bearer');
       expect(answer.headers['content-type']).toMatch(/^application\/json/);
       expect(answer.body).not.toContain('127.46.2.2');
     }
     const wrong = `${rig.console.token.slice(0, -1)}${rig.console.token.endsWith('A') ? 'B' : 'A'}`;
-    expect((await request(rig, '/api/state', { headers: { Authorization: `Bearer ${wrong}` } })).status).toBe(
-      401,
-    );
-    expect((await request(rig, `/api/stream?token=${wrong}`)).status).toBe(401);
     expect(
-      (await request(rig, '/api/state', { headers: { Authorization: `Basic ${rig.console.token}` } })).status,
+      (await consoleRequest(rig.console, '/api/state', { headers: { Authorization: `Bearer ${wrong}` } }))
+        .status,
+    ).toBe(401);
+    expect((await consoleRequest(rig.console, `/api/stream?token=${wrong}`)).status).toBe(401);
+    expect(
+      (
+        await consoleRequest(rig.console, '/api/state', {
+          headers: { Authorization: `Basic ${rig.console.token}` },
+        })
+      ).status,
     ).toBe(401);
   });
 
@@ -84,21 +47,21 @@ describe('the console over plain HTTP', () => {
     const unit = rig.group.units[0]!;
     const started = firstValueFrom(unit.events$.pipe(filter((a) => a.kind === 'command-started')));
     const command = json({ units: [unit.host], command: 'echo refused' });
-    const noToken = await request(rig, '/api/command', {
+    const noToken = await consoleRequest(rig.console, '/api/command', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: command,
     });
     expect(noToken.status).toBe(401);
     // a POST must carry the token in its header: the query parameter is for the event stream only
-    const inQuery = await request(rig, `/api/command?token=${rig.console.token}`, {
+    const inQuery = await consoleRequest(rig.console, `/api/command?token=${rig.console.token}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: command,
     });
     expect(inQuery.status).toBe(401);
     // the sentinel: the first command the unit runs is the one sent with the token
-    const accepted = await request(rig, '/api/command', {
+    const accepted = await consoleRequest(rig.console, '/api/command', {
       method: 'POST',
       headers: bearer,
       body: json({ units: [unit.host], command: 'echo accepted' }),
@@ -109,7 +72,7 @@ describe('the console over plain HTTP', () => {
   });
 
   it('answers with the state and opens the event stream with the token', async () => {
-    const state = await request(rig, '/api/state', {
+    const state = await consoleRequest(rig.console, '/api/state', {
       headers: { Authorization: `Bearer ${rig.console.token}` },
     });
     expect(state.status).toBe(200);
@@ -121,14 +84,14 @@ describe('the console over plain HTTP', () => {
     expect(snapshot.units.map((u) => u.address)).toEqual(rig.hosts);
     expect(snapshot.coordinator.id).toBe(rig.coordinator.id);
 
-    const stream = await request(rig, `/api/stream?token=${rig.console.token}&types=message`);
+    const stream = await consoleRequest(rig.console, `/api/stream?token=${rig.console.token}&types=message`);
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(stream.body).toMatch(/^retry: \d+\n\n/);
   });
 
   it('never allows another origin: no CORS headers, cross-origin POSTs refused', async () => {
-    const preflight = await request(rig, '/api/command', {
+    const preflight = await consoleRequest(rig.console, '/api/command', {
       method: 'OPTIONS',
       headers: {
         Origin: 'http://evil.example',
@@ -138,13 +101,13 @@ describe('the console over plain HTTP', () => {
     });
     expect(preflight.status).toBeGreaterThanOrEqual(400);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
-    const crossOrigin = await request(rig, '/api/command', {
+    const crossOrigin = await consoleRequest(rig.console, '/api/command', {
       method: 'POST',
       headers: { ...bearer, Origin: 'http://evil.example' },
       body: json({ units: [rig.hosts[0]], command: 'echo x' }),
     });
     expect(crossOrigin.status).toBe(403);
-    const state = await request(rig, '/api/state', {
+    const state = await consoleRequest(rig.console, '/api/state', {
       headers: { Authorization: `Bearer ${rig.console.token}` },
     });
     expect(state.headers['access-control-allow-origin']).toBeUndefined();
@@ -152,7 +115,7 @@ describe('the console over plain HTTP', () => {
 
   it('refuses a Host that is not a loopback name (DNS rebinding), even with the token', async () => {
     for (const path of ['/', '/api/state']) {
-      const answer = await request(rig, path, {
+      const answer = await consoleRequest(rig.console, path, {
         headers: {
           Host: `evil.example:${rig.console.address.port}`,
           Authorization: `Bearer ${rig.console.token}`,
@@ -160,7 +123,7 @@ describe('the console over plain HTTP', () => {
       });
       expect(answer.status).toBe(403);
     }
-    const localhost = await request(rig, '/api/state', {
+    const localhost = await consoleRequest(rig.console, '/api/state', {
       headers: {
         Host: `localhost:${rig.console.address.port}`,
         Authorization: `Bearer ${rig.console.token}`,
@@ -170,7 +133,7 @@ describe('the console over plain HTTP', () => {
   });
 
   it('serves the page without the token, with a strict content security policy, and nothing else', async () => {
-    const page = await request(rig, '/');
+    const page = await consoleRequest(rig.console, '/');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
@@ -178,7 +141,9 @@ describe('the console over plain HTTP', () => {
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.body).toContain('<script type="module" src="/main.js"></script>');
     expect(page.body).not.toContain(rig.console.token);
-    expect((await request(rig, '/main.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await consoleRequest(rig.console, '/main.js')).headers['content-type']).toBe(
+      'text/javascript; charset=utf-8',
+    );
     for (const path of [
       '/../package.json',
       '/%2e%2e/package.json',
@@ -186,13 +151,17 @@ describe('the console over plain HTTP', () => {
       '/page/index.html',
       '/assets.ts',
     ])
-      expect((await request(rig, path)).status).toBe(404);
-    expect((await request(rig, '/', { method: 'POST' })).status).toBe(405);
+      expect((await consoleRequest(rig.console, path)).status).toBe(404);
+    expect((await consoleRequest(rig.console, '/', { method: 'POST' })).status).toBe(405);
   });
 
   it('validates every request body and says what is wrong', async () => {
     const post = (path: string, body: unknown, headers = bearer) =>
-      request(rig, path, { method: 'POST', headers, body: typeof body === 'string' ? body : json(body) });
+      consoleRequest(rig.console, path, {
+        method: 'POST',
+        headers,
+        body: typeof body === 'string' ? body : json(body),
+      });
     const issues = async (path: string, body: unknown) => {
       const answer = await post(path, body);
       expect(answer.status).toBe(400);
@@ -232,10 +201,12 @@ describe('the console over plain HTTP', () => {
       ).status,
     ).toBe(415);
     expect((await post('/api/sequence', json({ units: [unit], csv: 'x'.repeat(300_000) }))).status).toBe(413);
-    expect((await request(rig, `/api/stream?token=${rig.console.token}&types=output,bogus`)).status).toBe(
-      400,
-    );
-    expect((await request(rig, `/api/stream?token=${rig.console.token}&unit=<script>`)).status).toBe(400);
+    expect(
+      (await consoleRequest(rig.console, `/api/stream?token=${rig.console.token}&types=output,bogus`)).status,
+    ).toBe(400);
+    expect(
+      (await consoleRequest(rig.console, `/api/stream?token=${rig.console.token}&unit=<script>`)).status,
+    ).toBe(400);
   });
 
   it('answers a body nested 5,000 levels deep with a 400, and stays up', async () => {
@@ -260,16 +231,16 @@ describe('the console over plain HTTP', () => {
     ];
     for (const [path, body, issue] of bodies) {
       expect(body.length).toBeGreaterThanOrEqual(10_000);
-      const answer = await request(rig, path, { method: 'POST', headers: bearer, body });
+      const answer = await consoleRequest(rig.console, path, { method: 'POST', headers: bearer, body });
       expect(answer.status).toBe(400);
       const { error, issues } = JSON.parse(answer.body) as { error: string; issues: string[] };
       expect(error).toMatch(/^invalid (command|sequence) request$/);
       expect(issues).toContainEqual(expect.stringMatching(issue));
       // the server is still there, and still starts jobs
-      const next = await request(rig, '/api/state', { headers: bearer });
+      const next = await consoleRequest(rig.console, '/api/state', { headers: bearer });
       expect(next.status).toBe(200);
     }
-    const accepted = await request(rig, '/api/command', {
+    const accepted = await consoleRequest(rig.console, '/api/command', {
       method: 'POST',
       headers: bearer,
       body: json({ units: [unit], command: 'echo still here' }),
@@ -278,7 +249,7 @@ describe('the console over plain HTTP', () => {
   });
 
   it('shows a long string of a wrong body cut short, never whole', async () => {
-    const answer = await request(rig, '/api/command', {
+    const answer = await consoleRequest(rig.console, '/api/command', {
       method: 'POST',
       headers: bearer,
       body: json({ units: ['u'.repeat(100_000)], command: 'uptime' }),

@@ -1,11 +1,9 @@
-import type { PycomEvent } from '../../src/protocol';
 import { EventLog } from '../../src/console/log';
 import { unitIdentity } from '../fixtures';
+import { message, output } from '../helpers/events';
 
 const a = unitIdentity({ id: 'aaaaaaaa', ip: '127.46.5.2' });
 const b = unitIdentity({ id: 'bbbbbbbb', ip: '127.46.5.3' });
-const message = (who: typeof a, text: string): PycomEvent => ({ ...who, type_: 'message', message: text });
-const output = (who: typeof a, text: string): PycomEvent => ({ ...who, type_: 'output', output: text });
 
 const texts = (log: EventLog, filter: Parameters<EventLog['read']>[0]) => {
   const seen: string[] = [];

@@ -4,7 +4,7 @@ import { checkCommandRequest, checkSequenceRequest, type Checked } from '../../s
 import { PRESET_NAMES } from '../../src/sequence';
 
 /** The console's units in these properties (no network: `find` is a lookup). */
-const UNITS = ['127.0.0.2', '127.0.0.3:5001'].map((a) =>
+const UNITS = ['127.4.0.2', '127.4.0.3:5001'].map((a) =>
   a.includes(':') ? consoleUnit({ host: a.split(':')[0]!, port: 5001 }) : consoleUnit({ host: a }),
 );
 const find = (address: string): ConsoleUnit | undefined => UNITS.find((u) => u.address === address);
@@ -36,8 +36,8 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc
     .tuple(fc.string({ maxLength: 3 }), fc.integer({ min: 1_000, max: 300_000 }))
     .map(([s, n]) => (s === '' ? 'x' : s).repeat(Math.ceil(n / Math.max(1, s.length)))),
-  fc.constant(JSON.parse('{"__proto__": {"units": ["127.0.0.2"], "command": "uptime"}}') as unknown),
-  fc.constantFrom(...UNITS.map((u) => [u.address]), ['127.0.0.9'], [], {}, [{}], [[]], 'ALL', 'nikon'),
+  fc.constant(JSON.parse('{"__proto__": {"units": ["127.4.0.2"], "command": "uptime"}}') as unknown),
+  fc.constantFrom(...UNITS.map((u) => [u.address]), ['127.4.0.9'], [], {}, [{}], [[]], 'ALL', 'nikon'),
 );
 
 /** A unit list: right, wrong, or not a list at all. */
@@ -109,13 +109,13 @@ describe('the console request checks never throw', () => {
             ? ['units: an array of 1 item is not valid', 'command: an array of 1 item is not valid']
             : ['units: an object is not valid', 'command: an object is not valid'],
       });
-      const sequence = checkSequenceRequest({ units: ['127.0.0.2'], preset: deep }, find);
+      const sequence = checkSequenceRequest({ units: ['127.4.0.2'], preset: deep }, find);
       expect(sequence.ok).toBe(false);
     }
   });
 
   it('show primitives as JSON, long strings cut, and missing fields as missing', () => {
-    expect(checkCommandRequest({ units: ['127.0.0.2'], command: 7 }, find)).toEqual({
+    expect(checkCommandRequest({ units: ['127.4.0.2'], command: 7 }, find)).toEqual({
       ok: false,
       issues: ['command: 7 is not valid'],
     });
@@ -123,11 +123,11 @@ describe('the console request checks never throw', () => {
       ok: false,
       issues: ['units: "\\u0000\\n\\"x\\"" is not valid', 'command: missing is not valid'],
     });
-    expect(checkCommandRequest({ units: ['127.0.0.2'], command: 'y'.repeat(50) + 'z' }, find)).toEqual({
+    expect(checkCommandRequest({ units: ['127.4.0.2'], command: 'y'.repeat(50) + 'z' }, find)).toEqual({
       ok: true,
       value: { units: [UNITS[0]], command: 'y'.repeat(50) + 'z' },
     });
-    expect(checkCommandRequest({ units: ['127.0.0.2'], command: null }, find)).toEqual({
+    expect(checkCommandRequest({ units: ['127.4.0.2'], command: null }, find)).toEqual({
       ok: false,
       issues: ['command: null is not valid'],
     });
@@ -139,16 +139,16 @@ describe('the console request checks never throw', () => {
 
   it('passes only checked fields to preset(): never a preset beside a csv, nor a key it did not check', () => {
     const deep = nest(5_000, 1, 'object');
-    expect(checkSequenceRequest({ units: ['127.0.0.2'], preset: { camera: deep }, csv: '' }, find)).toEqual({
+    expect(checkSequenceRequest({ units: ['127.4.0.2'], preset: { camera: deep }, csv: '' }, find)).toEqual({
       ok: false,
       issues: ['give either preset or csv, not both'],
     });
     const fine = { mode: 'ALL', camera: 'nikon' };
-    expect(checkSequenceRequest({ units: ['127.0.0.2'], preset: fine, csv: 'LED_FAN,1' }, find).ok).toBe(
+    expect(checkSequenceRequest({ units: ['127.4.0.2'], preset: fine, csv: 'LED_FAN,1' }, find).ok).toBe(
       false,
     );
     const extra = checkSequenceRequest(
-      { units: ['127.0.0.2'], preset: { ...fine, polarizer: true, colour: deep } },
+      { units: ['127.4.0.2'], preset: { ...fine, polarizer: true, colour: deep } },
       find,
     );
     expect(extra.ok && extra.value.title).toBe('ALL nikon');
@@ -158,7 +158,7 @@ describe('the console request checks never throw', () => {
       'ALL_4_NIKON',
     ]);
     expect(
-      checkSequenceRequest({ units: ['127.0.0.2'], preset: { ...fine, polarizer: deep } }, find),
+      checkSequenceRequest({ units: ['127.4.0.2'], preset: { ...fine, polarizer: deep } }, find),
     ).toEqual({
       ok: false,
       issues: ['preset.polarizer: an object is not valid', 'csv: missing is not valid'],
@@ -166,12 +166,12 @@ describe('the console request checks never throw', () => {
   });
 
   it('reads an own __proto__ key as data, never as the prototype', () => {
-    const body = JSON.parse('{"__proto__": {"units": ["127.0.0.2"], "command": "uptime"}}') as unknown;
+    const body = JSON.parse('{"__proto__": {"units": ["127.4.0.2"], "command": "uptime"}}') as unknown;
     expect(checkCommandRequest(body, find)).toEqual({
       ok: false,
       issues: ['units: missing is not valid', 'command: missing is not valid'],
     });
-    const polluted = JSON.parse('{"units": ["127.0.0.2"], "command": "uptime", "__proto__": {"x": 1}}') as {
+    const polluted = JSON.parse('{"units": ["127.4.0.2"], "command": "uptime", "__proto__": {"x": 1}}') as {
       x?: unknown;
     };
     expect(checkCommandRequest(polluted, find).ok).toBe(true);

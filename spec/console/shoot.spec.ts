@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { untagCommand } from '../../src/protocol/tagged';
 import { launchChromium, openTab, startRig, waitForState, type ConsoleTab, type Rig } from './fixture';
 
-// Simulated units on 127.124.20.x.
+// Simulated units on 127.124.40.x (spec/helpers/addresses.ts).
 
 describe('the console page: Shoot selected (headless Chromium)', () => {
   let browser: Browser;
@@ -21,7 +21,7 @@ describe('the console page: Shoot selected (headless Chromium)', () => {
   });
 
   it('fires every selected unit once, together, and shows each completed and the fire spread', async () => {
-    rig = await startRig('127.124.20.2', 3);
+    rig = await startRig('127.124.40.2', 3);
     const fired = new Map<string, number>();
     rig.group.events$.subscribe((a) => {
       if (a.kind === 'command-started' && /runSeq/.test(untagCommand(a.command)?.command ?? a.command))

@@ -1,31 +1,16 @@
 import * as net from 'node:net';
 import { concat, defer, firstValueFrom, from, ignoreElements, lastValueFrom, tap, toArray } from 'rxjs';
-import {
-  createCoordinator,
-  ListenError,
-  OutputTimeoutError,
-  SendError,
-  send,
-  type Coordinator,
-  readTrailer,
-} from '../../src';
+import { ListenError, OutputTimeoutError, SendError, send, readTrailer } from '../../src';
 import { untagCommand } from '../../src/protocol/tagged';
 import { simulateUnit, simulateUnits, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
-import { canConnect } from '../helpers/net';
-import { echoExecutor, nextMatching } from './helpers';
+import { nextMatching } from '../helpers/events';
+import { canConnect } from '../helpers/sockets';
+import { closedAfterEach, echoExecutor } from '../helpers/units';
 
-// every coordinator is closed after its test: by default it heartbeats the units it addressed until then
-const coordinators: Coordinator[] = [];
-afterEach(async () => void (await Promise.all(coordinators.splice(0).map((c) => c.close()))));
-const coordinatorAt = (extra: Parameters<typeof createCoordinator>[0] = {}): Coordinator => {
-  const coordinator = createCoordinator({
-    listen: { host: '127.0.0.1', port: 0 },
-    commandTimeoutMs: 5_000,
-    ...extra,
-  });
-  coordinators.push(coordinator);
-  return coordinator;
-};
+// This file's loopback range: 127.0.10.0/23 (spec/helpers/addresses.ts). Coordinators listen on
+// 127.0.0.1 and send from where the system picks; every coordinator is closed after its test: by
+// default it heartbeats the units it addressed until then.
+const { coordinatorAt } = closedAfterEach('127.0.0.1', { send: undefined });
 
 describe('coordinator commands', () => {
   let unit: SimulatedUnit;
@@ -162,7 +147,7 @@ describe('coordinator commands', () => {
     await firstValueFrom(coordinator.command('127.0.10.7', 'echo bye'));
     await coordinator.release('127.0.10.7'); // addressed units keep the listener bound until then
     // released once release() resolves: nothing to wait for
-    expect(await canConnect(address.port)).toBe(false);
+    expect(await canConnect({ host: '127.0.0.1', port: address.port })).toBe(false);
   });
 });
 

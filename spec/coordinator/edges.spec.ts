@@ -2,23 +2,25 @@ import { lookup } from 'node:dns/promises';
 import { firstValueFrom, from, lastValueFrom, type Observable, of, throwError, toArray } from 'rxjs';
 import {
   CommandTooLargeError,
-  createCoordinator,
   OptionError,
   OutputRejectedError,
   SendError,
   tcpTransport,
   UnitInfoTimeoutError,
   type Coordinator,
-  type CoordinatorOptions,
   type Transport,
 } from '../../src';
 import { MAX_COMMAND_BYTES } from '../../src/protocol/commandSize';
-import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
-import { echoExecutor, nextMatching } from './helpers';
+import { simulateUnit } from '../../src/simulator';
+import { nextMatching } from '../helpers/events';
+import { closedAfterEach, echoExecutor } from '../helpers/units';
 
-/** Units on addresses of their own; the coordinator listens on 127.0.0.1, any free port. */
-const coordinatorAt = (extra: CoordinatorOptions = {}): Coordinator =>
-  createCoordinator({ listen: { host: '127.0.0.1', port: 0 }, commandTimeoutMs: 20_000, ...extra });
+// This file's loopback ranges: 127.0.31.0/24, 127.0.32.0/24, 127.0.33.0/24 (spec/helpers/addresses.ts).
+/**
+ * Units on addresses of their own; coordinators listen on 127.0.0.1 (any free port) and send from
+ * where the system picks, each closed after its test.
+ */
+const { coordinatorAt, units } = closedAfterEach('127.0.0.1', { send: undefined, commandTimeoutMs: 20_000 });
 
 /** A transport whose lookup knows the names a test gives it (its own /etc/hosts), and nothing else. */
 const withHosts = (hosts: Record<string, string>): Transport => ({
@@ -30,29 +32,18 @@ const withHosts = (hosts: Record<string, string>): Transport => ({
 });
 
 describe('coordinator edges: units by name', () => {
-  const units: SimulatedUnit[] = [];
-  const coordinators: Coordinator[] = [];
-  afterEach(async () => {
-    await Promise.all(coordinators.splice(0).map((c) => c.close()));
-    await Promise.all(units.splice(0).map((u) => u.close()));
-  });
   const start = async (options: Parameters<typeof simulateUnit>[0]) => {
     const unit = simulateUnit(options);
     units.push(unit);
     await unit.ready;
     return unit;
   };
-  const coordinator = (extra: CoordinatorOptions = {}) => {
-    const c = coordinatorAt(extra);
-    coordinators.push(c);
-    return c;
-  };
 
   it('addresses a unit as localhost: the command answers, unit_info comes, presence is connected', async () => {
     // `localhost` is resolved the way the system resolves it (IPv4 first): the unit listens there
     const address = (await lookup('localhost', { family: 4 })).address;
     const unit = await start({ host: address, port: 0, hardwareReadyDelayMs: 0 });
-    const c = coordinator();
+    const c = coordinatorAt();
     const target = { host: 'localhost', port: unit.port };
     const presence = nextMatching(c.connect(target), (p) => p.state === 'connected');
     const out = await firstValueFrom(c.command(target, 'echo by-name; exit 3'));
@@ -64,7 +55,7 @@ describe('coordinator edges: units by name', () => {
 
   it('is one unit whatever the spelling: 127.1, ::ffff:127.0.0.1 and [::ffff:7f00:1] share its queue and results', async () => {
     const unit = await start({ host: '127.0.0.1', port: 0, executor: echoExecutor });
-    const c = coordinator({ tagged: false }); // untagged: only the source address tells results apart
+    const c = coordinatorAt({ tagged: false }); // untagged: only the source address tells results apart
     const spellings = ['127.1', '::ffff:127.0.0.1', '[::ffff:7f00:1]', '127.0.0.1'];
     const outputs = await Promise.all(
       spellings.map(
@@ -77,7 +68,7 @@ describe('coordinator edges: units by name', () => {
 
   it('resolves a name the application maps itself, keeps commands to it in order, and fails an unknown name with SendError dns', async () => {
     const unit = await start({ host: '127.0.31.7', executor: echoExecutor, hardwareReadyDelayMs: 0 });
-    const c = coordinator({ transport: withHosts({ 'la4-07.rig': '127.0.31.7' }) });
+    const c = coordinatorAt({ transport: withHosts({ 'la4-07.rig': '127.0.31.7' }) });
     const results = await Promise.all(
       ['a', 'b', 'c', 'd'].map((w) => firstValueFrom(c.command('la4-07.rig', `echo ${w}`))),
     );

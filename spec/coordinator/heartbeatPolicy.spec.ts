@@ -3,11 +3,11 @@ import type { TestScheduler } from 'rxjs/testing';
 import { createCoordinator, OptionError, type Coordinator, type CoordinatorOptions } from '../../src';
 import { simulateUnit, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
 import { memoryNetwork, memoryTransport, memoryUnit } from '../../src/testing';
-import { testScheduler } from '../testing/helpers';
+import { testScheduler } from '../helpers/events';
 
 // Issue 22, point 3: heartbeats while addressed (the default) or while needed, and a heartbeat
 // on the wire before the command after any silence. Virtual time with the memory kit; one spec
-// over real sockets (127.117.0.0/16) with a simulated unit.
+// over real sockets (127.117.0.0/24) with a simulated unit.
 
 const UNIT = '10.22.0.1';
 

@@ -2,7 +2,7 @@ import { Observable, of, type Subscriber } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { Heartbeats, type HeartbeatPolicy } from '../../src/coordinator/heartbeats';
 import type { Unit } from '../../src/coordinator/units';
-import { testScheduler } from '../testing/helpers';
+import { testScheduler } from '../helpers/events';
 
 // Issue 25: src/coordinator/heartbeats.ts on its own, in virtual time: when beats go out, the
 // extra interval after a release ('while-needed'), the stop after it, and a beat skipped while
@@ -10,7 +10,8 @@ import { testScheduler } from '../testing/helpers';
 
 const INTERVAL = 5_000;
 
-const unitAt = (host: string): Unit => ({
+/** The record of the unit at `host`:5000, as the coordinator keeps it (no socket). */
+const unitRecord = (host: string): Unit => ({
   key: `${host}:5000`,
   host,
   port: 5000,
@@ -58,7 +59,7 @@ describe('Heartbeats (virtual time)', () => {
     const ts = testScheduler();
     ts.run(() => {
       const { heartbeats, sent } = rig(ts, 'while-needed');
-      const unit = unitAt('10.25.0.1');
+      const unit = unitRecord('10.25.0.1');
       const hold = heartbeats.hold(unit);
       ts.schedule(() => hold.unsubscribe(), 12_000);
       ts.schedule(() => undefined, 60_000);
@@ -73,7 +74,7 @@ describe('Heartbeats (virtual time)', () => {
     const ts = testScheduler();
     ts.run(() => {
       const { heartbeats, sent } = rig(ts, 'while-needed');
-      const unit = unitAt('10.25.0.2');
+      const unit = unitRecord('10.25.0.2');
       const first = heartbeats.hold(unit);
       ts.schedule(() => first.unsubscribe(), 2_000);
       let second = first;
@@ -89,7 +90,7 @@ describe('Heartbeats (virtual time)', () => {
     const ts = testScheduler();
     ts.run(() => {
       const { heartbeats, sent, listenerHolds } = rig(ts, 'while-addressed');
-      const unit = unitAt('10.25.0.3');
+      const unit = unitRecord('10.25.0.3');
       heartbeats.hold(unit).unsubscribe();
       let holdsWhileAddressed = -1;
       ts.schedule(() => {
@@ -108,7 +109,7 @@ describe('Heartbeats (virtual time)', () => {
     const ts = testScheduler();
     ts.run(() => {
       const { heartbeats, sent, deliver } = rig(ts, 'while-needed', { instant: false });
-      const unit = unitAt('10.25.0.4');
+      const unit = unitRecord('10.25.0.4');
       const outcomes: number[] = [];
       heartbeats.outcomes(unit).subscribe((o) => outcomes.push(o.at));
       const hold = heartbeats.hold(unit);
@@ -127,8 +128,8 @@ describe('Heartbeats (virtual time)', () => {
     const ts = testScheduler();
     ts.run(() => {
       const { heartbeats, sent } = rig(ts, 'while-addressed');
-      heartbeats.hold(unitAt('10.25.0.5'));
-      heartbeats.hold(unitAt('10.25.0.6'));
+      heartbeats.hold(unitRecord('10.25.0.5'));
+      heartbeats.hold(unitRecord('10.25.0.6'));
       ts.schedule(() => heartbeats.stopAll(), 6_000);
       ts.schedule(() => undefined, 60_000);
       ts.flush();

@@ -16,7 +16,7 @@ describe('presence', () => {
   it('is pending at once, connected when a heartbeat is delivered, though the unit never sends an event', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const p$ = presence({
-        unit: '127.0.0.2',
+        unit: '127.5.0.2',
         outcomes$: cold<HeartbeatOutcome>('--d', { d: { kind: 'delivered', at: 2 } }),
         events$: cold('-'),
         intervalMs: 5,
@@ -30,7 +30,7 @@ describe('presence', () => {
   it('is connected when an event comes from the unit, and carries its id', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const p$ = presence({
-        unit: '127.0.0.2',
+        unit: '127.5.0.2',
         outcomes$: cold<HeartbeatOutcome>('-'),
         events$: cold('---e', { e: unitEvent }),
         intervalMs: 5,
@@ -38,8 +38,8 @@ describe('presence', () => {
         scheduler,
       });
       expectObservable(p$, '^ 10ms !').toBe('p--c', {
-        p: { unit: '127.0.0.2', state: 'pending', at: 0 },
-        c: { unit: '127.0.0.2', state: 'connected', at: 3, id: '81639cd4' },
+        p: { unit: '127.5.0.2', state: 'pending', at: 0 },
+        c: { unit: '127.5.0.2', state: 'connected', at: 3, id: '81639cd4' },
       });
     });
   });
@@ -47,7 +47,7 @@ describe('presence', () => {
   it('turns lost at once when a heartbeat is refused, and connected again when one is delivered', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const p$ = presence({
-        unit: '127.0.0.2',
+        unit: '127.5.0.2',
         outcomes$: cold<HeartbeatOutcome>('-d-r-d', {
           d: { kind: 'delivered', at: 0 },
           r: { kind: 'failed', at: 0, error: refused },
@@ -68,7 +68,7 @@ describe('presence', () => {
   it('turns lost after lostAfterMs of failed heartbeats (not refused), with the last error as message', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const p$ = presence({
-        unit: '127.0.0.2',
+        unit: '127.5.0.2',
         outcomes$: cold<HeartbeatOutcome>('d-t-t-t-t-t-t', {
           d: { kind: 'delivered', at: 0 },
           t: { kind: 'failed', at: 0, error: timedOut },
@@ -90,7 +90,7 @@ describe('presence', () => {
   it('turns lost when nothing at all is heard for lostAfterMs', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const p$ = presence({
-        unit: '127.0.0.2',
+        unit: '127.5.0.2',
         outcomes$: cold<HeartbeatOutcome>('-'),
         events$: cold('-'),
         intervalMs: 2,
@@ -98,8 +98,8 @@ describe('presence', () => {
         scheduler,
       });
       expectObservable(p$, '^ 30ms !').toBe('p 9ms l', {
-        p: { unit: '127.0.0.2', state: 'pending', at: 0 },
-        l: { unit: '127.0.0.2', state: 'lost', at: 10, message: 'nothing heard for 10 ms' },
+        p: { unit: '127.5.0.2', state: 'pending', at: 0 },
+        l: { unit: '127.5.0.2', state: 'lost', at: 10, message: 'nothing heard for 10 ms' },
       });
     });
   });

@@ -1,16 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  filter,
-  firstValueFrom,
-  lastValueFrom,
-  map,
-  merge,
-  type Observable,
-  ReplaySubject,
-  timeout,
-  toArray,
-} from 'rxjs';
+import { filter, lastValueFrom, map, merge, type Observable, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import {
   createCoordinator,
@@ -20,58 +10,18 @@ import {
   type SequenceRunner,
 } from '../../src/coordinator';
 import { untagCommand } from '../../src/protocol/tagged';
-import { closedAfterEach } from './helpers';
+import { closedAfterEach } from '../helpers/units';
 import { all4Canon, ledFan, modelLight } from '../../src/sequence/builders';
 import { render } from '../../src/sequence/csv';
 import { preset } from '../../src/sequence/presets';
-import {
-  simulateUnit,
-  simulateUnits,
-  type SimulateUnitOptions,
-  type UnitActivity,
-} from '../../src/simulator';
+import { simulateUnits } from '../../src/simulator';
 import { memoryNetwork, memoryTransport, memoryUnit } from '../../src/testing';
 
-// This file's loopback range: 127.42.0.0/16. Coordinators listen and send from 127.42.0.1.
+// This file's loopback range: 127.42.0.0/22 and 127.42.9.0/24 (spec/helpers/addresses.ts).
+// Coordinators listen and send from 127.42.0.1.
 const COORDINATOR_HOST = '127.42.0.1';
 
-const { coordinatorAt, units } = closedAfterEach(COORDINATOR_HOST);
-
-/** A unit, closed after the test, with everything it does recorded from the start. */
-function unitAt(host: string, options: SimulateUnitOptions = {}) {
-  const unit = simulateUnit({ host, hardwareReadyDelayMs: 0, rowDurationMs: 10, ...options });
-  units.push(unit);
-  const activity = new ReplaySubject<UnitActivity>();
-  const all: UnitActivity[] = [];
-  unit.events$.subscribe((a) => {
-    all.push(a);
-    activity.next(a);
-  });
-  return {
-    unit,
-    all,
-    /** The first activity (past or future) of that kind that matches. */
-    next<K extends UnitActivity['kind']>(
-      kind: K,
-      predicate: (a: Extract<UnitActivity, { kind: K }>) => boolean = () => true,
-    ): Promise<Extract<UnitActivity, { kind: K }>> {
-      return firstValueFrom(
-        activity.pipe(
-          filter((a): a is Extract<UnitActivity, { kind: K }> => a.kind === kind),
-          filter(predicate),
-          timeout(10_000),
-        ),
-      );
-    },
-    /** The commands the unit started so far, as the coordinator's caller gave them (untagged). */
-    commands: () =>
-      all.flatMap((a) =>
-        a.kind === 'command-started' ? [untagCommand(a.command)?.command ?? a.command] : [],
-      ),
-    /** The verbs boardio received so far, in order. */
-    verbs: () => all.flatMap((a) => (a.kind === 'boardio-verb' ? [a.verb] : [])),
-  };
-}
+const { coordinatorAt, unitAt, units } = closedAfterEach(COORDINATOR_HOST);
 
 /**
  * The unit's boot-time report on its (absent) standalone file: a unit whose hardware is ready at
@@ -89,17 +39,6 @@ const progressOf = (progress$: Observable<SequenceProgress>) =>
   );
 /** The steps of a run's progress, without the unit's boot-time report. */
 const steps = (progress: SequenceProgress[]) => progress.filter((p) => !isBootReport(p)).map((p) => p.step);
-
-/**
- * Sends a last command and waits until the unit has run it: the unit runs one command at a time
- * and hands a command's boardio verbs over before the next command's output, so every verb sent
- * before it has been seen by then.
- */
-async function sentinel(coordinator: Coordinator, host: string, at: ReturnType<typeof unitAt>) {
-  const done = at.next('command-finished', (a) => a.output.includes('sentinel'));
-  expect((await lastValueFrom(coordinator.command(host, 'echo sentinel'))).output).toBe('sentinel\n');
-  await done;
-}
 
 /** A runner that sends the coordinator's commands with one row changed on the way: a stricter firmware. */
 function corrupting(coordinator: Coordinator, from: string, to: string): SequenceRunner {
@@ -178,7 +117,7 @@ describe('runSequence against simulated units, over real sockets', () => {
       message: 'la4_sequence.csv line 2: MODEL_LIGHT power: 700 is out of range 0..100',
     });
 
-    await sentinel(coordinator, '127.42.1.3', at);
+    await at.sentinel(coordinator);
     expect(at.verbs()).toEqual(['uSeq', 'runSeq', 'uSeq', 'uSeq']);
     const rows = at.all.filter((a) => a.kind === 'sequence-row');
     expect(rows).toHaveLength(2); // the first run only: nothing played after the refused loads
@@ -196,7 +135,7 @@ describe('runSequence against simulated units, over real sockets', () => {
     );
     // the simulated unit maps /home/rigsters to its home: the file boardio reads at boot
     expect(readFileSync(join(at.unit.home, 'la4_sequence_standalone.csv'), 'utf8')).toBe(render(seq));
-    expect((await at.next('sequence-loaded')).file).toBe('la4_sequence_standalone.csv');
+    expect((await at.waitFor('sequence-loaded')).file).toBe('la4_sequence_standalone.csv');
     expect(at.verbs()).toEqual(['uSeqStandalone']);
   });
 
@@ -241,7 +180,7 @@ describe('runSequence against simulated units, over real sockets', () => {
         message: 'la4_sequence.csv is empty',
       },
     ]);
-    await sentinel(coordinator, '127.42.1.7', at);
+    await at.sentinel(coordinator);
     expect(at.verbs()).toEqual(['uSeq']);
   });
 
@@ -252,7 +191,7 @@ describe('runSequence against simulated units, over real sockets', () => {
     const progress = coordinator.runSequence('127.42.1.8', [modelLight(3)]).pipe(toArray());
     const done = lastValueFrom(progress);
     // boardio has not booted: the uSeq waits; the coordinator is known; then boot
-    await Promise.all([at.next('boardio-verb'), at.next('coordinator-added')]);
+    await Promise.all([at.waitFor('boardio-verb'), at.waitFor('coordinator-added')]);
     at.unit.bootHardware();
     expect(await done).toEqual([
       expect.objectContaining({ step: 'uploaded' }),

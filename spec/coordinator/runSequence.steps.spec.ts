@@ -11,7 +11,7 @@ import { modelLight } from '../../src/sequence/builders';
 import type { Sequence } from '../../src/sequence/registers';
 import { RUN_COMMAND } from '../../src/sequence/shell';
 import { SendError } from '../../src/transport/errors';
-import { message, output, unitA } from '../operators/events';
+import { message, output, unitA } from '../helpers/events';
 
 type CommandOutput = Output & { readonly exitCode?: number };
 

@@ -1,45 +1,24 @@
-import { filter, firstValueFrom, lastValueFrom, ReplaySubject, timeout, toArray } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, ReplaySubject, toArray } from 'rxjs';
 import type { Coordinator } from '../../src/coordinator';
 import type { ShootEvent } from '../../src/coordinator/shootTypes';
-import { untagCommand } from '../../src/protocol/tagged';
-import { closedAfterEach } from './helpers';
+import { closedAfterEach, type UnitAt } from '../helpers/units';
 import { ledFan, modelLight } from '../../src/sequence/builders';
-import { simulateUnit, type UnitActivity } from '../../src/simulator';
 
 // This file's loopback range: 127.163.0.0/16. Coordinators listen and send from 127.163.0.1.
 const COORDINATOR_HOST = '127.163.0.1';
 const SEQ = [ledFan(1), modelLight(0), modelLight(0)];
 
-const { coordinatorAt, units } = closedAfterEach(COORDINATOR_HOST);
+const { coordinatorAt, unitAt } = closedAfterEach(COORDINATOR_HOST);
 
-/** A simulated unit, closed after the test, with what it does recorded from the start. */
-async function unitAt(host: string) {
-  const unit = simulateUnit({ host, hardwareReadyDelayMs: 0, rowDurationMs: 10 });
-  units.push(unit);
-  const activity = new ReplaySubject<UnitActivity>();
-  unit.events$.subscribe(activity);
-  await unit.ready;
-  const all: UnitActivity[] = [];
-  activity.subscribe((a) => all.push(a));
-  const commands = () =>
-    all.flatMap((a) => (a.kind === 'command-started' ? [untagCommand(a.command)?.command ?? a.command] : []));
-  return {
-    unit,
-    /** The `runSeq` commands the unit started so far (counted at the unit). */
-    runSeqs: () => commands().filter((c) => c === 'boardiocli runSeq').length,
-    /** Waits until the unit ran a last command: everything sent to it before has arrived. */
-    async sentinel(coordinator: Coordinator) {
-      const done = firstValueFrom(
-        activity.pipe(
-          filter((a) => a.kind === 'command-finished' && a.output.includes('sentinel')),
-          timeout(10_000),
-        ),
-      );
-      await lastValueFrom(coordinator.command(host, 'echo sentinel'));
-      await done;
-    },
-  };
+/** Units on `hosts`, closed after the test, with what they do recorded from the start; once ready. */
+async function unitsAt(hosts: ReadonlyArray<string>) {
+  const at = hosts.map((host) => unitAt(host));
+  await Promise.all(at.map(({ unit }) => unit.ready));
+  return at;
 }
+
+/** The `runSeq` commands a unit started so far (counted at the unit). */
+const runSeqs = (at: UnitAt) => at.commands().filter((c) => c === 'boardiocli runSeq').length;
 
 const shot = (events$: ReturnType<Coordinator['shoot']>) => lastValueFrom(events$.pipe(toArray()));
 const summaryOf = (events: ShootEvent[]) => {
@@ -51,7 +30,7 @@ const summaryOf = (events: ShootEvent[]) => {
 describe('coordinator.shoot over real sockets', () => {
   it('fires no unit when one unit of three refuses its sequence (runSeq counted at the units)', async () => {
     const hosts = ['127.163.1.2', '127.163.1.3', '127.163.1.4'];
-    const at = await Promise.all(hosts.map(unitAt));
+    const at = await unitsAt(hosts);
     const coordinator = coordinatorAt();
     // boardio refuses an empty file ("is empty"): the second unit gets one
     const events = await shot(coordinator.shoot(hosts, (unit) => (unit === hosts[1] ? [] : SEQ)));
@@ -66,12 +45,12 @@ describe('coordinator.shoot over real sockets', () => {
     expect(summary.units[1]?.message).toBe('la4_sequence.csv is empty');
     expect(events.some((e) => e.kind === 'unit' && e.state === 'fired')).toBe(false);
     for (const unit of at) await unit.sentinel(coordinator);
-    expect(at.map((unit) => unit.runSeqs())).toEqual([0, 0, 0]);
+    expect(at.map((unit) => runSeqs(unit))).toEqual([0, 0, 0]);
   });
 
   it('fires every unit exactly once when all accept, and follows each to completion', async () => {
     const hosts = ['127.163.2.2', '127.163.2.3', '127.163.2.4'];
-    const at = await Promise.all(hosts.map(unitAt));
+    const at = await unitsAt(hosts);
     const coordinator = coordinatorAt();
     const events = await shot(coordinator.shoot(hosts, SEQ));
     const summary = summaryOf(events);
@@ -87,12 +66,12 @@ describe('coordinator.shoot over real sockets', () => {
     const firstFire = Math.min(...fired);
     expect(summary.units.every((u) => (u.loadedAt ?? Infinity) <= firstFire)).toBe(true);
     for (const unit of at) await unit.sentinel(coordinator);
-    expect(at.map((unit) => unit.runSeqs())).toEqual([1, 1, 1]);
+    expect(at.map((unit) => runSeqs(unit))).toEqual([1, 1, 1]);
   });
 
   it('reports a unit lost between its load and the fire, and fires and completes the others', async () => {
     const hosts = ['127.163.3.2', '127.163.3.3', '127.163.3.4'];
-    const at = await Promise.all(hosts.map(unitAt));
+    const at = await unitsAt(hosts);
     // one load at a time: the first unit is ready while the others still load
     const coordinator = coordinatorAt({ concurrency: 1 });
     const events = new ReplaySubject<ShootEvent>();
@@ -108,6 +87,6 @@ describe('coordinator.shoot over real sockets', () => {
     expect(lost?.firedAt).toBeUndefined();
     expect(others.map((u) => u.state)).toEqual(['completed', 'completed']);
     for (const unit of at.slice(1)) await unit.sentinel(coordinator);
-    expect(at.slice(1).map((unit) => unit.runSeqs())).toEqual([1, 1]);
+    expect(at.slice(1).map((unit) => runSeqs(unit))).toEqual([1, 1]);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../../src';
 import { simulateUnit, type SimulatedUnit, type UnitActivity } from '../../src/simulator';
 import { memoryNetwork, memoryTransport, memoryUnit } from '../../src/testing';
-import { testScheduler } from '../testing/helpers';
+import { testScheduler } from '../helpers/events';
 
 // Issue 22, point 4: unitInfo(unit, { refresh }) asks a unit for its unit_info again, with one
 // heartbeat from a fresh coordinator id ('fresh-id'). Virtual time with the memory kit; one spec

@@ -8,7 +8,7 @@ import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
 import { memoryNetwork, memoryTransport, memoryUnit } from '../../src/testing';
 import { listen, type Inbound } from '../../src/transport';
 import { unitIdentity } from '../fixtures';
-import { rawSend } from '../helpers/net';
+import { rawSend } from '../helpers/sockets';
 
 /** Collects what a channel carries while subscribed. */
 function collect<T>(name: string): { items: T[]; stop: () => void } {
@@ -27,10 +27,11 @@ describe('the pycom-rx:inbound channel', () => {
       listen({ host: '127.46.6.1', port: 0, onListening: (a) => bound(a.port) }).pipe(take(2), toArray()),
     );
     const port = await listening;
-    await rawSend(port, encodeEvent({ ...unitIdentity(), type_: 'message', message: 'hello' }), {
-      host: '127.46.6.1',
-    });
-    await rawSend(port, '{"type_": "message", "mess', { host: '127.46.6.1' });
+    await rawSend(
+      { host: '127.46.6.1', port },
+      encodeEvent({ ...unitIdentity(), type_: 'message', message: 'hello' }),
+    );
+    await rawSend({ host: '127.46.6.1', port }, '{"type_": "message", "mess');
     const emitted = await items;
     channel.stop();
     expect(channel.items).toEqual(emitted);

@@ -32,13 +32,13 @@ describe('enableDebug', () => {
     const stop = enableDebug('pycom-rx:heartbeat,pycom-rx:presence', (l) => lines.push(l), fixedClock);
     expect(channels.heartbeat.hasSubscribers).toBe(true);
     expect(channels.inbound.hasSubscribers).toBe(false);
-    channels.heartbeat.publish({ unit: '127.0.0.2', port: 5000, outcome: 'failed', error: 'ECONNREFUSED' });
-    channels.presence.publish({ unit: '127.0.0.2', state: 'lost', at: 0, message: 'refused: ECONNREFUSED' });
+    channels.heartbeat.publish({ unit: '127.46.4.9', port: 5000, outcome: 'failed', error: 'ECONNREFUSED' });
+    channels.presence.publish({ unit: '127.46.4.9', state: 'lost', at: 0, message: 'refused: ECONNREFUSED' });
     stop();
-    channels.heartbeat.publish({ unit: '127.0.0.2', port: 5000, outcome: 'delivered' });
+    channels.heartbeat.publish({ unit: '127.46.4.9', port: 5000, outcome: 'delivered' });
     expect(lines).toEqual([
-      '12:03:04.120 pycom-rx:heartbeat to 127.0.0.2:5000 failed: ECONNREFUSED\n',
-      '12:03:04.120 pycom-rx:presence 127.0.0.2 lost: refused: ECONNREFUSED\n',
+      '12:03:04.120 pycom-rx:heartbeat to 127.46.4.9:5000 failed: ECONNREFUSED\n',
+      '12:03:04.120 pycom-rx:presence 127.46.4.9 lost: refused: ECONNREFUSED\n',
     ]);
     expect(channels.heartbeat.hasSubscribers).toBe(false);
   });

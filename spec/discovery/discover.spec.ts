@@ -12,7 +12,7 @@ import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
 const results = (items: DiscoveryItem[]) => items.filter((i) => i.kind !== 'progress');
 
 describe('discover', () => {
-  // this file's loopback range is 127.41.0.0/16; 127.41.5.0/28 holds 127.41.5.1 .. 127.41.5.14; 127.41.5.40 lies outside it
+  // this file's loopback range is 127.41.5.0/24 (spec/helpers/addresses.ts); 127.41.5.0/28 holds 127.41.5.1 .. 127.41.5.14; 127.41.5.40 lies outside it
   const hosts = ['127.41.5.3', '127.41.5.7', '127.41.5.12', '127.41.5.40'];
   let units: SimulatedUnit[];
   let stranger: net.Server;

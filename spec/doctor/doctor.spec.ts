@@ -8,7 +8,7 @@ import {
   type DoctorReport,
 } from '../../src';
 import { simulateUnit, type SimulatedUnit, type SimulateUnitOptions } from '../../src/simulator';
-import { withoutBoardiocli } from '../helpers/shells';
+import { withoutBoardiocli } from '../helpers/units';
 
 // this file's loopback addresses: 127.22.1.0/24
 

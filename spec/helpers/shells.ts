@@ -1,9 +1,8 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { Executor } from '../../src/simulator';
 
 /** One shell run: `<shell> -c <command>`, in `cwd`, with exactly `env` when given (else inherited). */
 export interface ShellCase {
@@ -115,12 +114,3 @@ export function assertBatched<Ts extends [unknown, ...unknown[]], R>(
     { ...parameters, seed },
   );
 }
-
-/** A simulated unit's executor: commands in a real /bin/sh whose PATH has no boardiocli. */
-export const withoutBoardiocli: Executor = (command) =>
-  new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', command], { env: { PATH: '/usr/bin:/bin' } }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({ stdout, stderr, exitCode: typeof code === 'number' ? code : error === null ? 0 : 1 });
-    });
-  });

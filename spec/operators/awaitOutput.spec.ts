@@ -22,7 +22,7 @@ import {
   unitA,
   unitB,
   unitInfo,
-} from './events';
+} from '../helpers/events';
 
 type Req = PendingCommand & { readonly command: string };
 type Result = AwaitedOutput<Req>;

@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import type { PycomEvent } from '../../src/protocol';
 import { parseBoardioMessage, toBoardioResult, type BoardioResult } from '../../src/operators/boardio';
-import { message, output, unitA, unitInfo } from './events';
+import { message, output, unitA, unitInfo } from '../helpers/events';
 
 describe('parseBoardioMessage', () => {
   it('reads the texts the simulated unit sends', () => {

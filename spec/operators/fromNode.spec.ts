@@ -12,7 +12,7 @@ import {
   received,
   unitA,
   unitB,
-} from './events';
+} from '../helpers/events';
 
 describe('isFromUnit', () => {
   it('recognises a unit by its id', () => {

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import type { Output, PycomEvent, UnitInfo } from '../../src/protocol';
 import type { Inbound, Received } from '../../src/protocol/inbound';
 import { ofType } from '../../src/operators/ofType';
-import { ADDRESS_A as A, message, output, received, rejected, unitA, unitInfo } from './events';
+import { ADDRESS_A as A, message, output, received, rejected, unitA, unitInfo } from '../helpers/events';
 
 /** `true` when A and B are the same type (checked by `tsc --noEmit`). */
 type Equals<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;

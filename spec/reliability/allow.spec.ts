@@ -1,17 +1,20 @@
 import { encodeEvent, type Message } from '../../src/protocol';
-import { sendAndEnd } from './clients';
-import { ListenerHarness } from './harness';
 import { unitIdentity } from '../fixtures';
+import { addressesOf } from '../helpers/addresses';
+import { message } from '../helpers/events';
+import { sendAndEnd } from '../helpers/sockets';
+import { ListenerHarness } from './harness';
 
+// This file's loopback range: 127.41.3.0/24 (spec/helpers/addresses.ts): the listener on .100,
+// the senders on .1 to .6.
+const LISTENER = { host: addressesOf(__filename).host(100), from: '127.41.3.1' };
 const senders = ['127.41.3.1', '127.41.3.2', '127.41.3.3', '127.41.3.4', '127.41.3.5', '127.41.3.6'];
 const allowed = new Set(['127.41.3.1', '127.41.3.2']);
 const PER_SENDER = 20;
 
-const message = (from: string, n: number): Message => ({
-  ...unitIdentity({ id: from, name: 'unit', ip: from }),
-  type_: 'message',
-  message: `${from}#${n}`,
-});
+/** The n-th event of the sender at `from` (its id is its address). */
+const event = (from: string, n: number): Message =>
+  message(unitIdentity({ id: from, name: 'unit', ip: from }), `${from}#${n}`);
 
 const countBy = <T>(items: readonly T[], f: (i: T) => string) =>
   items.reduce((m, i) => m.set(f(i), (m.get(f(i)) ?? 0) + 1), new Map<string, number>());
@@ -19,7 +22,7 @@ const countBy = <T>(items: readonly T[], f: (i: T) => string) =>
 describe('listen() with an allow filter', () => {
   it('delivers every event of the allowed senders and refuses, and reports, every connection of the others', async () => {
     const asked: string[] = [];
-    const harness = await ListenerHarness.start({
+    const harness = await ListenerHarness.start(LISTENER, {
       allow: (address) => {
         asked.push(address);
         return allowed.has(address);
@@ -29,7 +32,9 @@ describe('listen() with an allow filter', () => {
       const outcomes = await Promise.all(
         senders.flatMap((from) =>
           Array.from({ length: PER_SENDER }, (_, n) =>
-            sendAndEnd(harness.port, encodeEvent(message(from, n)), { localAddress: from, giveUpMs: 5_000 }),
+            sendAndEnd({ host: harness.host, port: harness.port, from }, encodeEvent(event(from, n)), {
+              giveUpMs: 5_000,
+            }),
           ),
         ),
       );

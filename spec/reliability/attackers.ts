@@ -1,8 +1,16 @@
 import * as net from 'node:net';
+import { addressesOf } from '../helpers/addresses';
 import { GOOD_SENDER, LISTEN_HOST } from './harness';
 
-/** The source address of attackers that are not the good senders (this suite's second range). */
-export const OTHER_ADDRESS = '127.141.0.1';
+/**
+ * The hostile connections and the good senders of the reliability specs and of the attack
+ * benchmark (bench/attacks.ts). The defaults (listener {@link LISTEN_HOST}, good senders
+ * {@link GOOD_SENDER}, other attackers {@link OTHER_ADDRESS}) are the benchmark's addresses: a spec
+ * passes the hosts of its own range (`host`, `from`).
+ */
+
+/** The source address of the attack benchmark's attackers that are not the good senders. */
+export const OTHER_ADDRESS = addressesOf('bench/attacks.ts').host(141, 0, 1);
 
 /** What a group of hostile connections has done so far. */
 export interface AttackStats {
@@ -186,4 +194,23 @@ export async function goodTraffic(
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.count) }, worker));
   return outcomes.sort((a, b) => a.index - b.index);
+}
+
+/** Runs `task(0..count-1)` with at most `concurrency` running at once; resolves with the results. */
+export async function pool<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const results = new Array<T>(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      results[index] = await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
 }

@@ -5,9 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { firstValueFrom } from 'rxjs';
 import { encodeEvent } from '../../src/protocol';
 import { listen, listenCause, ListenError } from '../../src/transport';
-import { sendAndEnd } from './clients';
-import { ListenerHarness } from './harness';
 import { unitIdentity } from '../fixtures';
+import { sendAndEnd } from '../helpers/sockets';
+import { hostsOf, ListenerHarness } from './harness';
+
+// This file's loopback range: 127.41.20.0/24 (spec/helpers/addresses.ts): the listener on .1, senders from .2.
+const AT = hostsOf(__filename);
+const HOST = AT.host;
 
 const fixture = path.join(__dirname, 'fixtures', 'bindPrivileged.ts');
 
@@ -30,7 +34,7 @@ function setpriv(): string | undefined {
  * `nobody` (uid/gid 65534) through setpriv. Resolves with the fixture's JSON line.
  */
 function bindUnprivileged(port: number): Promise<Record<string, unknown>> {
-  const node = [process.execPath, '--import', 'tsx', fixture, String(port)];
+  const node = [process.execPath, '--import', 'tsx', fixture, String(port), HOST];
   const root = process.getuid?.() === 0;
   const tool = setpriv();
   if (root && tool === undefined) {
@@ -52,27 +56,25 @@ function bindUnprivileged(port: number): Promise<Record<string, unknown>> {
 
 describe('listen() bind errors', () => {
   it('errors with an in-use ListenError when another listen() holds the port, and the first keeps serving', async () => {
-    const first = await ListenerHarness.start();
+    const first = await ListenerHarness.start(AT);
     try {
-      const error = await firstValueFrom(listen({ host: '127.41.0.1', port: first.port })).catch(
-        (e: unknown) => e,
-      );
+      const error = await firstValueFrom(listen({ host: HOST, port: first.port })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ListenError);
       expect(error).toMatchObject({
         reason: 'in-use',
         code: 'EADDRINUSE',
-        host: '127.41.0.1',
+        host: HOST,
         port: first.port,
       });
       expect((error as Error).message).toBe(
-        `cannot listen on 127.41.0.1:${first.port}: port already in use (EADDRINUSE); stop the other listener or choose another port`,
+        `cannot listen on ${HOST}:${first.port}: port already in use (EADDRINUSE); stop the other listener or choose another port`,
       );
       const event = encodeEvent({
-        ...unitIdentity({ ip: '127.41.0.2' }),
+        ...unitIdentity({ ip: AT.from }),
         type_: 'message',
         message: 'still here',
       });
-      await sendAndEnd(first.port, event);
+      await sendAndEnd(first, event);
       await first.until(() => first.reasonCount('event') === 1, 'the event on the first listener');
     } finally {
       first.stop();
@@ -81,10 +83,10 @@ describe('listen() bind errors', () => {
 
   it('errors with an in-use ListenError when a plain server holds the port, on every subscription', async () => {
     const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.41.0.1', resolve));
+    await new Promise<void>((resolve) => blocker.listen(0, HOST, resolve));
     const { port } = blocker.address() as net.AddressInfo;
     try {
-      const source = listen({ host: '127.41.0.1', port });
+      const source = listen({ host: HOST, port });
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const error = await firstValueFrom(source).catch((e: unknown) => e);
         expect(error).toMatchObject({ name: 'ListenError', reason: 'in-use', code: 'EADDRINUSE', port });
@@ -97,8 +99,8 @@ describe('listen() bind errors', () => {
   it('maps permission errors to the access reason', () => {
     expect(listenCause('EACCES')).toBe('access');
     expect(listenCause('EPERM')).toBe('access');
-    expect(new ListenError('127.41.0.1', 80, 'access', 'EACCES').message).toBe(
-      'cannot listen on 127.41.0.1:80: permission denied (EACCES); ports below 1024 need privileges',
+    expect(new ListenError(HOST, 80, 'access', 'EACCES').message).toBe(
+      `cannot listen on ${HOST}:80: permission denied (EACCES); ports below 1024 need privileges`,
     );
   });
 
@@ -113,10 +115,10 @@ describe('listen() bind errors', () => {
       name: 'ListenError',
       reason: 'access',
       code: 'EACCES',
-      host: '127.41.0.1',
+      host: HOST,
       port,
       uid: process.getuid?.() === 0 ? 65534 : process.getuid?.(),
-      message: `cannot listen on 127.41.0.1:${port}: permission denied (EACCES); ports below 1024 need privileges`,
+      message: `cannot listen on ${HOST}:${port}: permission denied (EACCES); ports below 1024 need privileges`,
     });
   }, 30_000);
 });

@@ -1,17 +1,21 @@
-import { encodeEvent, type Output } from '../../src/protocol';
+import { encodeEvent } from '../../src/protocol';
 import type { ListenOptions } from '../../src/transport';
-import { unitIdentity } from '../fixtures';
+import { scale, unitIdentity } from '../fixtures';
 import { goodTraffic } from './attackers';
-import { stall } from './clients';
-import { GOOD_SENDER, ListenerHarness, scale } from './harness';
+import { outputs } from '../helpers/events';
+import { stall } from '../helpers/sockets';
+import { hostsOf, ListenerHarness } from './harness';
 
-const unit = unitIdentity({ name: 'unit', ip: GOOD_SENDER });
-const output = (n: number): Output => ({ ...unit, type_: 'output', output: `burst-${n}` });
+// This file's loopback range: 127.41.10.0/24 (spec/helpers/addresses.ts): the listener on .1, good senders from .2.
+const AT = hostsOf(__filename);
+
+const unit = unitIdentity({ name: 'unit', ip: AT.from });
+const output = outputs(unit, (n) => `burst-${n}`);
 
 /** Sends `count` events all at once; returns per event how often it arrived, and each sender's outcome. */
-async function burst(listener: Omit<ListenOptions, 'onListening'>, count: number) {
+async function burst(listener: Omit<ListenOptions, 'onListening' | 'host'>, count: number) {
   const delivered = new Uint8Array(count);
-  const harness = await ListenerHarness.start(listener, {
+  const harness = await ListenerHarness.start(AT, listener, {
     keep: false,
     onItem: (item) => {
       if ('type_' in item && item.type_ === 'output')
@@ -19,8 +23,10 @@ async function burst(listener: Omit<ListenOptions, 'onListening'>, count: number
     },
   });
   try {
-    const outcomes = await goodTraffic(harness.port, { count, concurrency: count, giveUpMs: 45_000 }, (i) =>
-      encodeEvent(output(i)),
+    const outcomes = await goodTraffic(
+      harness.port,
+      { host: harness.host, from: harness.from, count, concurrency: count, giveUpMs: 45_000 },
+      (i) => encodeEvent(output(i)),
     );
     return { delivered, outcomes, harness };
   } finally {
@@ -47,6 +53,7 @@ describe('listen() under a burst of legitimate senders', () => {
     const count = scale(100, 1_500);
     const delivered = new Uint8Array(count);
     const harness = await ListenerHarness.start(
+      AT,
       { maxConnections: 2, maxWaiting: 4, evictAfterMs: 60_000 },
       {
         keep: false,
@@ -58,12 +65,11 @@ describe('listen() under a burst of legitimate senders', () => {
     );
     try {
       // two slow senders hold both slots: the burst can only wait, and the room holds four
-      const holders = [
-        await stall(harness.port, Buffer.from('{')),
-        await stall(harness.port, Buffer.from('{')),
-      ];
-      const sent = goodTraffic(harness.port, { count, concurrency: count, giveUpMs: 45_000 }, (i) =>
-        encodeEvent(output(i)),
+      const holders = [await stall(harness, Buffer.from('{')), await stall(harness, Buffer.from('{'))];
+      const sent = goodTraffic(
+        harness.port,
+        { host: harness.host, from: harness.from, count, concurrency: count, giveUpMs: 45_000 },
+        (i) => encodeEvent(output(i)),
       );
       await harness.until(() => harness.reasonCount('too-many-connections') === count - 4, 'the overflow');
       for (const h of holders) h.socket.end('}');

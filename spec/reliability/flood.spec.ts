@@ -1,11 +1,16 @@
-import { encodeEvent, type Output } from '../../src/protocol';
-import { pool, resetAfter, sendAndEnd, stall } from './clients';
-import { ListenerHarness, scale, STRESS } from './harness';
+import { encodeEvent } from '../../src/protocol';
+import { pool } from './attackers';
+import { outputs } from '../helpers/events';
+import { resetAfter, sendAndEnd, stall, type Endpoint } from '../helpers/sockets';
+import { hostsOf, ListenerHarness } from './harness';
 import { openFds, settledHeap } from './resources';
-import { unitIdentity, until } from '../fixtures';
+import { scale, STRESS, unitIdentity, until } from '../fixtures';
+
+// This file's loopback range: 127.41.11.0/24 (spec/helpers/addresses.ts): the listener on .1, good senders from .2.
+const AT = hostsOf(__filename);
 
 const unit = unitIdentity({ name: 'unit', ip: '127.0.0.1' });
-const output = (n: number): Output => ({ ...unit, type_: 'output', output: `token-${n}` });
+const output = outputs(unit, (n) => `token-${n}`);
 
 /**
  * What this process holds open: its file descriptors where /proc says (Linux), else the TCP
@@ -60,14 +65,14 @@ function plan(i: number): { kind: Kind; reason: string } {
   }
 }
 
-async function open(port: number, i: number): Promise<void> {
+async function open(to: Endpoint, i: number): Promise<void> {
   const { kind } = plan(i);
-  if (kind === 'valid') await sendAndEnd(port, encodeEvent(output(i)));
-  if (kind === 'garbage') await sendAndEnd(port, Buffer.from(garbage[i % garbage.length]![0]));
-  if (kind === 'oversized') await sendAndEnd(port, Buffer.alloc(MAX_BYTES * 4, 0x20));
-  if (kind === 'stalled') await (await stall(port, Buffer.from(i % 2 === 0 ? '' : '{"type_": "out'))).closed;
+  if (kind === 'valid') await sendAndEnd(to, encodeEvent(output(i)));
+  if (kind === 'garbage') await sendAndEnd(to, Buffer.from(garbage[i % garbage.length]![0]));
+  if (kind === 'oversized') await sendAndEnd(to, Buffer.alloc(MAX_BYTES * 4, 0x20));
+  if (kind === 'stalled') await (await stall(to, Buffer.from(i % 2 === 0 ? '' : '{"type_": "out'))).closed;
   // no data before the RST: with data, Node may see an ordinary end instead (see resets.spec.ts)
-  if (kind === 'reset') await resetAfter(port, Buffer.alloc(0), i % 3);
+  if (kind === 'reset') await resetAfter(to, Buffer.alloc(0), i % 3);
 }
 
 function expectedReasons(from: number, count: number): Map<string, number> {
@@ -90,6 +95,7 @@ describe('listen() under a mixed flood', () => {
 
   beforeAll(async () => {
     harness = await ListenerHarness.start(
+      AT,
       { maxPayloadBytes: MAX_BYTES, idleTimeoutMs: IDLE_MS, payloadTimeoutMs: 10_000 },
       {
         keep: false,
@@ -109,12 +115,12 @@ describe('listen() under a mixed flood', () => {
     async () => {
       // warm up every path first, so that the baselines do not count first-use allocations
       const warmup = pattern.length * 3;
-      await pool(warmup, concurrency, (i) => open(harness.port, i));
+      await pool(warmup, concurrency, (i) => open(harness, i));
       await harness.until(() => harness.count === warmup, 'the warm-up items');
       const heapBefore = settledHeap();
       const socketsBefore = openSockets();
 
-      await pool(connections, concurrency, (i) => open(harness.port, warmup + i));
+      await pool(connections, concurrency, (i) => open(harness, warmup + i));
       await harness.until(() => harness.count === warmup + connections, `${connections} items`);
 
       const expected = expectedReasons(0, warmup + connections);
@@ -139,7 +145,7 @@ describe('listen() under a mixed flood', () => {
       const before = harness.reasonCount('event');
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          sendAndEnd(harness.port, encodeEvent(output(warmup + connections + i))),
+          sendAndEnd(harness, encodeEvent(output(warmup + connections + i))),
         ),
       );
       await harness.until(

@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { either as E } from 'fp-ts';
 import { decodeEvent, encodeEvent, type DecodeFailure, type PycomEvent } from '../../src/protocol';
-import { unitIdentity } from '../fixtures';
-import { sendAndEnd } from './clients';
-import { GOOD_SENDER, ListenerHarness, scale } from './harness';
+import { scale, unitIdentity } from '../fixtures';
+import { sendAndEnd } from '../helpers/sockets';
+import { hostsOf, ListenerHarness } from './harness';
 import { anyCase, type Case } from './payloads';
+
+// This file's loopback range: 127.41.12.0/24 (spec/helpers/addresses.ts): the listener on .1, good senders from .2.
+const AT = hostsOf(__filename);
 
 /** The decoder's verdict on a case, checked against how the case was made. */
 function verdict(c: Case): E.Either<DecodeFailure, PycomEvent> {
@@ -71,7 +74,7 @@ describe('listen() on arbitrary input over real sockets', () => {
   let sent = 0;
 
   beforeAll(async () => {
-    harness = await ListenerHarness.start({ idleTimeoutMs: 5_000 });
+    harness = await ListenerHarness.start(AT, { idleTimeoutMs: 5_000 });
   });
   afterAll(() => harness.stop());
 
@@ -81,7 +84,7 @@ describe('listen() on arbitrary input over real sockets', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(anyCase, { minLength: 1, maxLength: 8 }), async (cases) => {
           const before = harness.count;
-          const outcomes = await Promise.all(cases.map((c) => sendAndEnd(harness.port, c.bytes)));
+          const outcomes = await Promise.all(cases.map((c) => sendAndEnd(harness, c.bytes)));
           sent += cases.length;
           // a sender whose event was taken sees a clean close; any other sees a reset
           expect(outcomes.map((o) => o.error)).toEqual(
@@ -97,7 +100,7 @@ describe('listen() on arbitrary input over real sockets', () => {
             const item = items[0]!;
             const expected = verdict(c);
             if (E.isRight(expected)) {
-              expect(item).toMatchObject({ remote: { address: GOOD_SENDER } });
+              expect(item).toMatchObject({ remote: { address: AT.from } });
               expect('type_' in item && item).toEqual({
                 ...expected.right,
                 remote: item.remote,
@@ -118,7 +121,7 @@ describe('listen() on arbitrary input over real sockets', () => {
       );
       // nothing arrives late or twice, and the stream is still alive: a sentinel event comes next
       const sentinel = encodeEvent({ ...unitIdentity(), type_: 'message', message: 'sentinel' });
-      await sendAndEnd(harness.port, sentinel);
+      await sendAndEnd(harness, sentinel);
       await harness.until(() => harness.count > sent, 'the sentinel');
       expect(harness.count).toBe(sent + 1);
       expect(harness.items.at(-1)).toMatchObject({ type_: 'message', message: 'sentinel' });

@@ -1,19 +1,27 @@
 import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
 import { listen, type Inbound, type ListenOptions } from '../../src/transport';
+import { addressesOf } from '../helpers/addresses';
 
-/** The address every reliability listener binds (this suite's loopback range is 127.41.0.0/16). */
-export const LISTEN_HOST = '127.41.0.1';
+/** Where the attack benchmark's listener binds (bench/attacks.ts; the specs bind their own, see {@link hostsOf}). */
+export const LISTEN_HOST = addressesOf('bench/attacks.ts').host(1);
 
-/** The source address of well-behaved senders, unless a test picks another. */
-export const GOOD_SENDER = '127.41.0.2';
+/** The source address of the attack benchmark's well-behaved senders. */
+export const GOOD_SENDER = addressesOf('bench/attacks.ts').host(2);
 
-/** Heavier variants run when STRESS=1 (`npm run stress`). */
-export const STRESS = process.env['STRESS'] === '1';
+/** Where a reliability listener binds (`host`) and its well-behaved senders connect from (`from`). */
+export interface Hosts {
+  readonly host: string;
+  readonly from: string;
+}
 
-/** `normal` in `npm test`, `stress` under STRESS=1. */
-export function scale<T>(normal: T, stress: T): T {
-  return STRESS ? stress : normal;
+/**
+ * The hosts of a reliability spec, from its own range (spec/helpers/addresses.ts): the listener
+ * on .1, the good senders on .2 (`hostsOf(__filename)`).
+ */
+export function hostsOf(file: string): Hosts {
+  const addresses = addressesOf(file);
+  return { host: addresses.host(1), from: addresses.host(2) };
 }
 
 /** The key of a connection as the listener reports it: source address and port. */
@@ -22,8 +30,9 @@ export function keyOf(remote: { readonly address: string; readonly port: number 
 }
 
 /**
- * A live listen() on {@link LISTEN_HOST} (random port) that records what it emits, indexed by the
- * sender's address and port, and lets a test wait for conditions on it.
+ * A live listen() on a spec's host (random port) that records what it emits, indexed by the
+ * sender's address and port, and lets a test wait for conditions on it. It is also where its good
+ * senders connect (an `Endpoint` of spec/helpers/sockets.ts: `host`, `port`, `from`).
  */
 export class ListenerHarness {
   /** Everything emitted, in order, unless `keep` was false. */
@@ -39,27 +48,30 @@ export class ListenerHarness {
   private subscription: Subscription | undefined;
 
   private constructor(
+    readonly host: string,
+    readonly from: string,
     readonly port: number,
     private readonly keep: boolean,
     private readonly onItem: ((item: Inbound) => void) | undefined,
   ) {}
 
   /**
-   * Starts listening. With `keep: false` only counts are kept (for floods); `onItem` sees
-   * every item as it is emitted.
+   * Starts listening on `at.host`, for good senders from `at.from`. With `keep: false` only counts
+   * are kept (for floods); `onItem` sees every item as it is emitted.
    */
   static start(
-    options: Omit<ListenOptions, 'onListening'> = {},
+    at: Hosts,
+    options: Omit<ListenOptions, 'onListening' | 'host'> = {},
     { keep = true, onItem }: { keep?: boolean; onItem?: (item: Inbound) => void } = {},
   ): Promise<ListenerHarness> {
     return new Promise((resolve, reject) => {
       let harness: ListenerHarness | undefined;
       const subscription = listen({
-        host: LISTEN_HOST,
         port: 0,
         ...options,
+        host: at.host,
         onListening: (address: AddressInfo) => {
-          harness = new ListenerHarness(address.port, keep, onItem);
+          harness = new ListenerHarness(at.host, at.from, address.port, keep, onItem);
           harness.subscription = subscription;
           resolve(harness);
         },

@@ -3,18 +3,20 @@ import { encodeRequest } from '../../src/protocol';
 import { sendPayload } from '../../src/transport';
 import { simulateUnit, type SimulatedUnit } from '../../src/simulator';
 import { coordinatorIdentity } from '../fixtures';
-import { ListenerHarness } from './harness';
+import { hostsOf, ListenerHarness } from './harness';
 
-/** The simulated unit's address and the address this side sends from (this suite's range). */
+// This file's loopback range: 127.41.6.0/24 (spec/helpers/addresses.ts).
+const AT = hostsOf(__filename);
+/** The simulated unit's address, and the address this side listens on and sends from. */
 const UNIT = '127.41.6.2';
-const ME = '127.41.0.1';
+const ME = AT.host;
 
 describe('a simulated unit given a hostile sequence file', () => {
   let unit: SimulatedUnit;
   let harness: ListenerHarness;
   beforeAll(async () => {
     unit = simulateUnit({ host: UNIT, port: 0, hardwareReadyDelayMs: 0 });
-    harness = await ListenerHarness.start();
+    harness = await ListenerHarness.start(AT);
     await unit.ready;
   });
   afterAll(async () => {

@@ -1,10 +1,13 @@
-import { encodeEvent, type Message } from '../../src/protocol';
-import { unitIdentity } from '../fixtures';
-import { connect, sendAndEnd } from './clients';
-import { GOOD_SENDER, ListenerHarness, scale } from './harness';
+import { encodeEvent } from '../../src/protocol';
+import { scale, unitIdentity } from '../fixtures';
+import { message } from '../helpers/events';
+import { connect, sendAndEnd } from '../helpers/sockets';
+import { hostsOf, ListenerHarness } from './harness';
 
-const unit = unitIdentity({ name: 'unit', ip: GOOD_SENDER });
-const message = (text: string): Message => ({ ...unit, type_: 'message', message: text });
+// This file's loopback range: 127.41.13.0/24 (spec/helpers/addresses.ts): the listener on .1, good senders from .2.
+const AT = hostsOf(__filename);
+
+const unit = unitIdentity({ name: 'unit', ip: AT.from });
 
 /** Resolves once `bytes` are written and the event loop has turned, so that the listener reads them alone. */
 const writeAlone = (socket: import('node:net').Socket, bytes: string) =>
@@ -13,7 +16,7 @@ const writeAlone = (socket: import('node:net').Socket, bytes: string) =>
 describe('listen() against hostile payloads', () => {
   let harness: ListenerHarness;
   beforeAll(async () => {
-    harness = await ListenerHarness.start({ idleTimeoutMs: 20_000, payloadTimeoutMs: 60_000 });
+    harness = await ListenerHarness.start(AT, { idleTimeoutMs: 20_000, payloadTimeoutMs: 60_000 });
   });
   afterAll(() => harness.stop());
 
@@ -21,13 +24,13 @@ describe('listen() against hostile payloads', () => {
     const braces = scale(2_000, 20_000);
     const parse = jest.spyOn(JSON, 'parse');
     try {
-      const drip = await connect(harness.port);
+      const drip = await connect(harness);
       await writeAlone(drip.socket, `{"message": "${'x'.repeat(scale(256, 1_000) * 1024)}`);
       let good = 0;
       for (let i = 0; i < braces; i += 1) {
         await writeAlone(drip.socket, '}');
         if (i % 200 === 0) {
-          await sendAndEnd(harness.port, encodeEvent(message(`between-${i}`)));
+          await sendAndEnd(harness, encodeEvent(message(unit, `between-${i}`)));
           good += 1;
         }
       }
@@ -48,15 +51,15 @@ describe('listen() against hostile payloads', () => {
     try {
       const before = harness.reasonCount('too-deep');
       const deep = (depth: number) =>
-        `${JSON.stringify(message('deep')).slice(0, -1)},"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+        `${JSON.stringify(message(unit, 'deep')).slice(0, -1)},"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
       const outcomes = await Promise.all(
-        [5_000, 500_000].map((d) => sendAndEnd(harness.port, Buffer.from(deep(d)))),
+        [5_000, 500_000].map((d) => sendAndEnd(harness, Buffer.from(deep(d)))),
       );
       expect(outcomes.map((o) => o.error)).toEqual(['ECONNRESET', 'ECONNRESET']);
       await harness.until(() => harness.reasonCount('too-deep') === before + 2, 'two too-deep rejections');
       expect(parse).not.toHaveBeenCalled();
       const events = harness.reasonCount('event');
-      await sendAndEnd(harness.port, encodeEvent(message('after')));
+      await sendAndEnd(harness, encodeEvent(message(unit, 'after')));
       await harness.until(() => harness.reasonCount('event') === events + 1, 'the next event');
     } finally {
       parse.mockRestore();

@@ -1,8 +1,11 @@
 import * as net from 'node:net';
 import { encodeEvent } from '../../src/protocol';
 import { tcpQueues, unitIdentity, until } from '../fixtures';
-import { connect, resetAfter, sendAndEnd } from './clients';
-import { GOOD_SENDER, LISTEN_HOST, ListenerHarness } from './harness';
+import { connect, resetAfter, sendAndEnd } from '../helpers/sockets';
+import { hostsOf, ListenerHarness } from './harness';
+
+// This file's loopback range: 127.41.14.0/24 (spec/helpers/addresses.ts): the listener on .1, good senders from .2.
+const AT = hostsOf(__filename);
 
 const partial = '{"type_": "output", "id": "81639cd4", "na';
 
@@ -16,16 +19,16 @@ describe('listen() and connections aborted with a RST', () => {
       return true;
     };
     // no idle timeout within a test: a connection stays until the test resets it, however slow the machine
-    harness = await ListenerHarness.start({ idleTimeoutMs: 60_000, allow });
+    harness = await ListenerHarness.start(AT, { idleTimeoutMs: 60_000, allow });
   });
   const ok = encodeEvent({ ...unitIdentity({ ip: '127.0.0.1' }), type_: 'message', message: 'ok' });
   afterAll(() => harness.stop());
 
   it('rejects a connection aborted before it sent anything as reset', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => resetAfter(harness.port, Buffer.alloc(0), i % 4)));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => resetAfter(harness, Buffer.alloc(0), i % 4)));
     await harness.until(() => harness.reasonCount('reset') === 20, '20 resets');
     // a sentinel: once a later event is out, nothing more comes of the 20 resets
-    await sendAndEnd(harness.port, ok);
+    await sendAndEnd(harness, ok);
     await harness.until(() => harness.reasonCount('event') === 1, 'the sentinel event');
     expect([...harness.byReason]).toEqual([
       ['reset', 20],
@@ -34,11 +37,11 @@ describe('listen() and connections aborted with a RST', () => {
   });
 
   it('rejects a payload aborted after its data was read as reset, keeping an excerpt of what came', async () => {
-    const { key, socket, closed } = await connect(harness.port);
+    const { key, socket, closed } = await connect(harness);
     await new Promise<void>((resolve) => socket.write(partial, () => resolve()));
     // the listener has read it: the kernel holds it neither on this side nor on the listener's
     const client = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
-    const server = { address: LISTEN_HOST, port: harness.port };
+    const server = { address: AT.host, port: harness.port };
     await until(
       () => tcpQueues(client, server)?.tx === 0 && tcpQueues(server, client)?.rx === 0,
       'the listener to read the partial payload',
@@ -55,7 +58,7 @@ describe('listen() and connections aborted with a RST', () => {
     // write and RST in one tick: the listener sees data and hang-up in one wake-up, which
     // libuv turns into an ordinary end of stream, so the truncated text is decoded and rejected
     const before = accepted;
-    const connections = await Promise.all(Array.from({ length: 10 }, () => connect(harness.port)));
+    const connections = await Promise.all(Array.from({ length: 10 }, () => connect(harness)));
     await until(() => accepted >= before + 10, 'the listener to accept the 10 connections');
     for (const { socket } of connections) {
       socket.write(partial);
@@ -73,7 +76,7 @@ describe('listen() and connections aborted with a RST', () => {
   });
 
   it('keeps serving valid senders after the aborted ones', async () => {
-    const socket = net.connect({ host: LISTEN_HOST, port: harness.port, localAddress: GOOD_SENDER });
+    const socket = net.connect({ host: AT.host, port: harness.port, localAddress: AT.from });
     const before = harness.reasonCount('event');
     socket.end(ok);
     await harness.until(() => harness.reasonCount('event') === before + 1, 'the event');

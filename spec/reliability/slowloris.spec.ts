@@ -1,13 +1,18 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { encodeEvent, type Message } from '../../src/protocol';
-import { pool, sendAndEnd, sleep, stall, type OpenConnection } from './clients';
+import { encodeEvent } from '../../src/protocol';
 import type { Inbound } from '../../src/transport';
-import { keyOf, ListenerHarness, scale } from './harness';
+import { pool } from './attackers';
+import { messages } from '../helpers/events';
+import { sendAndEnd, stall, type OpenConnection } from '../helpers/sockets';
+import { hostsOf, keyOf, ListenerHarness } from './harness';
 import { fdLimit } from './resources';
-import { unitIdentity } from '../fixtures';
+import { scale, sleep, unitIdentity } from '../fixtures';
+
+// This file's loopback range: 127.41.15.0/24 (spec/helpers/addresses.ts): the listener on .1, good senders from .2.
+const AT = hostsOf(__filename);
 
 const unit = unitIdentity({ name: 'unit', ip: '127.0.0.1' });
-const message = (n: number): Message => ({ ...unit, type_: 'message', message: `beat-${n}` });
+const message = messages(unit, (n) => `beat-${n}`);
 
 const IDLE_MS = 300;
 /** Idle sockets: hundreds normally, thousands under STRESS (two descriptors each, so capped). */
@@ -16,7 +21,7 @@ const IDLE_SOCKETS = Math.min(scale(300, 3_000), Math.floor((fdLimit() - 256) / 
 describe('listen() against a slowloris', () => {
   let harness: ListenerHarness;
   beforeAll(async () => {
-    harness = await ListenerHarness.start({
+    harness = await ListenerHarness.start(AT, {
       idleTimeoutMs: IDLE_MS,
       payloadTimeoutMs: 20_000,
       maxConnections: IDLE_SOCKETS + 256,
@@ -33,7 +38,7 @@ describe('listen() against a slowloris', () => {
       const traffic = (async () => {
         for (let n = 0; flowing && n < 100_000; n += 4) {
           const batch = await Promise.all(
-            [0, 1, 2, 3].map((k) => sendAndEnd(harness.port, encodeEvent(message(n + k)))),
+            [0, 1, 2, 3].map((k) => sendAndEnd(harness, encodeEvent(message(n + k)))),
           );
           validKeys.push(...batch.map((o) => o.key));
         }
@@ -44,7 +49,7 @@ describe('listen() against a slowloris', () => {
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
       const idle: OpenConnection[] = await pool(IDLE_SOCKETS, 50, (i) =>
-        stall(harness.port, Buffer.from(i % 2 === 0 ? '' : '{"type_": "mes')),
+        stall(harness, Buffer.from(i % 2 === 0 ? '' : '{"type_": "mes')),
       );
       const closedAfter = await Promise.all(
         idle.map(async (c) => ({ ...(await c.closed), ms: performance.now() - c.connectedAt })),
@@ -55,7 +60,7 @@ describe('listen() against a slowloris', () => {
       flowing = false;
       await traffic;
       const afterwards = await Promise.all(
-        [1, 2, 3].map((k) => sendAndEnd(harness.port, encodeEvent(message(-k)))),
+        [1, 2, 3].map((k) => sendAndEnd(harness, encodeEvent(message(-k)))),
       );
       validKeys.push(...afterwards.map((o) => o.key));
 

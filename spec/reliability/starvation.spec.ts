@@ -1,11 +1,19 @@
-import { encodeEvent, type Message } from '../../src/protocol';
+import { encodeEvent } from '../../src/protocol';
 import type { ListenOptions } from '../../src/transport';
-import { unitIdentity } from '../fixtures';
-import { Attack, goodTraffic, OTHER_ADDRESS, type AttackOptions, type GoodOutcome } from './attackers';
-import { GOOD_SENDER, ListenerHarness, scale, STRESS } from './harness';
+import { scale, STRESS, unitIdentity } from '../fixtures';
+import { addressesOf } from '../helpers/addresses';
+import { messages } from '../helpers/events';
+import { Attack, goodTraffic, type AttackOptions, type GoodOutcome } from './attackers';
+import { hostsOf, ListenerHarness } from './harness';
 
-const unit = unitIdentity({ name: 'unit', ip: GOOD_SENDER });
-const message = (n: number): Message => ({ ...unit, type_: 'message', message: `good-${n}` });
+// This file's loopback range: 127.41.16.0/24 (spec/helpers/addresses.ts): the listener on .1, good
+// senders from .2, the other attackers from .100.
+const AT = hostsOf(__filename);
+/** Where the attackers come from when not from the good senders' own address. */
+const OTHER_ADDRESS = addressesOf(__filename).host(100);
+
+const unit = unitIdentity({ name: 'unit', ip: AT.from });
+const message = messages(unit, (n) => `good-${n}`);
 
 /** What happened to the good events during an attack. */
 interface Verdict {
@@ -25,24 +33,26 @@ interface Verdict {
  * reconnecting after a fixed number of connections and are closed at the end.
  */
 async function underAttack(
-  listener: Omit<ListenOptions, 'onListening'>,
+  listener: Omit<ListenOptions, 'onListening' | 'host'>,
   attack: Omit<AttackOptions, 'host'>,
   good: { count: number; concurrency: number },
 ): Promise<Verdict> {
   const delivered = new Uint8Array(good.count);
-  const harness = await ListenerHarness.start(listener, {
+  const harness = await ListenerHarness.start(AT, listener, {
     keep: false,
     onItem: (item) => {
-      if (!('type_' in item) || item.type_ !== 'message' || item.remote.address !== GOOD_SENDER) return;
+      if (!('type_' in item) || item.type_ !== 'message' || item.remote.address !== AT.from) return;
       const n = Number(item.message.slice('good-'.length));
       delivered[n] = (delivered[n] ?? 0) + 1;
     },
   });
-  const attacker = new Attack(harness.port, attack);
+  const attacker = new Attack(harness.port, { ...attack, host: harness.host });
   try {
     await attacker.started;
-    const outcomes = await goodTraffic(harness.port, { ...good, giveUpMs: 45_000 }, (i) =>
-      encodeEvent(message(i)),
+    const outcomes = await goodTraffic(
+      harness.port,
+      { host: harness.host, from: harness.from, ...good, giveUpMs: 45_000 },
+      (i) => encodeEvent(message(i)),
     );
     // a dripping attack holds slots while more of its connections wait: evictions follow (an event
     // to wait for, however fast the good traffic went; a silent attack never reconnects to wait)
@@ -116,7 +126,7 @@ describe('listen() under a slowloris that reconnects', () => {
         STRESS ? limits : { ...limits, maxConnectionsPerAddress: 32 },
         {
           count: drippers,
-          from: GOOD_SENDER,
+          from: AT.from,
           prefix: '{"type_": "message", "message": "',
           dripMs: scale(100, 1_000),
         },

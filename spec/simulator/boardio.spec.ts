@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { command, heartbeat, RawCollector, record, sendRaw, sentinel, simulatorFixture } from './helpers';
+import { command, heartbeat } from '../helpers/events';
+import { RawCollector, sendRequest } from '../helpers/sockets';
+import { record, sentinel, simulatorFixture } from '../helpers/units';
 
 const SEQUENCE = 'LED_FAN,1\nALL_4_CANON,80,105\nMODEL_LIGHT,0\n';
 const write = (text: string, file = '~/la4_sequence.csv') =>
@@ -13,7 +15,7 @@ describe('simulated unit: boardio stand-in', () => {
     const unit = fx.simulateUnit({ host: '127.0.1.50', hardwareReadyDelayMs: 0, rowDurationMs: 100 });
     const activity = record(unit.events$);
     await activity.waitFor('hardware-ready');
-    await sendRaw(
+    await sendRequest(
       '127.0.1.50',
       5000,
       command(fx.collector.port, `${write(SEQUENCE)} && boardiocli uSeq && boardiocli runSeq`),
@@ -42,7 +44,7 @@ describe('simulated unit: boardio stand-in', () => {
   it('answers BOARDIO_ERROR naming the invalid row, and runSeq then has nothing to run', async () => {
     const unit = fx.simulateUnit({ host: '127.0.1.51', hardwareReadyDelayMs: 0, rowDurationMs: 5 });
     await unit.ready;
-    await sendRaw(
+    await sendRequest(
       '127.0.1.51',
       5000,
       command(
@@ -60,9 +62,9 @@ describe('simulated unit: boardio stand-in', () => {
   it('reports a missing or empty sequence file, and an unknown register', async () => {
     const unit = fx.simulateUnit({ host: '127.0.1.52', hardwareReadyDelayMs: 0 });
     await unit.ready;
-    await sendRaw('127.0.1.52', 5000, command(fx.collector.port, 'boardiocli uSeq'));
-    await sendRaw('127.0.1.52', 5000, command(fx.collector.port, `${write('\n\n')} && boardiocli uSeq`));
-    await sendRaw(
+    await sendRequest('127.0.1.52', 5000, command(fx.collector.port, 'boardiocli uSeq'));
+    await sendRequest('127.0.1.52', 5000, command(fx.collector.port, `${write('\n\n')} && boardiocli uSeq`));
+    await sendRequest(
       '127.0.1.52',
       5000,
       command(fx.collector.port, `${write('MODEL_LIGHT,5\nLASER,1\n')} && boardiocli uSeq`),
@@ -79,7 +81,7 @@ describe('simulated unit: boardio stand-in', () => {
     const unit = fx.simulateUnit({ host: '127.0.1.53', hardwareReadyDelayMs: 0 });
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.53', 5000, command(fx.collector.port, 'boardiocli stopSeq'));
+    await sendRequest('127.0.1.53', 5000, command(fx.collector.port, 'boardiocli stopSeq'));
     const [item] = await fx.collector.waitForCount(1);
     expect(item!.json?.['output']).toMatch(/^BOARDIO_CLI: unknown command "stopSeq"/);
     expect((await activity.waitFor('command-finished')).exitCode).toBe(1);
@@ -90,15 +92,19 @@ describe('simulated unit: boardio stand-in', () => {
   it('refuses a second runSeq while a sequence plays, and replays the loaded sequence later', async () => {
     const unit = fx.simulateUnit({ host: '127.0.1.54', hardwareReadyDelayMs: 0, rowDurationMs: 100 });
     await unit.ready;
-    await sendRaw(
+    await sendRequest(
       '127.0.1.54',
       5000,
       command(fx.collector.port, `${write('LED_FAN,1\nLED_FAN,0\n')} && boardiocli uSeq`),
     );
     // boardio takes both verbs of one command at once: the second finds the first playing
-    await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq && boardiocli runSeq'));
+    await sendRequest(
+      '127.0.1.54',
+      5000,
+      command(fx.collector.port, 'boardiocli runSeq && boardiocli runSeq'),
+    );
     await fx.collector.waitFor((i) => i.json?.['message'] === 'Sequence complete');
-    await sendRaw('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq'));
+    await sendRequest('127.0.1.54', 5000, command(fx.collector.port, 'boardiocli runSeq'));
     await fx.collector.waitForCount(7);
     await sentinel('127.0.1.54', fx.collector);
     expect(fx.collector.events.filter((e) => e['type_'] === 'message').map((e) => e['message'])).toEqual([
@@ -115,9 +121,9 @@ describe('simulated unit: boardio stand-in', () => {
       const unit = fx.simulateUnit({ host: '127.0.1.55', hardwareReadyDelayMs: 0, rowDurationMs: 1 });
       const activity = record(unit.events$);
       await activity.waitFor('hardware-ready');
-      await sendRaw('127.0.1.55', 5000, heartbeat(other.port, { id: 'other000' }));
+      await sendRequest('127.0.1.55', 5000, heartbeat(other.port, { id: 'other000' }));
       await other.waitFor((i) => i.json?.['type_'] === 'unit_info');
-      await sendRaw(
+      await sendRequest(
         '127.0.1.55',
         5000,
         command(fx.collector.port, `${write('LED_FAN,1\n')} && boardiocli uSeq && boardiocli runSeq`),
@@ -139,7 +145,7 @@ describe('simulated unit: boardio stand-in', () => {
     });
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.56', 5000, heartbeat(fx.collector.port));
+    await sendRequest('127.0.1.56', 5000, heartbeat(fx.collector.port));
     await activity.waitFor('coordinator-added');
     unit.bootHardware();
     const items = await fx.collector.waitForCount(3);
@@ -156,21 +162,21 @@ describe('simulated unit: boardio stand-in', () => {
     const unit = fx.simulateUnit({ host: '127.0.1.57', hardwareReadyDelayMs: 'manual' });
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.57', 5000, heartbeat(fx.collector.port));
+    await sendRequest('127.0.1.57', 5000, heartbeat(fx.collector.port));
     await activity.waitFor('coordinator-added');
     unit.bootHardware();
     const [info, error] = await fx.collector.waitForCount(2);
     expect(info!.json?.['type_']).toBe('unit_info');
     expect(error!.json?.['message']).toBe('BOARDIO_ERROR: la4_sequence_standalone.csv not found');
     expect(unit.hardwareReady).toBe(true);
-    await sendRaw('127.0.1.57', 5000, command(fx.collector.port, 'echo still working'));
+    await sendRequest('127.0.1.57', 5000, command(fx.collector.port, 'echo still working'));
     expect((await fx.collector.waitForCount(3))[2]!.json?.['output']).toBe('still working\n');
   });
 
   it('uSeqStandalone loads the standalone file, which runSeq then plays', async () => {
     const unit = fx.simulateUnit({ host: '127.0.1.58', hardwareReadyDelayMs: 0, rowDurationMs: 1 });
     await unit.ready;
-    await sendRaw(
+    await sendRequest(
       '127.0.1.58',
       5000,
       command(
@@ -200,7 +206,7 @@ describe('simulated unit: boardio stand-in', () => {
       },
     });
     await unit.ready;
-    await sendRaw('127.0.1.59', 5000, command(fx.collector.port, 'anything'));
+    await sendRequest('127.0.1.59', 5000, command(fx.collector.port, 'anything'));
     const items = await fx.collector.waitForCount(3);
     expect(items.map((i) => i.json?.['output'] ?? i.json?.['message'])).toEqual([
       'ran anything\n',

@@ -1,23 +1,17 @@
 import { lastValueFrom, toArray } from 'rxjs';
-import {
-  createCoordinator,
-  type Coordinator,
-  type CompletionRules,
-  type SequenceProgress,
-} from '../../src/coordinator';
+import type { CompletionRules, SequenceProgress } from '../../src/coordinator';
 import { modelLight } from '../../src/sequence/builders';
-import { simulateUnit, type BoardioQuirks, type UnitActivity } from '../../src/simulator';
+import { simulateUnit, type BoardioQuirks } from '../../src/simulator';
 import { OptionError } from '../../src/validation';
+import { closedAfterEach } from '../helpers/units';
 
 // This file's loopback range: 127.94.0.0/16. The coordinator listens and sends from 127.94.0.1.
 const COORDINATOR_HOST = '127.94.0.1';
 /** Two harmless rows (model light off). */
 const SEQ = [modelLight(0), modelLight(0)];
 
-const closing: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(closing.splice(0).map((c) => c.close()));
-});
+// closed after each test; commands wait the coordinator's own default
+const { coordinatorAt, unitAt } = closedAfterEach(COORDINATOR_HOST, { commandTimeoutMs: undefined });
 
 const shown = (p: SequenceProgress): string =>
   p.step === 'failed'
@@ -34,22 +28,13 @@ const shown = (p: SequenceProgress): string =>
  * own record), once runSequence ended.
  */
 async function run(host: string, runSeq: BoardioQuirks['runSeq'], completion?: Partial<CompletionRules>) {
-  const unit = simulateUnit({ host, hardwareReadyDelayMs: 0, rowDurationMs: 10, boardioQuirks: { runSeq } });
-  closing.push(unit);
-  const said: string[] = [];
-  unit.events$.subscribe((a: UnitActivity) => {
-    if (a.kind === 'boardio-message' && a.to.length > 0) said.push(a.message);
-  });
-  await unit.ready;
-  const coordinator: Coordinator = createCoordinator({
-    listen: { host: COORDINATOR_HOST, port: 0 },
-    send: { localAddress: COORDINATOR_HOST },
-    ...(completion === undefined ? {} : { completion }),
-  });
-  closing.push(coordinator);
+  const at = unitAt(host, { boardioQuirks: { runSeq } });
+  await at.unit.ready;
+  const coordinator = coordinatorAt(completion === undefined ? {} : { completion });
   const progress = await lastValueFrom(
     coordinator.runSequence(host, SEQ, { runTimeoutMs: 1_000 }).pipe(toArray()),
   );
+  const said = at.all.flatMap((a) => (a.kind === 'boardio-message' && a.to.length > 0 ? [a.message] : []));
   return { steps: progress.map(shown), said };
 }
 

@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Executor } from '../../src/simulator';
-import { command, record, sendRaw, sentinel, simulatorFixture } from './helpers';
+import { command } from '../helpers/events';
+import { sendRequest } from '../helpers/sockets';
+import { record, sentinel, simulatorFixture } from '../helpers/units';
 
 describe('simulated unit: commands', () => {
   const fx = simulatorFixture();
 
   const outputOf = async (host: string, text: string) => {
     const before = fx.collector.items.length;
-    const sent = await sendRaw(host, 5000, command(fx.collector.port, text));
+    const sent = await sendRequest(host, 5000, command(fx.collector.port, text));
     expect(sent.answered.length).toBe(0);
     const [, item] = await fx.collector
       .waitForCount(before + 1)
@@ -91,8 +93,8 @@ describe('simulated unit: commands', () => {
   it('runs commands one at a time, in arrival order, by default', async () => {
     const unit = fx.simulateUnit({ host: '127.0.1.35', hardwareReadyDelayMs: 0 });
     await unit.ready;
-    await sendRaw('127.0.1.35', 5000, command(fx.collector.port, 'sleep 0.2; echo first'));
-    await sendRaw('127.0.1.35', 5000, command(fx.collector.port, 'echo second'));
+    await sendRequest('127.0.1.35', 5000, command(fx.collector.port, 'sleep 0.2; echo first'));
+    await sendRequest('127.0.1.35', 5000, command(fx.collector.port, 'echo second'));
     const items = await fx.collector.waitForCount(2);
     expect(items.map((i) => i.json?.['output'])).toEqual(['first\n', 'second\n']);
   });

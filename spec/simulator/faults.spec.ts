@@ -5,7 +5,9 @@ import { simulateUnit, type Executor } from '../../src/simulator';
 import { Faults } from '../../src/unit/faults';
 import { SendError } from '../../src/transport';
 import { until } from '../fixtures';
-import { command, heartbeat, RawCollector, record, sendRaw, sentinel, simulatorFixture } from './helpers';
+import { command, heartbeat } from '../helpers/events';
+import { RawCollector, sendRequest } from '../helpers/sockets';
+import { record, sentinel, simulatorFixture } from '../helpers/units';
 
 /** `true` while a process with this id exists (and is not a reaped zombie). */
 const alive = (pid: number): boolean => {
@@ -34,7 +36,7 @@ describe('simulated unit: faults and delivery failures', () => {
   it('drops the next N events', async () => {
     const { u, activity } = await start('127.0.1.70');
     u.faults.dropNext(2);
-    for (const n of [1, 2, 3]) await sendRaw(u.host, 5000, command(fx.collector.port, `echo ${n}`));
+    for (const n of [1, 2, 3]) await sendRequest(u.host, 5000, command(fx.collector.port, `echo ${n}`));
     const [only] = await fx.collector.waitForCount(1);
     expect(only!.json?.['output']).toBe('3\n');
     expect(await sentinel(u.host, fx.collector)).toEqual([only]);
@@ -48,8 +50,8 @@ describe('simulated unit: faults and delivery failures', () => {
   it('sends malformed JSON instead of the next event, then recovers', async () => {
     const { u } = await start('127.0.1.71');
     u.faults.malformNext();
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo one'));
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo two'));
+    await sendRequest(u.host, 5000, command(fx.collector.port, 'echo one'));
+    await sendRequest(u.host, 5000, command(fx.collector.port, 'echo two'));
     const [broken, good] = await fx.collector.waitForCount(2);
     expect(broken!.json).toBeUndefined();
     expect(broken!.text.startsWith(`{"id":"${u.identity.id}"`)).toBe(true);
@@ -60,8 +62,8 @@ describe('simulated unit: faults and delivery failures', () => {
   it('connects and closes without sending, instead of the next event', async () => {
     const { u, activity } = await start('127.0.1.72');
     u.faults.emptyNext();
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo lost'));
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo kept'));
+    await sendRequest(u.host, 5000, command(fx.collector.port, 'echo lost'));
+    await sendRequest(u.host, 5000, command(fx.collector.port, 'echo kept'));
     const [empty, good] = await fx.collector.waitForCount(2);
     expect(empty!.text).toBe('');
     expect(good!.json?.['output']).toBe('kept\n');
@@ -72,8 +74,8 @@ describe('simulated unit: faults and delivery failures', () => {
     const { u } = await start('127.0.1.73');
     u.faults.delay(250);
     const t0 = Date.now();
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo a'));
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo b'));
+    await sendRequest(u.host, 5000, command(fx.collector.port, 'echo a'));
+    await sendRequest(u.host, 5000, command(fx.collector.port, 'echo b'));
     const [a, b] = await fx.collector.waitForCount(2);
     expect(a!.receivedAt - t0).toBeGreaterThanOrEqual(240);
     expect(b!.receivedAt - a!.receivedAt).toBeGreaterThanOrEqual(240);
@@ -94,7 +96,7 @@ describe('simulated unit: faults and delivery failures', () => {
     u.faults.dropNext(5);
     u.faults.malformNext(5);
     u.faults.clear();
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo fine'));
+    await sendRequest(u.host, 5000, command(fx.collector.port, 'echo fine'));
     expect((await fx.collector.waitForCount(1))[0]!.json?.['output']).toBe('fine\n');
     expect(() => u.faults.dropNext(-1)).toThrow(RangeError);
   });
@@ -106,11 +108,15 @@ describe('simulated unit: faults and delivery failures', () => {
       rowDurationMs: 1,
       homeFiles: { 'la4_sequence_standalone.csv': 'LED_FAN,1\n' },
     });
-    await sendRaw(u.host, 5000, heartbeat(fx.collector.port));
+    await sendRequest(u.host, 5000, heartbeat(fx.collector.port));
     await fx.collector.waitFor((i) => i.json?.['type_'] === 'unit_info');
     expect(u.coordinators()).toHaveLength(1);
     const pidFile = path.join(u.home, 'pid');
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo $$ > "$HOME/pid"; sleep 30; echo never'));
+    await sendRequest(
+      u.host,
+      5000,
+      command(fx.collector.port, 'echo $$ > "$HOME/pid"; sleep 30; echo never'),
+    );
     await until(
       () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'),
       'the pid file',
@@ -121,14 +127,14 @@ describe('simulated unit: faults and delivery failures', () => {
     // Down for longer than a connection attempt takes on any machine; the test waits for it.
     const rebooted = u.reboot({ downtimeMs: 1_000 });
     const reboot = await activity.waitFor('reboot');
-    await expect(sendRaw(u.host, 5000, heartbeat(fx.collector.port))).rejects.toMatchObject({
+    await expect(sendRequest(u.host, 5000, heartbeat(fx.collector.port))).rejects.toMatchObject({
       code: 'ECONNREFUSED',
     });
     expect(u.coordinators()).toEqual([]);
     expect(u.hardwareReady).toBe(false);
     await rebooted;
 
-    await sendRaw(u.host, 5000, heartbeat(fx.collector.port));
+    await sendRequest(u.host, 5000, heartbeat(fx.collector.port));
     await activity.waitFor('coordinator-added', (a) => a.at >= reboot.at);
     u.bootHardware(); // the hardware comes up with a coordinator known: it hears the boot sequence
     const after = await fx.collector.waitForCount(before + 3);
@@ -150,14 +156,14 @@ describe('simulated unit: faults and delivery failures', () => {
     const gone = await new RawCollector().start();
     const deadPort = gone.port;
     await gone.close();
-    await sendRaw(u.host, 5000, command(deadPort, 'echo lost'));
+    await sendRequest(u.host, 5000, command(deadPort, 'echo lost'));
     const failed = await activity.waitFor('delivery-failed');
     expect(failed.to).toEqual({ host: '127.0.0.1', port: deadPort });
     expect(failed.event).toMatchObject({ type_: 'output', output: 'lost\n' });
     expect(failed.error).toBeInstanceOf(SendError);
     expect((failed.error as SendError).reason).toBe('refused');
 
-    await sendRaw(u.host, 5000, command(fx.collector.port, 'echo alive'));
+    await sendRequest(u.host, 5000, command(fx.collector.port, 'echo alive'));
     expect((await fx.collector.waitForCount(1))[0]!.json?.['output']).toBe('alive\n');
   });
 
@@ -170,7 +176,7 @@ describe('simulated unit: faults and delivery failures', () => {
     try {
       // a delivery timeout long enough to connect and write on a loaded machine
       const { u, activity } = await start('127.0.1.77', { deliveryTimeoutMs: 1_000 });
-      await sendRaw(u.host, 5000, command((stuck.address() as net.AddressInfo).port, 'echo hi'));
+      await sendRequest(u.host, 5000, command((stuck.address() as net.AddressInfo).port, 'echo hi'));
       const sent = await activity.waitFor('event-sent');
       expect(sent.event).toMatchObject({ type_: 'output', output: 'hi\n' });
       expect(activity.all.filter((a) => a.kind === 'delivery-failed')).toEqual([]);

@@ -6,7 +6,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
 import { isLoopbackAddress, simulateUnit, UnsafeAddressError } from '../../src/simulator';
 import { until } from '../fixtures';
-import { command, heartbeat, RawCollector, record, sendRaw } from './helpers';
+import { command, heartbeat } from '../helpers/events';
+import { RawCollector, sendRequest } from '../helpers/sockets';
+import { record } from '../helpers/units';
 
 const RESOURCES = ['TCPServerWrap', 'TCPSocketWrap', 'ProcessWrap', 'PipeWrap', 'FSReqCallback'];
 const resources = () => {
@@ -36,7 +38,7 @@ describe('simulated unit: safety and lifecycle', () => {
       'localhost',
       '::1',
       '0:0:0:0:0:0:0:1',
-      '::ffff:127.0.0.5',
+      '::ffff:127.0.1.93',
     ])
       expect([host, isLoopbackAddress(host)]).toEqual([host, true]);
     for (const host of ['126.0.0.1', '::2', '::ffff:10.0.0.1', '1::1', 'localhost.example.com'])
@@ -65,7 +67,7 @@ describe('simulated unit: safety and lifecycle', () => {
     try {
       const activity = record(unit.events$);
       await unit.ready;
-      await sendRaw('127.0.1.91', 5000, command(1, 'echo ' + 'x'.repeat(200))).catch(() => undefined);
+      await sendRequest('127.0.1.91', 5000, command(1, 'echo ' + 'x'.repeat(200))).catch(() => undefined);
       expect((await activity.waitFor('request-rejected')).reason).toBe('too-large');
       expect(activity.kinds()).not.toContain('command-started');
     } finally {
@@ -89,8 +91,12 @@ describe('simulated unit: safety and lifecycle', () => {
     const all = lastValueFrom(unit.events$.pipe(toArray()));
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.92', 5000, heartbeat(collector.port));
-    await sendRaw('127.0.1.92', 5000, command(collector.port, `echo $$ > '${pidFile}'; sleep 30 & sleep 30`));
+    await sendRequest('127.0.1.92', 5000, heartbeat(collector.port));
+    await sendRequest(
+      '127.0.1.92',
+      5000,
+      command(collector.port, `echo $$ > '${pidFile}'; sleep 30 & sleep 30`),
+    );
     await activity.waitFor('command-started');
     await until(
       () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'),

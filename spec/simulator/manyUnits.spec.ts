@@ -1,5 +1,7 @@
 import { nthAddress, simulateUnits, type Executor, type SimulatedUnits } from '../../src/simulator';
-import { command, heartbeat, RawCollector, record, sendRaw, sentinel } from './helpers';
+import { command, heartbeat } from '../helpers/events';
+import { RawCollector, sendRequest } from '../helpers/sockets';
+import { record, sentinel } from '../helpers/units';
 
 describe('simulated units: many at once', () => {
   let collector: RawCollector;
@@ -29,8 +31,8 @@ describe('simulated units: many at once', () => {
     expect(new Set(group.units.map((u) => u.identity.id)).size).toBe(50);
     expect(group.units.every((u) => u.port === 5000)).toBe(true);
 
-    await Promise.all(hosts.map((host) => sendRaw(host, 5000, heartbeat(collector.port))));
-    await Promise.all(hosts.map((host) => sendRaw(host, 5000, command(collector.port, `echo ${host}`))));
+    await Promise.all(hosts.map((host) => sendRequest(host, 5000, heartbeat(collector.port))));
+    await Promise.all(hosts.map((host) => sendRequest(host, 5000, command(collector.port, `echo ${host}`))));
     await collector.waitForCount(100, 15000);
     // Each unit: one unit_info, one output (boot messages go to nobody: no coordinator at boot),
     // and nothing else before its sentinel.

@@ -5,9 +5,10 @@ import { readTrailer, tagCommand } from '../../src/protocol/tagged';
 import type { Executor } from '../../src/simulator';
 import { ARGUMENT_LIST_TOO_LONG, CANNOT_EXECUTE_EXIT_CODE } from '../../src/unit/cannotRun';
 import { send } from '../../src/transport';
-import { command, record, sentinel, simulatorFixture } from './helpers';
+import { command } from '../helpers/events';
+import { record, sentinel, simulatorFixture } from '../helpers/units';
 
-// Addresses: 127.0.33.0/24.
+// Addresses: 127.0.35.0/24 (spec/helpers/addresses.ts).
 
 /** A command of exactly `bytes` UTF-8 bytes that does nothing: `:` and spaces. */
 const noop = (bytes: number) => `:${' '.repeat(bytes - 1)}`;
@@ -26,7 +27,7 @@ describe('simulated unit: commands it cannot start', () => {
   }
 
   it('answers a command over MAX_COMMAND_BYTES as Linux refuses it, and goes on running commands', async () => {
-    const host = '127.0.33.1';
+    const host = '127.0.35.1';
     const unit = fx.simulateUnit({ host, hardwareReadyDelayMs: 'manual' });
     const activity = record(unit.events$);
     await unit.ready;
@@ -50,7 +51,7 @@ describe('simulated unit: commands it cannot start', () => {
   });
 
   it('ends the answer to a tagged command with a trailer carrying exit status 126', async () => {
-    const host = '127.0.33.2';
+    const host = '127.0.35.2';
     const unit = fx.simulateUnit({ host, hardwareReadyDelayMs: 'manual' });
     await unit.ready;
     const tagged = tagCommand(noop(MAX_COMMAND_BYTES));
@@ -64,7 +65,7 @@ describe('simulated unit: commands it cannot start', () => {
   });
 
   it('never hands an oversized command to a function executor', async () => {
-    const host = '127.0.33.3';
+    const host = '127.0.35.3';
     const seen: string[] = [];
     const executor: Executor = (text) => {
       seen.push(text);
@@ -83,7 +84,7 @@ describe('simulated unit: commands it cannot start', () => {
   });
 
   it('answers a command whose shell cannot be started with the error, tagged or not', async () => {
-    const host = '127.0.33.4';
+    const host = '127.0.35.4';
     const unit = fx.simulateUnit({ host, hardwareReadyDelayMs: 'manual' });
     await unit.ready;
     // fits as sent, but not once /home/rigsters is mapped to the (longer) temporary home: spawn fails with E2BIG

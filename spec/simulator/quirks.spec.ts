@@ -3,10 +3,11 @@ import { tagCommand } from '../../src/protocol/tagged';
 import type { Inbound as Item } from '../../src/transport';
 import { memoryNetwork, memoryTransport, memoryUnit, type PycomQuirks } from '../../src/testing';
 import { OptionError } from '../../src/validation';
-import { cmd, testScheduler } from '../testing/helpers';
-import { command, sendRaw, simulatorFixture } from './helpers';
+import { command, MEMORY_PC, testScheduler } from '../helpers/events';
+import { sendRequest } from '../helpers/sockets';
+import { simulatorFixture } from '../helpers/units';
 
-// This spec's units live on 127.93.0.0/16.
+// This spec's units live on 127.93.0.0/23 (spec/helpers/addresses.ts).
 const NONCE = '0123456789abcdef0123456789abcdef';
 /** The trailer the wrapper prints for exit status `code`, closing mark included. */
 const trailer = (code: number) => `\x1epycom-rx ${NONCE} ${code}\x1e`;
@@ -22,7 +23,7 @@ describe('simulated unit: pycomQuirks (what pycom may do to an output)', () => {
     await unit.ready;
     return async (text: string): Promise<unknown> => {
       const before = fx.collector.items.length;
-      await sendRaw(host, 5000, command(fx.collector.port, text));
+      await sendRequest(host, 5000, command(fx.collector.port, text));
       const items = await fx.collector.waitForCount(before + 1);
       return items[before]!.json?.['output'];
     };
@@ -124,7 +125,9 @@ describe('memory unit: pycomQuirks', () => {
           map((i) => ('type_' in i && i.type_ === 'output' ? i.output : '')),
         )
         .subscribe((o) => (seen = o));
-      transport.send('192.168.0.23', cmd(tagCommand('anything', NONCE).text)).subscribe();
+      transport
+        .send('192.168.0.23', command(5000, tagCommand('anything', NONCE).text, MEMORY_PC))
+        .subscribe();
     });
     return seen;
   }

@@ -1,55 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { filter, firstValueFrom, lastValueFrom, ReplaySubject, timeout } from 'rxjs';
-import { createCoordinator, type Coordinator } from '../../src/coordinator';
-import { simulateUnit, type SimulateUnitOptions, type UnitActivity } from '../../src/simulator';
+import { lastValueFrom } from 'rxjs';
+import type { Coordinator } from '../../src/coordinator';
 import { mapVendorHome } from '../../src/simulator/workspace';
 import { VENDOR_HOME } from '../../src/unit/identity';
+import { closedAfterEach } from '../helpers/units';
 
-// This file's loopback range: 127.42.0.0/16 (units 127.42.5.x, the coordinator 127.42.0.1).
-const COORDINATOR_HOST = '127.42.0.1';
+// This file's loopback range: 127.42.5.0/24 (units 127.42.5.2 .. .6, the coordinator 127.42.5.1).
+const COORDINATOR_HOST = '127.42.5.1';
 
-const closing: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const c of closing.splice(0)) await c.close();
-});
+const { coordinatorAt, unitAt } = closedAfterEach(COORDINATOR_HOST);
 
+/** A coordinator whose listener stays bound between commands: boardio's messages come later. */
 function coordinator(): Coordinator {
-  const c = createCoordinator({
-    listen: { host: COORDINATOR_HOST, port: 0 },
-    send: { localAddress: COORDINATOR_HOST },
-    commandTimeoutMs: 5_000,
-  });
-  c.events$.subscribe(); // keeps the listener bound between commands: boardio's messages come later
-  closing.push(c);
+  const c = coordinatorAt();
+  c.events$.subscribe();
   return c;
-}
-
-function unitAt(host: string, options: SimulateUnitOptions = {}) {
-  const unit = simulateUnit({ host, hardwareReadyDelayMs: 0, rowDurationMs: 5, ...options });
-  closing.push(unit);
-  const replay = new ReplaySubject<UnitActivity>();
-  const all: UnitActivity[] = [];
-  unit.events$.subscribe((a) => {
-    all.push(a);
-    replay.next(a);
-  });
-  return {
-    unit,
-    all,
-    next<K extends UnitActivity['kind']>(
-      kind: K,
-      predicate: (a: Extract<UnitActivity, { kind: K }>) => boolean = () => true,
-    ): Promise<Extract<UnitActivity, { kind: K }>> {
-      return firstValueFrom(
-        replay.pipe(
-          filter((a): a is Extract<UnitActivity, { kind: K }> => a.kind === kind),
-          filter(predicate),
-          timeout(10_000),
-        ),
-      );
-    },
-  };
 }
 
 const run = async (c: Coordinator, host: string, command: string) =>
@@ -65,9 +31,9 @@ describe('the simulated unit, for safety tests', () => {
       '127.42.5.2',
       `printf 'LED_FAN,1\\nMODEL_LIGHT,40\\n' > ~/la4_sequence.csv && boardiocli uSeq`,
     );
-    await at.next('boardio-message', (a) => a.message === 'BOARDIO_READY');
+    await at.waitFor('boardio-message', (a) => a.message === 'BOARDIO_READY');
     await run(c, '127.42.5.2', `printf 'MODEL_LIGHT,400\\n' > ~/la4_sequence.csv && boardiocli uSeq`);
-    const refused = await at.next(
+    const refused = await at.waitFor(
       'boardio-message',
       (a) => a.message.startsWith('BOARDIO_ERROR') && a.to.length > 0, // not the boot report
     );
@@ -75,7 +41,7 @@ describe('the simulated unit, for safety tests', () => {
       'BOARDIO_ERROR: la4_sequence.csv line 1: MODEL_LIGHT power: 400 is out of range 0..100',
     );
     await run(c, '127.42.5.2', 'boardiocli runSeq');
-    await at.next('boardio-message', (a) => a.message === 'Sequence complete');
+    await at.waitFor('boardio-message', (a) => a.message === 'Sequence complete');
     const played = at.all.flatMap((a) => (a.kind === 'sequence-row' ? [a.row] : []));
     expect(played).toEqual([
       { register: 'LED_FAN', state: 1 },
@@ -89,7 +55,7 @@ describe('the simulated unit, for safety tests', () => {
     const c = coordinator();
     await run(c, '127.42.5.3', `printf 'LED_FAN,1\\n' > ~/la4_sequence.csv && boardiocli uSeq`);
     await run(c, '127.42.5.3', 'boardiocli runSeq; boardiocli uSeqStandalone');
-    await at.next('command-finished', (a) => a.command.includes('uSeqStandalone'));
+    await at.waitFor('command-finished', (a) => a.command.includes('uSeqStandalone'));
     const verbs = at.all.flatMap((a) => (a.kind === 'boardio-verb' ? [[a.verb, a.from.host]] : []));
     expect(verbs).toEqual([
       ['uSeq', COORDINATOR_HOST],
@@ -108,8 +74,8 @@ describe('the simulated unit, for safety tests', () => {
     const c = coordinator();
     await run(c, host, `printf 'LED_FAN,1\\n' > ~/la4_sequence.csv && boardiocli uSeq`);
     await Promise.all([
-      at.next('event-sent', (a) => a.event.type_ === 'message'),
-      at.next('event-sent', (a) => a.event.type_ === 'output'),
+      at.waitFor('event-sent', (a) => a.event.type_ === 'message'),
+      at.waitFor('event-sent', (a) => a.event.type_ === 'output'),
     ]);
     const sent = at.all.flatMap((a) =>
       a.kind === 'event-sent' && a.event.type_ !== 'unit_info'
@@ -127,7 +93,7 @@ describe('the simulated unit, for safety tests', () => {
     expect(await run(c, '127.42.5.6', command)).toBe('LED_FAN,1\n');
     expect(readFileSync(join(at.unit.home, 'la4_sequence_standalone.csv'), 'utf8')).toBe('LED_FAN,1\n');
     expect(existsSync('/home/rigsters/la4_sequence_standalone.csv')).toBe(false);
-    const started = await at.next('command-started');
+    const started = await at.waitFor('command-started');
     expect(started.command).toContain("'/home/rigsters/la4_sequence_standalone.csv'");
   });
 

@@ -1,4 +1,6 @@
-import { heartbeat, RawCollector, record, sendRaw, sentinel, simulatorFixture } from './helpers';
+import { heartbeat } from '../helpers/events';
+import { RawCollector, sendRequest } from '../helpers/sockets';
+import { record, sentinel, simulatorFixture } from '../helpers/units';
 
 describe('simulated unit: heartbeats and unit_info', () => {
   const fx = simulatorFixture();
@@ -14,7 +16,7 @@ describe('simulated unit: heartbeats and unit_info', () => {
     await unit.ready;
     await activity.waitFor('hardware-ready');
 
-    const first = await sendRaw('127.0.1.10', 5000, heartbeat(fx.collector.port));
+    const first = await sendRequest('127.0.1.10', 5000, heartbeat(fx.collector.port));
     expect(first.answered.length).toBe(0); // pycom never answers on the request connection
     const info = await fx.collector.waitFor((i) => i.json?.['type_'] === 'unit_info');
     expect(info.json).toEqual({
@@ -33,7 +35,7 @@ describe('simulated unit: heartbeats and unit_info', () => {
       mac_address: 'dc:a6:32:63:9c:d4',
     });
 
-    for (let i = 0; i < 3; i++) await sendRaw('127.0.1.10', 5000, heartbeat(fx.collector.port));
+    for (let i = 0; i < 3; i++) await sendRequest('127.0.1.10', 5000, heartbeat(fx.collector.port));
     // Reconnection: the coordinator falls silent until forgotten, then comes back. (On a slow
     // machine it may also expire between the heartbeats above: wait for the expiry of the last.)
     const last = activity.all.filter((a) => a.kind === 'request').at(-1)!;
@@ -42,7 +44,7 @@ describe('simulated unit: heartbeats and unit_info', () => {
       (a) => a.coordinator.lastHeartbeatAt >= last.at,
     );
     expect(unit.coordinators()).toEqual([]);
-    await sendRaw('127.0.1.10', 5000, heartbeat(fx.collector.port));
+    await sendRequest('127.0.1.10', 5000, heartbeat(fx.collector.port));
     await activity.waitFor('coordinator-added', (a) => a.at >= expired.at);
 
     expect(activity.all.filter((a) => a.kind === 'coordinator-added').length).toBeGreaterThanOrEqual(2);
@@ -53,7 +55,7 @@ describe('simulated unit: heartbeats and unit_info', () => {
     const unit = fx.simulateUnit({ host: '127.0.1.11', hardwareReadyDelayMs: 'manual' });
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.11', 5000, heartbeat(fx.collector.port));
+    await sendRequest('127.0.1.11', 5000, heartbeat(fx.collector.port));
     await activity.waitFor('coordinator-added');
     expect(unit.hardwareReady).toBe(false);
     expect(await sentinel('127.0.1.11', fx.collector)).toEqual([]); // known, but not ready: no unit_info
@@ -65,7 +67,7 @@ describe('simulated unit: heartbeats and unit_info', () => {
     await activity.waitFor('event-sent', (a) => a.event.type_ === 'unit_info');
     const order = activity.all.map((a) => (a.kind === 'event-sent' ? a.event.type_ : a.kind));
     expect(order.indexOf('hardware-ready')).toBeLessThan(order.indexOf('unit_info'));
-    await sendRaw('127.0.1.11', 5000, heartbeat(fx.collector.port));
+    await sendRequest('127.0.1.11', 5000, heartbeat(fx.collector.port));
     const types = (await sentinel('127.0.1.11', fx.collector)).map(
       (i) => i.json?.['type_'] ?? i.json?.['message'],
     );
@@ -78,7 +80,7 @@ describe('simulated unit: heartbeats and unit_info', () => {
     await activity.waitFor('hardware-ready');
     expect((await activity.waitFor('boardio-message')).to).toEqual([]); // the boot report: nobody to tell yet
 
-    await sendRaw('127.0.1.12', 5000, heartbeat(fx.collector.port));
+    await sendRequest('127.0.1.12', 5000, heartbeat(fx.collector.port));
     const info = await fx.collector.waitFor((i) => i.json?.['type_'] === 'unit_info');
     expect(info.json?.['ip']).toBe('127.0.1.12');
   });
@@ -89,9 +91,9 @@ describe('simulated unit: heartbeats and unit_info', () => {
       const unit = fx.simulateUnit({ host: '127.0.1.13', hardwareReadyDelayMs: 0 });
       const activity = record(unit.events$);
       await activity.waitFor('hardware-ready');
-      await sendRaw('127.0.1.13', 5000, heartbeat(second.port, { id: 'aaaaaaaa', coordinator: false }));
-      await sendRaw('127.0.1.13', 5000, heartbeat(fx.collector.port, { id: '11111111' }));
-      await sendRaw('127.0.1.13', 5000, heartbeat(second.port, { id: '22222222' }));
+      await sendRequest('127.0.1.13', 5000, heartbeat(second.port, { id: 'aaaaaaaa', coordinator: false }));
+      await sendRequest('127.0.1.13', 5000, heartbeat(fx.collector.port, { id: '11111111' }));
+      await sendRequest('127.0.1.13', 5000, heartbeat(second.port, { id: '22222222' }));
       for (const collector of [fx.collector, second])
         expect((await sentinel('127.0.1.13', collector)).map((i) => i.json?.['type_'])).toEqual([
           'unit_info',
@@ -109,8 +111,8 @@ describe('simulated unit: heartbeats and unit_info', () => {
     const unit = fx.simulateUnit({ host: '127.0.1.14', hardwareReadyDelayMs: 0, coordinatorTimeoutMs: 600 });
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.14', 5000, heartbeat(fx.collector.port));
-    await sendRaw('127.0.1.14', 5000, heartbeat(fx.collector.port));
+    await sendRequest('127.0.1.14', 5000, heartbeat(fx.collector.port));
+    await sendRequest('127.0.1.14', 5000, heartbeat(fx.collector.port));
     const expired = await activity.waitFor('coordinator-expired');
     const requests = activity.all.filter((a) => a.kind === 'request');
     expect(expired.coordinator).toMatchObject({ host: '127.0.0.1', port: fx.collector.port, id: '7756f193' });
@@ -126,8 +128,8 @@ describe('simulated unit: heartbeats and unit_info', () => {
     const unit = fx.simulateUnit({ host: '127.0.1.15', hardwareReadyDelayMs: 0 });
     const activity = record(unit.events$);
     await unit.ready;
-    await sendRaw('127.0.1.15', 5000, '{"id": "x"');
-    await sendRaw('127.0.1.15', 5000, { ...heartbeat(fx.collector.port), type_: 'reboot' });
+    await sendRequest('127.0.1.15', 5000, '{"id": "x"');
+    await sendRequest('127.0.1.15', 5000, { ...heartbeat(fx.collector.port), type_: 'reboot' });
     const first = await activity.waitFor('request-rejected');
     expect(first.reason).toBe('json');
     const second = await activity.waitFor('request-rejected', (a) => a.reason === 'type');

@@ -1,7 +1,7 @@
 import { map } from 'rxjs';
 import { createCoordinator } from '../../src/coordinator';
 import { memoryNetwork, memoryTransport, memoryUnit, unitInfoEvent } from '../../src/testing';
-import { testScheduler } from './helpers';
+import { testScheduler } from '../helpers/events';
 
 const scheduler = testScheduler;
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { concatMap, filter, map } from 'rxjs';
 import { ListenError, SendError, type Inbound } from '../../src/transport';
 import { memoryNetwork, memoryTransport, memoryUnit, unitInfoEvent } from '../../src/testing';
-import { beat, testScheduler } from './helpers';
+import { heartbeat, MEMORY_PC, testScheduler } from '../helpers/events';
 
 const UNIT = '192.168.0.23';
 const PC = '192.168.0.100';
@@ -16,7 +16,7 @@ describe('memoryTransport', () => {
       const transport = memoryTransport(network);
       memoryUnit(network, { host: UNIT });
       const inbound$ = transport.listen({ onListening: (a) => bound.push([ts.now(), a]) });
-      const sent$ = cold('--(a|)').pipe(concatMap(() => transport.send(UNIT, beat())));
+      const sent$ = cold('--(a|)').pipe(concatMap(() => transport.send(UNIT, heartbeat(5000, MEMORY_PC))));
       expectObservable(inbound$).toBe('--a', {
         a: {
           ...unitInfoEvent({ host: UNIT }),
@@ -45,7 +45,7 @@ describe('memoryTransport', () => {
       transport.listen({ port: 0, onListening: (a) => (port = a.port) }).subscribe();
       ts.schedule(() => {
         expect(port).toBeGreaterThan(0);
-        transport.send('10.0.0.2', (local) => beat(port, { ip: local.address })).subscribe();
+        transport.send('10.0.0.2', (local) => heartbeat(port, { ip: local.address })).subscribe();
       }, 1);
       expectObservable(seen$).toBe('-(ab)', { a: '10.0.0.1', b: 'coordinator-added' });
     });
@@ -73,8 +73,10 @@ describe('memoryTransport', () => {
   it('refuses invalid options at call time, as the TCP transport does', () => {
     const transport = memoryTransport(memoryNetwork());
     expect(() => transport.listen({ port: 70_000 })).toThrow(RangeError);
-    expect(() => transport.send({ host: UNIT, port: 0 }, beat())).toThrow(RangeError);
-    expect(() => transport.send(UNIT, beat(), { connectTimeoutMs: -1 })).toThrow(RangeError);
+    expect(() => transport.send({ host: UNIT, port: 0 }, heartbeat(5000, MEMORY_PC))).toThrow(RangeError);
+    expect(() => transport.send(UNIT, heartbeat(5000, MEMORY_PC), { connectTimeoutMs: -1 })).toThrow(
+      RangeError,
+    );
   });
 
   it('releases the port on unsubscribe', () => {
@@ -96,12 +98,14 @@ describe('memoryTransport', () => {
       const network = memoryNetwork({ scheduler: ts });
       const transport = memoryTransport(network);
       memoryUnit(network, { host: UNIT });
-      expectObservable(transport.send({ host: UNIT, port: 5001 }, beat())).toBe(
+      expectObservable(transport.send({ host: UNIT, port: 5001 }, heartbeat(5000, MEMORY_PC))).toBe(
         '#',
         undefined,
         new SendError(UNIT, 5001, 'refused', 'ECONNREFUSED', 'connect: ECONNREFUSED'),
       );
-      expectObservable(transport.send('10.1.1.1', beat(), { connectTimeoutMs: 500 })).toBe(
+      expectObservable(
+        transport.send('10.1.1.1', heartbeat(5000, MEMORY_PC), { connectTimeoutMs: 500 }),
+      ).toBe(
         '500ms #',
         undefined,
         new SendError('10.1.1.1', 5000, 'timeout', undefined, 'not connected within 500 ms'),
@@ -116,7 +120,9 @@ describe('memoryTransport', () => {
       const transport = memoryTransport(network);
       memoryUnit(network, { host: UNIT });
       const inbound$ = transport.listen({}).pipe(map((i) => ('type_' in i ? i.type_ : i.reason)));
-      expectObservable(transport.send(UNIT, beat())).toBe('5ms (a|)', { a: expect.anything() });
+      expectObservable(transport.send(UNIT, heartbeat(5000, MEMORY_PC))).toBe('5ms (a|)', {
+        a: expect.anything(),
+      });
       expectObservable(inbound$).toBe('10ms a', { a: 'unit_info' });
     });
   });
@@ -137,7 +143,8 @@ describe('memoryTransport', () => {
         .listen({ maxPayloadBytes: 400, allow: (a) => a !== '10.0.0.3' })
         .pipe(map((i: Inbound) => ('type_' in i ? i.type_ : `${i.remote.address} ${i.reason}`)));
       ts.schedule(() => {
-        for (const host of ['10.0.0.2', '10.0.0.3', '10.0.0.4']) transport.send(host, beat()).subscribe();
+        for (const host of ['10.0.0.2', '10.0.0.3', '10.0.0.4'])
+          transport.send(host, heartbeat(5000, MEMORY_PC)).subscribe();
       }, 1);
       expectObservable(reasons$).toBe('-(abc)', {
         a: '10.0.0.2 too-large',

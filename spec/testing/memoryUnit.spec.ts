@@ -11,7 +11,7 @@ import {
   type MemoryUnitOptions,
   type MemoryUnit,
 } from '../../src/testing';
-import { beat, cmd, testScheduler } from './helpers';
+import { command as cmd, heartbeat as beat, MEMORY_PC, testScheduler } from '../helpers/events';
 
 const UNIT = '192.168.0.23';
 
@@ -29,9 +29,10 @@ function rig(ts: TestScheduler, options: MemoryUnitOptions = {}) {
   const unit: MemoryUnit = memoryUnit(network, { host: UNIT, ...options });
   const inbound$: Observable<string> = transport.listen({ port: 5000 }).pipe(map(shown));
   const at = (frame: number, act: () => void) => ts.schedule(act, frame);
-  const heartbeat = (frame: number) => at(frame, () => transport.send(UNIT, beat()).subscribe());
+  const heartbeat = (frame: number) =>
+    at(frame, () => transport.send(UNIT, beat(5000, MEMORY_PC)).subscribe());
   const command = (frame: number, text: string) =>
-    at(frame, () => transport.send(UNIT, cmd(text)).subscribe());
+    at(frame, () => transport.send(UNIT, cmd(5000, text, MEMORY_PC)).subscribe());
   return { network, transport, unit, inbound$, at, heartbeat, command };
 }
 
@@ -104,8 +105,8 @@ describe('memoryUnit: heartbeats and unit_info', () => {
     const ts = testScheduler();
     ts.run(({ expectObservable }) => {
       const { unit, transport, at, heartbeat } = rig(ts);
-      at(0, () => transport.send(UNIT, beat(5000, { coordinator: false })).subscribe());
-      at(5, () => transport.send(UNIT, { ...beat(), port: 0 } as never).subscribe());
+      at(0, () => transport.send(UNIT, beat(5000, { ...MEMORY_PC, coordinator: false })).subscribe());
+      at(5, () => transport.send(UNIT, { ...beat(5000, MEMORY_PC), port: 0 } as never).subscribe());
       heartbeat(9); // the sentinel: the next heartbeat, the only one that counts
       const seen$ = unit.events$.pipe(
         filter((a) => a.kind === 'request-rejected' || a.kind === 'coordinator-added'),
@@ -149,7 +150,7 @@ describe('memoryUnit: commands', () => {
       });
       memoryUnit(network, { host: '10.0.0.9' });
       command(0, 'anything');
-      at(30, () => transport.send('10.0.0.9', cmd('uptime -p')).subscribe());
+      at(30, () => transport.send('10.0.0.9', cmd(5000, 'uptime -p', MEMORY_PC)).subscribe());
       expectObservable(inbound$).toBe('20ms a 9ms b', {
         a: 'out late\n',
         b: 'out sh: 1: uptime: not found\n',
@@ -293,7 +294,7 @@ describe('memoryUnit: faults, reboots, close', () => {
       const refused = new SendError(UNIT, 5000, 'refused', 'ECONNREFUSED', 'connect: ECONNREFUSED');
       const send$ = cold('a 9ms (b|)').pipe(
         concatMap(() =>
-          transport.send(UNIT, beat()).pipe(
+          transport.send(UNIT, beat(5000, MEMORY_PC)).pipe(
             map(() => 'ok'),
             catchError((e) => of(e)),
           ),
@@ -314,7 +315,9 @@ describe('memoryUnit: faults, reboots, close', () => {
       command(30, 'long');
       at(40, () => unit.reboot({ downtimeMs: 100 }));
       const refused$ = cold('50ms a').pipe(
-        concatMap(() => transport.send(UNIT, beat()).pipe(catchError((e: SendError) => of(e.reason)))),
+        concatMap(() =>
+          transport.send(UNIT, beat(5000, MEMORY_PC)).pipe(catchError((e: SendError) => of(e.reason))),
+        ),
       );
       heartbeat(150);
       expectObservable(refused$).toBe('50ms a', { a: 'refused' });
@@ -335,7 +338,7 @@ describe('memoryUnit: faults, reboots, close', () => {
       const { unit, transport, at } = rig(ts);
       at(5, () => unit.close());
       const late$ = cold('10ms a').pipe(
-        concatMap(() => transport.send(UNIT, beat(), { connectTimeoutMs: 100 })),
+        concatMap(() => transport.send(UNIT, beat(5000, MEMORY_PC), { connectTimeoutMs: 100 })),
         catchError((e: SendError) => of(e.reason)),
       );
       expectObservable(late$).toBe('110ms (a|)', { a: 'timeout' });

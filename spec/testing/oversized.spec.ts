@@ -3,7 +3,7 @@ import { MAX_COMMAND_BYTES } from '../../src/protocol/commandSize';
 import { readTrailer, tagCommand } from '../../src/protocol/tagged';
 import { memoryNetwork, memoryTransport, memoryUnit } from '../../src/testing';
 import type { Inbound } from '../../src/transport';
-import { cmd, testScheduler } from './helpers';
+import { command, MEMORY_PC, testScheduler } from '../helpers/events';
 
 const UNIT = '192.168.0.23';
 const NONCE = '0123456789abcdef0123456789abcdef';
@@ -34,7 +34,7 @@ function outputsOf(commands: ReadonlyArray<string>) {
         map((i) => ('type_' in i && i.type_ === 'output' ? i.output : '')),
       )
       .subscribe((output) => outputs.push(output));
-    for (const text of commands) transport.send(UNIT, cmd(text)).subscribe();
+    for (const text of commands) transport.send(UNIT, command(5000, text, MEMORY_PC)).subscribe();
   });
   return { outputs, seen, finished };
 }

@@ -2,7 +2,7 @@ import { filter, map } from 'rxjs';
 import { readTrailer, tagCommand } from '../../src/protocol';
 import type { Inbound } from '../../src/transport';
 import { memoryNetwork, memoryTransport, memoryUnit, type MemoryExecutor } from '../../src/testing';
-import { cmd, testScheduler } from './helpers';
+import { command as cmd, MEMORY_PC, testScheduler } from '../helpers/events';
 
 const UNIT = '192.168.0.23';
 const NONCE = '0123456789abcdef0123456789abcdef';
@@ -30,7 +30,7 @@ function answer(command: string, executor: MemoryExecutor) {
         map((i) => ('type_' in i && i.type_ === 'output' ? i.output : '')),
       )
       .subscribe((output) => (trailer = readTrailer(output)));
-    transport.send(UNIT, cmd(tagCommand(command, NONCE).text)).subscribe();
+    transport.send(UNIT, cmd(5000, tagCommand(command, NONCE).text, MEMORY_PC)).subscribe();
   });
   return { seen, trailer };
 }

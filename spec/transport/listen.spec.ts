@@ -1,13 +1,22 @@
 import * as net from 'node:net';
 import { firstValueFrom, Subscription, take, toArray, timeout } from 'rxjs';
-import { encodeEvent, type Output } from '../../src/protocol';
+import { encodeEvent } from '../../src/protocol';
 import { listen, listenPayloads, ListenError, type Inbound, type Rejected } from '../../src/transport';
 import { OptionError } from '../../src/validation';
 import { unitIdentity } from '../fixtures';
-import { canConnect, collect, HOST, sendRaw, SENDER } from './sockets';
+import { addressesOf } from '../helpers/addresses';
+import { outputs } from '../helpers/events';
+import { canConnect, collect, endedWith, rawSend, type Endpoint } from '../helpers/sockets';
+
+// This file's loopback range: 127.41.2.0/24 (spec/helpers/addresses.ts): listeners on .1, senders from .2.
+const addresses = addressesOf(__filename);
+const HOST = addresses.host(1);
+const SENDER = addresses.host(2);
+/** The listener on HOST:`port`, as a sender from `from` reaches it. */
+const at = (port: number, from = SENDER): Endpoint => ({ host: HOST, port, from });
 
 const unit = unitIdentity({ name: 'unit', ip: SENDER });
-const output = (n: number): Output => ({ ...unit, type_: 'output', output: `token-${n}\n` });
+const output = outputs(unit, (n) => `token-${n}\n`);
 
 function rejected(items: Inbound[]): Rejected[] {
   return items.filter((i): i is Rejected => !('type_' in i));
@@ -22,13 +31,13 @@ describe('listen', () => {
     const { address, items } = collect((onListening) => listen({ host: HOST, port: 0, onListening }), n);
     const { port } = await address;
     const clients = await Promise.all(
-      Array.from({ length: n }, (_, i) => sendRaw(port, encodeEvent(output(i)))),
+      Array.from({ length: n }, (_, i) => rawSend(at(port), encodeEvent(output(i)))),
     );
     const got = await items;
     expect(got.every((i) => 'type_' in i)).toBe(true);
     const texts = got.map((i) => ('type_' in i && i.type_ === 'output' ? i.output : '')).sort();
     expect(texts).toEqual(Array.from({ length: n }, (_, i) => `token-${i}\n`).sort());
-    expect(await Promise.all(clients.map((c) => c.closed))).toEqual(clients.map(() => undefined));
+    expect(await Promise.all(clients.map(endedWith))).toEqual(clients.map(() => undefined));
     const first = got[0]!;
     expect(first.remote.address).toBe(SENDER);
     expect(first.remote.port).toBeGreaterThan(0);
@@ -39,7 +48,7 @@ describe('listen', () => {
     const { address, items } = collect((onListening) => listen({ host: HOST, port: 0, onListening }), 1);
     const { port } = await address;
     const bytes = encodeEvent(output(7));
-    const { socket } = await sendRaw(port, bytes.subarray(0, 5), { end: false });
+    const { socket } = await rawSend(at(port), bytes.subarray(0, 5), { end: false });
     for (let i = 5; i < bytes.length; i += 7)
       await new Promise<void>((resolve) => socket.write(bytes.subarray(i, i + 7), () => resolve()));
     socket.end();
@@ -54,25 +63,25 @@ describe('listen', () => {
       16,
     );
     const { port } = await address;
-    const valid = () => sendRaw(port, encodeEvent(output(1)));
+    const valid = () => rawSend(at(port), encodeEvent(output(1)));
     const good = [await valid()];
-    const bad = [await sendRaw(port, 'garbage, not json')];
+    const bad = [await rawSend(at(port), 'garbage, not json')];
     good.push(await valid());
     bad.push(
-      await sendRaw(port, '{"type_": "output", "id":'),
-      await sendRaw(port, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])),
+      await rawSend(at(port), '{"type_": "output", "id":'),
+      await rawSend(at(port), Buffer.from([0x7b, 0xc3, 0x28, 0x7d])),
     );
     good.push(await valid());
-    bad.push(await sendRaw(port, JSON.stringify({ ...unit, type_: 'output', output: 42 })));
-    bad.push(await sendRaw(port, JSON.stringify({ ...unit, type_: 'reboot' })));
+    bad.push(await rawSend(at(port), JSON.stringify({ ...unit, type_: 'output', output: 42 })));
+    bad.push(await rawSend(at(port), JSON.stringify({ ...unit, type_: 'reboot' })));
     good.push(await valid());
-    bad.push(await sendRaw(port, Buffer.alloc(2 * 1024 * 1024, 0x20), { end: false }));
-    bad.push(await sendRaw(port, '', { end: false })); // sends nothing, stays open: idle timeout
-    bad.push(await sendRaw(port, '{"type_": "out', { end: false })); // half a payload, then stalls
-    const aborted = await sendRaw(port, '{"type_": "output"', { end: false });
+    bad.push(await rawSend(at(port), Buffer.alloc(2 * 1024 * 1024, 0x20), { end: false }));
+    bad.push(await rawSend(at(port), '', { end: false })); // sends nothing, stays open: idle timeout
+    bad.push(await rawSend(at(port), '{"type_": "out', { end: false })); // half a payload, then stalls
+    const aborted = await rawSend(at(port), '{"type_": "output"', { end: false });
     aborted.socket.resetAndDestroy(); // data and RST together: reported as reset, or as json (see RejectReason)
     good.push(await valid());
-    bad.push(await sendRaw(port, ''));
+    bad.push(await rawSend(at(port), ''));
     good.push(await valid());
     const got = await items;
     const events = got.filter((i) => 'type_' in i);
@@ -94,8 +103,8 @@ describe('listen', () => {
       ].sort(),
     );
     // nothing taken, nothing closed cleanly: every bad sender saw a reset, every good one a clean close
-    expect(await Promise.all(bad.map((c) => c.closed))).toEqual(bad.map(() => 'ECONNRESET'));
-    expect(await Promise.all(good.map((c) => c.closed))).toEqual(good.map(() => undefined));
+    expect(await Promise.all(bad.map(endedWith))).toEqual(bad.map(() => 'ECONNRESET'));
+    expect(await Promise.all(good.map(endedWith))).toEqual(good.map(() => undefined));
     const tooLarge = rejected(got).find((r) => r.reason === 'too-large')!;
     expect(tooLarge.message).toMatch(/larger than 1048576 bytes/);
     const field = rejected(got).find((r) => r.reason === 'field')!;
@@ -114,19 +123,19 @@ describe('listen', () => {
     // a closing brace inside a string, and an escaped quote, do not end the object
     const event = { ...output(5), output: 'a } "quoted" \\ }' };
     const bytes = encodeEvent(event);
-    const first = await sendRaw(port, bytes.subarray(0, 20), { end: false });
+    const first = await rawSend(at(port), bytes.subarray(0, 20), { end: false });
     for (let i = 20; i < bytes.length; i += 3) first.socket.write(bytes.subarray(i, i + 3));
-    expect(await first.closed).toBeUndefined(); // this side closed it: pycom's behaviour for a request
-    const nested = await sendRaw(port, '{"a": {"b": 1}', { end: false }); // ends with } but is not whole
-    const marker = await sendRaw(port, encodeEvent(output(6)), { end: false });
-    expect(await marker.closed).toBeUndefined();
+    expect(await endedWith(first)).toBeUndefined(); // this side closed it: pycom's behaviour for a request
+    const nested = await rawSend(at(port), '{"a": {"b": 1}', { end: false }); // ends with } but is not whole
+    const marker = await rawSend(at(port), encodeEvent(output(6)), { end: false });
+    expect(await endedWith(marker)).toBeUndefined();
     nested.socket.end('}');
     const got = await items;
     expect(got.map((i) => 'type_' in i)).toEqual([true, true]);
     expect(got[0]).toMatchObject(event);
     expect(got[1]).toMatchObject(output(6));
     const [late] = await firstValueFrom(
-      listen({ host: HOST, port: 0, onListening: (a) => void sendRaw(a.port, '{"a": {"b": 1}}') }).pipe(
+      listen({ host: HOST, port: 0, onListening: (a) => void rawSend(at(a.port), '{"a": {"b": 1}}') }).pipe(
         take(1),
         toArray(),
         timeout(5000),
@@ -142,10 +151,10 @@ describe('listen', () => {
       1,
     );
     const { port } = await address;
-    const client = await sendRaw(port, encodeEvent(output(6)), { end: false });
+    const client = await rawSend(at(port), encodeEvent(output(6)), { end: false });
     const [item] = await items;
     expect(item).toMatchObject({ kind: 'rejected', reason: 'idle-timeout' });
-    expect(await client.closed).toBe('ECONNRESET');
+    expect(await endedWith(client)).toBe('ECONNRESET');
   });
 
   it('rejects a payload that trickles in too slowly even if it never goes idle', async () => {
@@ -155,25 +164,25 @@ describe('listen', () => {
       1,
     );
     const { port } = await address;
-    const { socket, closed } = await sendRaw(port, '{', { end: false });
+    const { socket, closed } = await rawSend(at(port), '{', { end: false });
     const drip = setInterval(() => socket.writable && socket.write(' '), 20);
     const [item] = await items;
     clearInterval(drip);
     expect(item).toMatchObject({ kind: 'rejected', reason: 'too-slow' });
-    expect(await closed).toBe('ECONNRESET');
+    expect((await closed).error).toBe('ECONNRESET');
   });
 
   it('resets and reports the senders that the allow filter refuses, without reading them', async () => {
-    const other = '127.41.1.9';
+    const other = addresses.host(9);
     const { address, items } = collect(
       (onListening) => listen({ host: HOST, port: 0, onListening, allow: (a) => a === SENDER }),
       2,
     );
     const { port } = await address;
-    const allowed = await sendRaw(port, encodeEvent(output(1)));
-    expect(await allowed.closed).toBeUndefined();
-    const refused = await sendRaw(port, encodeEvent(output(2)), { from: other });
-    expect(await refused.closed).toBe('ECONNRESET');
+    const allowed = await rawSend(at(port), encodeEvent(output(1)));
+    expect(await endedWith(allowed)).toBeUndefined();
+    const refused = await rawSend(at(port, other), encodeEvent(output(2)));
+    expect(await endedWith(refused)).toBe('ECONNRESET');
     const got = await items;
     expect(got[0]).toMatchObject(output(1));
     expect(got[1]).toMatchObject({
@@ -206,17 +215,17 @@ describe('listen', () => {
       subs.push(listen({ host: HOST, port: 0, onListening: (a) => resolve(a.port) }).subscribe());
     });
     const port = await bound;
-    expect(await canConnect(port)).toBe(true);
+    expect(await canConnect(at(port))).toBe(true);
     // an open, silent connection must not keep the port; its sender learns it was not taken
-    const lingering = await sendRaw(port, '{', { end: false });
+    const lingering = await rawSend(at(port), '{', { end: false });
     subs.pop()!.unsubscribe();
-    expect(await lingering.closed).toBe('ECONNRESET');
-    expect(await canConnect(port)).toBe(false);
+    expect(await endedWith(lingering)).toBe('ECONNRESET');
+    expect(await canConnect(at(port))).toBe(false);
     const again = firstValueFrom(
       listen({
         host: HOST,
         port,
-        onListening: () => void sendRaw(port, encodeEvent(output(9))),
+        onListening: () => void rawSend(at(port), encodeEvent(output(9))),
       }).pipe(take(1), toArray(), timeout(5000)),
     );
     expect(await again).toMatchObject([output(9)]);

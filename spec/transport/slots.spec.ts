@@ -1,10 +1,19 @@
-import { encodeEvent, type Output } from '../../src/protocol';
+import { encodeEvent } from '../../src/protocol';
 import { listen, type Inbound } from '../../src/transport';
 import { unitIdentity } from '../fixtures';
-import { collect, HOST, sendRaw, SENDER, type Client } from './sockets';
+import { addressesOf } from '../helpers/addresses';
+import { outputs } from '../helpers/events';
+import { collect, endedWith, rawSend, type Endpoint, type OpenConnection } from '../helpers/sockets';
+
+// This file's loopback range: 127.41.4.0/24 (spec/helpers/addresses.ts): listeners on .1, senders from .2.
+const addresses = addressesOf(__filename);
+const HOST = addresses.host(1);
+const SENDER = addresses.host(2);
+/** The listener on HOST:`port`, as a sender from `from` reaches it. */
+const at = (port: number, from = SENDER): Endpoint => ({ host: HOST, port, from });
 
 const unit = unitIdentity({ name: 'unit', ip: SENDER });
-const output = (n: number): Output => ({ ...unit, type_: 'output', output: `token-${n}` });
+const output = outputs(unit, (n) => `token-${n}`);
 const tokens = (items: Inbound[]) =>
   items.map((i) =>
     'type_' in i && i.type_ === 'output'
@@ -13,7 +22,7 @@ const tokens = (items: Inbound[]) =>
   );
 
 /** Opens a connection that sends half an object and then nothing: it holds its slot. */
-const holder = (port: number, from = SENDER) => sendRaw(port, '{"type_": "out', { end: false, from });
+const holder = (port: number, from = SENDER) => rawSend(at(port, from), '{"type_": "out', { end: false });
 
 describe('listen() connection slots', () => {
   it('reads at most maxConnections at once and lets the others wait: a burst far larger loses nothing', async () => {
@@ -25,11 +34,11 @@ describe('listen() connection slots', () => {
     );
     const { port } = await address;
     const clients = await Promise.all(
-      Array.from({ length: n }, (_, i) => sendRaw(port, encodeEvent(output(i)))),
+      Array.from({ length: n }, (_, i) => rawSend(at(port), encodeEvent(output(i)))),
     );
     const got = await items;
     expect(tokens(got).sort()).toEqual(Array.from({ length: n }, (_, i) => `token-${i}`).sort());
-    expect(await Promise.all(clients.map((c) => c.closed))).toEqual(clients.map(() => undefined));
+    expect(await Promise.all(clients.map(endedWith))).toEqual(clients.map(() => undefined));
   });
 
   it('evicts the connection that held its slot longest without completing, with a reset, to serve a waiting one', async () => {
@@ -48,7 +57,7 @@ describe('listen() connection slots', () => {
     const { port } = await address;
     const oldest = await holder(port);
     const younger = await holder(port);
-    const good = await sendRaw(port, encodeEvent(output(1)));
+    const good = await rawSend(at(port), encodeEvent(output(1)));
     const got = await items;
     expect(tokens(got).sort()).toEqual(['rejected:evicted', 'token-1']);
     const evicted = got.find((i) => !('type_' in i));
@@ -61,8 +70,8 @@ describe('listen() connection slots', () => {
     });
     expect(`${evicted?.remote.address}:${evicted?.remote.port}`).toBe(oldest.key);
     // the evicted sender knows its request was not taken; the good one was served
-    expect(await oldest.closed).toBe('ECONNRESET');
-    expect(await good.closed).toBeUndefined();
+    expect(await endedWith(oldest)).toBe('ECONNRESET');
+    expect(await endedWith(good)).toBeUndefined();
     younger.socket.destroy();
   });
 
@@ -73,16 +82,16 @@ describe('listen() connection slots', () => {
     );
     const { port } = await address;
     const slow = await holder(port);
-    const waiting = await sendRaw(port, encodeEvent(output(2)));
+    const waiting = await rawSend(at(port), encodeEvent(output(2)));
     // the holder finishes by itself: then, and only then, the waiting one is read
     slow.socket.end('put", "id": 1}');
     const got = await items;
     expect(tokens(got)).toEqual(['rejected:field', 'token-2']);
-    expect(await waiting.closed).toBeUndefined();
+    expect(await endedWith(waiting)).toBeUndefined();
   });
 
   it('caps the slots of one address, so that another address is served while it is full', async () => {
-    const other = '127.41.1.3';
+    const other = addresses.host(3);
     const { address, items } = collect(
       (onListening) =>
         listen({
@@ -97,17 +106,17 @@ describe('listen() connection slots', () => {
     );
     const { port } = await address;
     const hog = await holder(port, other);
-    const queued = await sendRaw(port, encodeEvent(output(1)), { from: other }); // waits: its address is at its cap
-    const served = await sendRaw(port, encodeEvent(output(2))); // another address: a slot at once
-    expect(await served.closed).toBeUndefined();
+    const queued = await rawSend(at(port, other), encodeEvent(output(1))); // waits: its address is at its cap
+    const served = await rawSend(at(port), encodeEvent(output(2))); // another address: a slot at once
+    expect(await endedWith(served)).toBeUndefined();
     hog.socket.end('put", "id": 1}');
     const got = await items;
     expect(tokens(got)).toEqual(['token-2', 'rejected:field', 'token-1']);
-    expect(await queued.closed).toBeUndefined();
+    expect(await endedWith(queued)).toBeUndefined();
   });
 
   it('evicts within the address at its cap, not the slots of other addresses', async () => {
-    const attacker = '127.41.1.4';
+    const attacker = addresses.host(4);
     const { address, items } = collect(
       (onListening) =>
         listen({
@@ -124,8 +133,8 @@ describe('listen() connection slots', () => {
     const { port } = await address;
     const patient = await holder(port); // a slow but legitimate sender of another address
     const hog = await holder(port, attacker);
-    const next = await sendRaw(port, encodeEvent(output(3)), { from: attacker });
-    const first = await Promise.race([hog.closed, next.closed.then(() => 'next first')]);
+    const next = await rawSend(at(port, attacker), encodeEvent(output(3)));
+    const first = await Promise.race([endedWith(hog), next.closed.then(() => 'next first')]);
     expect(first).toBe('ECONNRESET'); // the attacker's own slot went
     patient.socket.end('put", "id": 1}');
     const got = await items;
@@ -141,9 +150,9 @@ describe('listen() connection slots', () => {
     );
     const { port } = await address;
     const slow = await holder(port);
-    const dropped = await sendRaw(port, encodeEvent(output(1)));
-    const kept: Client = await sendRaw(port, encodeEvent(output(2)));
-    expect(await dropped.closed).toBe('ECONNRESET');
+    const dropped = await rawSend(at(port), encodeEvent(output(1)));
+    const kept: OpenConnection = await rawSend(at(port), encodeEvent(output(2)));
+    expect(await endedWith(dropped)).toBe('ECONNRESET');
     slow.socket.end('put", "id": 1}');
     const got = await items;
     expect(tokens(got)).toEqual(['rejected:too-many-connections', 'rejected:field', 'token-2']);
@@ -151,6 +160,6 @@ describe('listen() connection slots', () => {
       bytes: 0,
       message: expect.stringMatching(/^closed unread: 1 connections were being read and 1 more waiting$/),
     });
-    expect(await kept.closed).toBeUndefined();
+    expect(await endedWith(kept)).toBeUndefined();
   });
 });
