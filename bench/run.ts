@@ -62,7 +62,7 @@ const benches: readonly Bench[] = [
   {
     name: 'shoot',
     file: 'shoot.ts',
-    what: 'fire spread at the units for 10, 100 and 1,000 units: coordinator.shoot vs runSequence per unit',
+    what: 'fire spread for 10, 100 and 1,000 units, read by the units and sent: coordinator.shoot vs runSequence per unit vs a hand-written fire',
   },
   {
     name: 'attacks',

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fdLimits } from './resources';
-import type { UnitAddress, UnitsReport, UnitsRequest, UnitsStats } from './units';
+import type { UnitAddress, UnitsArrivals, UnitsReport, UnitsRequest, UnitsStats } from './units';
 
 /** Options of {@link Fleet.start}. */
 export interface FleetOptions {
@@ -19,6 +19,14 @@ export interface FleetOptions {
   readonly fdsNeeded?: number;
   /** Give up if the units are not all listening within this time. Default 120 000 ms. */
   readonly readyTimeoutMs?: number;
+  /** How long each row of a sequence plays. Default 100 ms (the simulator's). */
+  readonly rowDurationMs?: number;
+  /** The sequence file (`la4_sequence.csv`) every unit has in its home, for `boardiocli uSeq`. */
+  readonly sequenceCsv?: string;
+  /** How long each command takes to answer (boardio gets its verb then too). Default 0: at once. */
+  readonly commandMs?: number;
+  /** Flags of the units' `node`, e.g. `['--cpu-prof', '--cpu-prof-dir=.tmp/prof']`. Default none. */
+  readonly nodeFlags?: readonly string[];
 }
 
 /**
@@ -50,6 +58,7 @@ export class Fleet {
     // units.js when this file was compiled to JavaScript (e.g. to profile with readable line numbers)
     const script = path.join(__dirname, `units${path.extname(__filename)}`);
     const args = [
+      ...(options.nodeFlags ?? []),
       '--import',
       'tsx',
       script,
@@ -58,15 +67,22 @@ export class Fleet {
       `--coordinator-timeout-ms=${options.coordinatorTimeoutMs ?? 15_000}`,
       `--delivery-timeout-ms=${options.deliveryTimeoutMs ?? 2_000}`,
       `--max-ms=${options.maxLifetimeMs}`,
+      ...(options.rowDurationMs === undefined ? [] : [`--row-ms=${options.rowDurationMs}`]),
+      ...(options.commandMs === undefined ? [] : [`--command-ms=${options.commandMs}`]),
     ];
+    const env =
+      options.sequenceCsv === undefined
+        ? process.env
+        : { ...process.env, UNITS_SEQUENCE_CSV: options.sequenceCsv };
     const { soft } = fdLimits();
     const wanted = options.fdsNeeded ?? 0;
     const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
     const child =
       wanted <= soft
-        ? spawn(process.execPath, args, { stdio })
+        ? spawn(process.execPath, args, { stdio, env })
         : spawn('/bin/sh', ['-c', `${raiseOpenFiles(wanted)}; exec "$0" "$@"`, process.execPath, ...args], {
             stdio,
+            env,
           });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -96,6 +112,19 @@ export class Fleet {
 
   /** Memory, open files, CPU and commands of the units' process; rejects if it exits or does not answer within 30 s. */
   stats(): Promise<UnitsStats> {
+    return this.ask<UnitsStats>('stats');
+  }
+
+  /**
+   * When each `runSeq` request arrived at a unit since the last call (µs of the machine's
+   * monotonic clock, see {@link UnitsArrivals}); rejects like {@link Fleet.stats}.
+   */
+  async arrivals(): Promise<readonly number[]> {
+    return (await this.ask<UnitsArrivals>('arrivals')).us;
+  }
+
+  /** Sends a request and resolves the process's next report of the same type. */
+  private ask<T extends UnitsStats | UnitsArrivals>(type: T['type']): Promise<T> {
     return new Promise((resolve, reject) => {
       if (this.child.exitCode !== null || this.child.signalCode !== null)
         return reject(
@@ -106,9 +135,10 @@ export class Fleet {
         this.child.off('message', answer);
         this.child.off('exit', exited);
       };
-      const answer = (report: UnitsStats) => {
+      const answer = (report: UnitsReport) => {
+        if (report.type !== type) return;
         done();
-        resolve(report);
+        resolve(report as T);
       };
       const exited = (code: number | null, signal: string | null) => {
         done();
@@ -118,9 +148,9 @@ export class Fleet {
         done();
         reject(new Error("the units' process did not answer within 30 s"));
       }, 30_000);
-      this.child.once('message', answer);
+      this.child.on('message', answer);
       this.child.once('exit', exited);
-      this.request({ type: 'stats' });
+      this.request({ type });
     });
   }
 

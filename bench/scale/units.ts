@@ -1,18 +1,27 @@
 /**
- * Simulated units in their own process, for bench/scale.ts and bench/roundtrip.ts: started with
- * `fork`/`spawn` and an IPC channel (see fleet.ts, which drives it), so that the units do not share
- * an event loop with the coordinator under test.
+ * Simulated units in their own process, for bench/scale.ts, bench/roundtrip.ts and bench/shoot.ts:
+ * started with `fork`/`spawn` and an IPC channel (see fleet.ts, which drives it), so that the units
+ * do not share an event loop with the coordinator under test.
  *
  *   node --import tsx bench/scale/units.ts --count=1000 --base=127.0.100.1 [--port=5000]
  *        [--coordinator-timeout-ms=15000] [--delivery-timeout-ms=2000] [--max-ms=600000]
+ *        [--row-ms=100] [--command-ms=0]
  *
- * Every unit uses a function executor that answers `echo X` with `X\n` at once (no shell, no
- * delay), and is ready at once (`hardwareReadyDelayMs: 0`). Over IPC this process sends
- * `{ type: 'ready', units, fdLimit, startMs }` once every unit listens, or `{ type: 'failed',
- * message }`; it answers `{ type: 'stats' }` with a {@link UnitsStats}, and `{ type: 'exit' }` by
- * closing every unit and exiting. It also closes everything and exits when the parent goes away
- * or after `--max-ms` at the latest, so it never outlives a crashed benchmark.
+ * Every unit uses a function executor (no shell) that answers `echo X` with `X\n`, and
+ * `boardiocli uSeq` / `uSeqStandalone` / `runSeq` by handing the verb to the simulated boardio,
+ * which answers `BOARDIO_READY`, and `Sequence complete` after `runSeq` (one row per `--row-ms`).
+ * The sequence file boardio loads is the CSV in the environment variable `UNITS_SEQUENCE_CSV`,
+ * put in every unit's home at start (the upload's `printf ... >` never runs). A command answers
+ * at once, or after `--command-ms` (what a real command takes to run; until then the unit does
+ * nothing more for it: no output, no boardio). Units are ready at once (`hardwareReadyDelayMs: 0`).
+ *
+ * Over IPC this process sends `{ type: 'ready', units, fdLimit, startMs }` once every unit
+ * listens, or `{ type: 'failed', message }`; it answers `{ type: 'stats' }` with a
+ * {@link UnitsStats}, `{ type: 'arrivals' }` with {@link UnitsArrivals} (and forgets them), and
+ * `{ type: 'exit' }` by closing every unit and exiting. It also closes everything and exits when
+ * the parent goes away or after `--max-ms` at the latest, so it never outlives a crashed benchmark.
  */
+import type { PycomRequest } from '../../src/protocol/requests';
 import type { Executor } from '../../src/simulator';
 import { simulator } from '../lib/library';
 import { intOption } from '../lib/args';
@@ -37,7 +46,19 @@ export type UnitsReport =
       readonly startMs: number;
     }
   | { readonly type: 'failed'; readonly message: string }
-  | UnitsStats;
+  | UnitsStats
+  | UnitsArrivals;
+
+/**
+ * When each `boardiocli runSeq` request arrived since the last time they were asked for: one
+ * entry per request, in µs of `process.hrtime.bigint()` (the system's monotonic clock, the same
+ * in every process of the machine), stamped in the `request` activity, which the unit reports
+ * synchronously as soon as the request's bytes are read and decoded, before the command starts.
+ */
+export interface UnitsArrivals {
+  readonly type: 'arrivals';
+  readonly us: readonly number[];
+}
 
 /** What this process uses, on request. */
 export interface UnitsStats {
@@ -56,7 +77,8 @@ export interface UnitsStats {
 }
 
 /** Messages from the parent. */
-export type UnitsRequest = { readonly type: 'stats' } | { readonly type: 'exit' };
+export type UnitsRequest =
+  { readonly type: 'stats' } | { readonly type: 'arrivals' } | { readonly type: 'exit' };
 
 function stringOption(name: string, fallback: string): string {
   const flag = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
@@ -65,13 +87,35 @@ function stringOption(name: string, fallback: string): string {
 
 let commands = 0;
 
-/** `echo X` answers `X\n`; anything else fails like a missing command. No delay. */
-const echo: Executor = (command) => {
+/** `boardiocli` and its verb, in a command such as `printf ... > f.csv && boardiocli uSeq`. */
+const BOARDIOCLI = /\bboardiocli (uSeqStandalone|uSeq|runSeq)\b/;
+
+/**
+ * `echo X` answers `X\n`; `boardiocli <verb>` hands the verb to boardio and prints what the
+ * vendor's boardiocli prints; anything else fails like a missing command. No delay.
+ */
+const answer: Executor = (command, { boardio }) => {
   commands += 1;
-  return command.startsWith('echo ')
-    ? { stdout: `${command.slice(5)}\n` }
-    : { stdout: '', stderr: `sh: ${command}: not found\n`, exitCode: 127 };
+  if (command.startsWith('echo ')) return { stdout: `${command.slice(5)}\n` };
+  const verb = BOARDIOCLI.exec(command)?.[1] as 'uSeq' | 'uSeqStandalone' | 'runSeq' | undefined;
+  if (verb === undefined) return { stdout: '', stderr: `sh: ${command}: not found\n`, exitCode: 127 };
+  boardio(verb);
+  return { stdout: `BOARDIO_CLI: Sent: "${verb}" to FIFO file\n` };
 };
+
+/** {@link answer}, after `ms` (0: at once); a command killed meanwhile (close, reboot) never answers. */
+function after(ms: number): Executor {
+  if (ms === 0) return answer;
+  return (command, context) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(answer(command, context)), ms);
+      context.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    });
+}
+
+/** Whether a request is a command that hands `runSeq` to boardio. */
+const isRunSeq = (request: PycomRequest): boolean =>
+  'command' in request && /\bboardiocli runSeq\b/.test(request.command);
 
 function send(report: UnitsReport): void {
   process.send?.(report);
@@ -85,21 +129,30 @@ async function main(): Promise<void> {
   // how long a unit tries to hand an event over (the simulator's defaults: 2 s to connect, 5 s in all)
   const deliveryConnectTimeoutMs = intOption('delivery-timeout-ms', 'UNITS_DELIVERY_TIMEOUT_MS', 2_000);
   const maxMs = intOption('max-ms', 'UNITS_MAX_MS', 10 * 60_000);
+  const rowDurationMs = intOption('row-ms', 'UNITS_ROW_MS', 100);
+  const commandMs = intOption('command-ms', 'UNITS_COMMAND_MS', 0);
+  const sequenceCsv = process.env.UNITS_SEQUENCE_CSV;
 
   const started = performance.now();
   const group = simulateUnits(count, {
     base,
     port,
-    executor: echo,
+    executor: after(commandMs),
     hardwareReadyDelayMs: 0,
+    rowDurationMs,
+    ...(sequenceCsv === undefined ? {} : { homeFiles: { 'la4_sequence.csv': sequenceCsv } }),
     coordinatorTimeoutMs,
     deliveryConnectTimeoutMs,
     deliveryTimeoutMs: Math.max(5_000, deliveryConnectTimeoutMs + 3_000),
   });
   const deliveryFailures: Record<string, number> = {};
   const requestsRejected: Record<string, number> = {};
+  let arrivals: number[] = [];
   group.events$.subscribe((activity) => {
-    if (activity.kind === 'delivery-failed') {
+    if (activity.kind === 'request') {
+      const now = process.hrtime.bigint(); // first: the arrival
+      if (isRunSeq(activity.request)) arrivals.push(Number(now / 1000n));
+    } else if (activity.kind === 'delivery-failed') {
       const key = activity.error.message.replace(/^cannot send to [\d.]+:\d+: /, '').slice(0, 80);
       deliveryFailures[key] = (deliveryFailures[key] ?? 0) + 1;
     } else if (activity.kind === 'request-rejected') {
@@ -123,6 +176,11 @@ async function main(): Promise<void> {
   process.on('disconnect', () => stop(0));
   process.on('message', (message: UnitsRequest) => {
     if (message.type === 'exit') return stop(0);
+    if (message.type === 'arrivals') {
+      send({ type: 'arrivals', us: arrivals });
+      arrivals = [];
+      return;
+    }
     const { user, system } = process.cpuUsage();
     let memory = { rss: NaN, heapUsed: NaN };
     try {
