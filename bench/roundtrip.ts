@@ -2,7 +2,7 @@
  * roundtrip: command-to-output latency against one simulated unit, through coordinator.command()
  * and through a minimal hand-written socket implementation of the same exchange.
  *
- *   npx tsx bench/roundtrip.ts [--commands=2000] [--block=100] [--warmup=400] [--only=a|b]
+ *   npx tsx bench/roundtrip.ts [--commands=2000] [--block=100] [--warmup=400] [--only=a|b] [--profile=<file>]
  *   (or BENCH_RT_COMMANDS, BENCH_RT_BLOCK, BENCH_RT_WARMUP)
  *
  * The unit runs in a separate process (bench/scale/units.ts) with a function executor that
@@ -27,6 +27,7 @@ import { library, libraryLine } from './lib/library';
 const { createCoordinator } = library;
 import { intOption } from './lib/args';
 import { machineLine } from './lib/machine';
+import { startProfile } from './lib/profile';
 import { figure, reportFigures } from './lib/summary';
 import { median, printTable, ratio, whole } from './lib/table';
 import { Fleet } from './scale/fleet';
@@ -235,10 +236,12 @@ async function main(): Promise<void> {
     for (let done = 0; done < warmup; done += blockSize) {
       for (const c of contenders) await block(c, Math.min(blockSize, warmup - done), undefined);
     }
+    const stopProfile = await startProfile();
     for (let i = 0; i < blocks; i += 1) {
       const order = i % 2 === 0 ? contenders : [...contenders].reverse();
       for (const c of order) await block(c, blockSize, tallies.get(c.key));
     }
+    await stopProfile();
 
     const stats = contenders.map((c) => {
       const t = tallies.get(c.key)!;
@@ -309,6 +312,7 @@ async function main(): Promise<void> {
     console.log(`unit process: ${whole(units.commands)} commands run, ${whole(units.cpuMs)} ms CPU`);
   } finally {
     keep.unsubscribe();
+    await coordinator.close();
     await raw.close();
     await fleet.stop();
   }
