@@ -1,3 +1,4 @@
+import { copyFields } from './copyFields';
 import type { DecodeFailureKind } from './decode';
 import type { PycomEvent } from './events';
 
@@ -121,7 +122,19 @@ export type Inbound = Received | Rejected;
  * @category Protocol
  */
 export function receive<E extends PycomEvent>(event: E, remote: Remote, receivedAt: number): Received<E> {
-  return { ...event, remote, receivedAt } as Received<E>;
+  return received(copyFields(event), remote, receivedAt);
+}
+
+/**
+ * Adds where and when an event came from to the event itself: for an event nobody else holds (the
+ * listener's own, just decoded), without the copy that {@link receive} makes.
+ * @internal
+ */
+export function received<E extends PycomEvent>(event: E, remote: Remote, receivedAt: number): Received<E> {
+  const item = event as E & { remote: Remote; receivedAt: number };
+  item.remote = remote;
+  item.receivedAt = receivedAt;
+  return item as Received<E>;
 }
 
 /**

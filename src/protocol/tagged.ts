@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { copyFields } from './copyFields';
 import type { Output } from './events';
 import { shellQuote } from './shellQuote';
 
@@ -221,8 +222,12 @@ export type CommandOutput = Output & {
 export function untagOutput<E extends Output>(event: E): E & { readonly exitCode?: number } {
   if (event === last.event) return last.untagged as E & { readonly exitCode?: number };
   const trailer = readTrailer(event.output);
-  const untagged =
-    trailer === undefined ? event : { ...event, output: trailer.output, exitCode: trailer.exitCode };
+  let untagged: E & { exitCode?: number } = event;
+  if (trailer !== undefined) {
+    untagged = copyFields(event);
+    (untagged as { output: string }).output = trailer.output;
+    untagged.exitCode = trailer.exitCode;
+  }
   last = { event, trailer, untagged };
   return untagged;
 }

@@ -6,7 +6,7 @@ import { encodeRequest } from '../protocol/encode';
 import type { PycomRequest } from '../protocol/requests';
 import { ListenError, SendError } from '../transport/errors';
 import { canonicalAddress } from '../protocol/address';
-import { receive, type Inbound } from '../protocol/inbound';
+import { received, type Inbound } from '../protocol/inbound';
 import { checkOptions } from '../validation/checkOptions';
 import {
   LISTEN_DEFAULTS,
@@ -124,7 +124,7 @@ export function memoryTransport(network: MemoryNetwork, options: MemoryTransport
           return true;
         }
         const decoded = decodeEvent(bytes);
-        if (E.isRight(decoded)) subscriber.next(receive(decoded.right, remote, scheduler.now()));
+        if (E.isRight(decoded)) subscriber.next(received(decoded.right, remote, scheduler.now()));
         else
           subscriber.next({
             ...rejected(decoded.left.kind, decoded.left.message, remote, bytes),

@@ -2,7 +2,7 @@ import { type Observable, tap } from 'rxjs';
 import { either as E } from 'fp-ts';
 import { channels, published } from '../diagnostics';
 import { decodeEvent, type DecodeOptions } from '../protocol/decode';
-import { receive, type Inbound, type Received, type Rejected } from '../protocol/inbound';
+import { received, type Inbound, type Received, type Rejected } from '../protocol/inbound';
 import { checkOptions } from '../validation/checkOptions';
 import { LISTEN_RULES, type ListenOptions, type Payload } from './listenOptions';
 import { serve } from './serve';
@@ -23,7 +23,8 @@ export type { Inbound, Received } from '../protocol/inbound';
 export function decodeInbound(payload: Payload, options: DecodeOptions = {}): Received | Rejected {
   const decoded = decodeEvent(payload.bytes, options);
   if (E.isRight(decoded)) {
-    return receive(decoded.right, payload.remote, payload.receivedAt);
+    // the decoded event is this payload's own (made by JSON.parse): no copy
+    return received(decoded.right, payload.remote, payload.receivedAt);
   }
   const failure = decoded.left;
   return {
