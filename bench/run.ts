@@ -142,7 +142,7 @@ function main(): void {
   const figures = readFigures(summary);
   rmSync(dir, { recursive: true, force: true });
   if (figures.length > 0) {
-    console.log(`\n## summary: headline figures and targets (issue 14)`);
+    console.log(`\n## summary: headline figures and targets (issues 14 and 26)`);
     console.log(`machine: ${machineLine()}`);
     console.log(
       `run: ${started.toISOString()} to ${new Date().toISOString()}; ${os.loadavg()[0]!.toFixed(2)} load average (1 min) at the end. ` +

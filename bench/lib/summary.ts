@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 
 /**
- * One headline figure of a benchmark, set against its target (issue 14). Benchmarks print their
+ * One headline figure of a benchmark, set against its target (issues 14 and 26). Benchmarks print their
  * own tables; `bench/run.ts` gathers these lines into one summary at the end.
  */
 export interface Figure {
