@@ -150,7 +150,12 @@ function cpuUs(): number {
 
 let tokens = 0;
 
+/** The timed blocks, in the profiler's clock (µs), so that a profile can be split by contender. */
+const windows: { key: string; startUs: number; endUs: number; commands: number }[] = [];
+const clockUs = () => Number(process.hrtime.bigint() / 1000n);
+
 async function block(contender: Contender, commands: number, tally: Tally | undefined): Promise<void> {
+  const startUs = clockUs();
   const startCpu = cpuUs();
   const start = performance.now();
   const first = tally?.latencies.length ?? 0;
@@ -170,6 +175,7 @@ async function block(contender: Contender, commands: number, tally: Tally | unde
     }
   }
   if (tally !== undefined) {
+    windows.push({ key: contender.key, startUs, endUs: clockUs(), commands });
     tally.elapsedMs += performance.now() - start;
     tally.cpuUs += cpuUs() - startCpu;
     tally.blockP50.push(
@@ -241,7 +247,7 @@ async function main(): Promise<void> {
       const order = i % 2 === 0 ? contenders : [...contenders].reverse();
       for (const c of order) await block(c, blockSize, tallies.get(c.key));
     }
-    await stopProfile();
+    await stopProfile(windows);
 
     const stats = contenders.map((c) => {
       const t = tallies.get(c.key)!;

@@ -11,13 +11,17 @@
  *   node --cpu-prof --cpu-prof-dir=.tmp/prof --import tsx bench/roundtrip.ts --only=a --commands=8000
  *   npx tsx bench/tools/cpuprofileBySource.ts .tmp/prof/<main-thread>.cpuprofile --ops=8400
  *
- * `--from-ms=` and `--to-ms=` keep the samples of that part of the run only (e.g. without start-up
- * and warm-up; `--ops` is then the operations of that part).
+ * With `--windows=<file>.windows.json --key=a` (written by `bench/roundtrip.ts --profile=<file>`),
+ * only the samples taken while contender `a` ran count, and the operations are its commands: the
+ * two contenders of one run, profiled side by side under the same conditions. `--path=` charges
+ * the files whose address contains that text instead of the build (e.g. `bench/roundtrip.ts` for
+ * the hand-written contender).
  */
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { intOption } from '../lib/args';
+import type { ProfileWindow } from '../lib/profile';
 import { printTable } from '../lib/table';
 
 interface ProfileNode {
@@ -32,6 +36,7 @@ interface ProfileNode {
 }
 
 interface Profile {
+  readonly startTime: number;
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
@@ -72,19 +77,23 @@ function sourceOf(frame: ProfileNode['callFrame']): string | undefined {
 function main(): void {
   const file = process.argv.slice(2).find((a) => !a.startsWith('--'));
   if (file === undefined) throw new Error('usage: cpuprofileBySource.ts <file.cpuprofile> [--ops=N]');
-  const ops = intOption('ops', 'OPS', 1);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // samples from `--from-ms` on only (after start-up and warm-up), until `--to-ms` if given
-  const fromUs = intOption('from-ms', 'FROM_MS', 0) * 1000;
-  const toUs = intOption('to-ms', 'TO_MS', 0) * 1000 || Infinity;
+  // only the samples of the windows of one contender (`--windows=<file> --key=a`), if given
+  const windowsFile = process.argv.find((a) => a.startsWith('--windows='))?.slice(10);
+  const key = process.argv.find((a) => a.startsWith('--key='))?.slice(6);
+  const windows = windowsFile
+    ? (JSON.parse(readFileSync(windowsFile, 'utf8')) as ProfileWindow[]).filter((w) => w.key === key)
+    : undefined;
+  const ops = windows ? windows.reduce((n, w) => n + w.commands, 0) : intOption('ops', 'OPS', 1);
+  const inWindow = (us: number) => !windows || windows.some((w) => us >= w.startUs && us < w.endUs);
   const self = new Map<number, number>();
-  let at = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     at += profile.timeDeltas[i] ?? 0;
-    if (at >= fromUs && at < toUs) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    if (inWindow(at)) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
 
   const own = new Map<string, number>();
