@@ -15,7 +15,9 @@
  * `--snapshot=A,B` then writes a heap snapshot (node:v8 `writeHeapSnapshot`) of A and of B
  * connected units, counts the objects of each by kind (type and constructor or closure name) and
  * prints the difference divided by B - A: what each connected unit retains, by kind, in bytes and
- * objects. `--snapshot-dir=<dir>` keeps the snapshots there (and reads them again, without
+ * objects. `--tcp` measures the same against the simulated units of bench/scale (their own process,
+ * 127.0.100.1 onwards) through the coordinator's own TCP transport, as bench/scale.ts does (at
+ * most a few thousand units: each is a listener of that process). `--snapshot-dir=<dir>` keeps the snapshots there (and reads them again, without
  * measuring, when they exist). `--units=` (empty) skips the measurement. `--dist=<dir>` measures another build (e.g. `npx tsup --out-dir <dir>`) than `dist/`.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +29,7 @@ import { firstValueFrom, from, lastValueFrom, merge, Observable, Subject, toArra
 import { taggedOutput, untagCommand } from '../../src/protocol/tagged';
 import type { Presence } from '../../src/coordinator/types';
 import type { Inbound, Transport } from '../../src/transport';
+import { Fleet } from '../scale/fleet';
 import { forceGc } from '../scale/resources';
 import { intOption } from '../lib/args';
 import { printTable } from '../lib/table';
@@ -100,6 +103,20 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** One command per unit through `coordinator.run`; how many outputs matched (the jobs and results are let go). */
+async function oneRound(
+  coordinator: ReturnType<Root['createCoordinator']>,
+  units: string[],
+): Promise<number> {
+  const jobs = units.map((unit, i) => ({ unit, command: `echo r-${i}` }));
+  const done = await lastValueFrom(coordinator.run(from(jobs)).pipe(toArray()));
+  return done.filter(
+    (d, i) =>
+      (d as { kind?: string }).kind === 'output' &&
+      (d as { output: { output: string } }).output.output === `r-${i}\n`,
+  ).length;
+}
+
 interface ChildResult {
   readonly units: number;
   readonly baseline: number;
@@ -110,13 +127,21 @@ interface ChildResult {
 /** One child: `n` units connected, heap over the baseline; a snapshot when asked. */
 async function child(n: number, snapshotTo: string | undefined, phase: string): Promise<ChildResult> {
   const { library } = loadLibrary();
-  const units = unitsOf(n);
-  const transport = memoryTransport();
+  // --tcp: the units of bench/scale (a process of their own), the coordinator's own TCP transport
+  const fleet = tcp
+    ? await Fleet.start({ count: n, base: '127.0.100.1', maxLifetimeMs: 600_000, fdsNeeded: 4 * n + 256 })
+    : undefined;
+  const units = fleet?.units.map((u) => u.host) ?? unitsOf(n);
+  const transport = fleet === undefined ? memoryTransport() : undefined;
   const states = new Map<string, Presence['state']>();
   let connectedCount = 0;
   const allConnected = new Subject<void>();
   const baseline = heapUsed();
-  const coordinator = library.createCoordinator({ transport, listen: { port: 0 } });
+  const coordinator = library.createCoordinator({
+    ...(transport === undefined ? {} : { transport }),
+    listen: { host: '127.0.0.1', port: 0 },
+    commandTimeoutMs: 10_000, // as bench/scale.ts
+  });
   const session = merge(...units.map((u) => coordinator.connect(u))).subscribe((p) => {
     const before = states.get(p.unit);
     states.set(p.unit, p.state);
@@ -129,21 +154,21 @@ async function child(n: number, snapshotTo: string | undefined, phase: string): 
   await new Promise((resolve) => setImmediate(resolve));
   const connected = heapUsed();
   if (snapshotTo !== undefined && phase === 'connected') writeHeapSnapshot(snapshotTo);
-  const jobs = units.map((unit, i) => ({ unit, command: `echo r-${i}` }));
-  const done = await lastValueFrom(coordinator.run(from(jobs)).pipe(toArray()));
-  const ok = done.filter(
-    (d, i) =>
-      (d as { kind?: string }).kind === 'output' &&
-      (d as { output: { output: string } }).output.output === `r-${i}\n`,
-  ).length;
-  if (ok !== n) throw new Error(`heapPerUnit: ${ok} of ${n} outputs matched`);
+  const ok = await oneRound(coordinator, units);
+  // over TCP a unit may fail to hand an output over (a full listen queue): said, not fatal
+  if (ok !== n && !tcp) throw new Error(`heapPerUnit: ${ok} of ${n} outputs matched`);
+  if (ok !== n) console.error(`heapPerUnit: ${ok} of ${n} outputs matched`);
   await new Promise((resolve) => setImmediate(resolve));
   const afterRound = heapUsed();
   if (snapshotTo !== undefined && phase === 'round') writeHeapSnapshot(snapshotTo);
   session.unsubscribe();
   await coordinator.close();
+  await fleet?.stop();
   return { units: n, baseline, connected: connected - baseline, afterRound: afterRound - baseline };
 }
+
+/** Whether the units are real (bench/scale's, over TCP) rather than in memory. */
+const tcp = process.argv.includes('--tcp');
 
 function runChild(n: number, snapshotTo?: string, phase = 'connected'): ChildResult {
   const args = [
@@ -153,7 +178,7 @@ function runChild(n: number, snapshotTo?: string, phase = 'connected'): ChildRes
     __filename,
     `--child=${n}`,
     ...(snapshotTo === undefined ? [] : [`--snapshot-to=${snapshotTo}`, `--phase=${phase}`]),
-    ...process.argv.slice(2).filter((a) => a.startsWith('--dist=')),
+    ...process.argv.slice(2).filter((a) => a.startsWith('--dist=') || a === '--tcp'),
   ];
   const result = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 2 ** 24 });
   if (result.status !== 0) throw new Error(`heapPerUnit: child ${n} failed:\n${result.stderr}`);
@@ -218,17 +243,16 @@ function countByKind(file: string): Map<string, Kind> {
   };
   const edgeTo = (e: number) => snap.edges[e + eToAt]! / width;
   const child = (n: number, name: string): number | undefined => {
-    for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e += eWidth) if (edgeName(e) === name) return edgeTo(e);
+    for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e += eWidth)
+      if (edgeName(e) === name) return edgeTo(e);
     return undefined;
   };
   // closures: where in which script
   const where = new Map<number, string>();
   const lw = meta.location_fields.length;
-  const [objAt, lineAt, colAt] = ['object_index', 'line', 'column'].map((f) => meta.location_fields.indexOf(f)) as [
-    number,
-    number,
-    number,
-  ];
+  const [objAt, lineAt, colAt] = ['object_index', 'line', 'column'].map((f) =>
+    meta.location_fields.indexOf(f),
+  ) as [number, number, number];
   for (let i = 0; i < snap.locations.length; i += lw) {
     const n = snap.locations[i + objAt]! / width;
     if (typeOf(n) !== 'closure') continue;
@@ -246,7 +270,9 @@ function countByKind(file: string): Map<string, Kind> {
       return type;
     const name = nameOf(n);
     const short = name.length > 40 ? `${name.slice(0, 37)}...` : name;
-    return type === 'closure' ? `closure ${short || '(anonymous)'} @${where.get(n) ?? '?'}` : `${type} ${short}`;
+    return type === 'closure'
+      ? `closure ${short || '(anonymous)'} @${where.get(n) ?? '?'}`
+      : `${type} ${short}`;
   };
   for (let n = 0; n < count; n += 1) label[n] = kindOf(n);
   // a Context is named after the closure that holds it
@@ -287,7 +313,8 @@ function main(): void {
   }
   const sizes = (option('units') ?? '3000,10000').split(',').filter(Boolean).map(Number);
   const { line } = loadLibrary();
-  console.log(`## heap retained per connected unit (in-memory transport)\n${line}\n`);
+  const where = tcp ? "bench/scale's units over TCP" : 'in-memory transport';
+  console.log(`## heap retained per connected unit (${where})\n${line}\n`);
   const rows = sizes.map((n) => {
     const r = runChild(n);
     return [

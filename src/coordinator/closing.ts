@@ -2,6 +2,15 @@ import { Observable, Subject, type OperatorFunction, type Subscriber } from 'rxj
 import { CoordinatorClosedError } from './errors';
 
 /**
+ * What a coordinator's end tells: a function, or an object told through `onCoordinatorClose` (a
+ * connected unit's: no closure of its own).
+ *
+ * @internal
+ * @category Coordinator
+ */
+export type Closer = (() => void) | { onCoordinatorClose(): void };
+
+/**
  * A coordinator's end: what each open call does when it closes. Per call, so a `Set` of closers
  * rather than subscribers of a Subject.
  *
@@ -11,7 +20,7 @@ import { CoordinatorClosedError } from './errors';
 export class Closing {
   /** Emits once, then completes, when the coordinator closes. */
   readonly closed$ = new Subject<void>();
-  private readonly closers = new Set<() => void>();
+  private readonly closers = new Set<Closer>();
   private done = false;
 
   /** Whether the coordinator is closed. */
@@ -38,6 +47,25 @@ export class Closing {
   }
 
   /**
+   * Tells `closer` when the coordinator closes, unless {@link Closing.forget} was called first.
+   * @param closer What to tell.
+   * @returns `false` (and nothing is kept) when the coordinator is closed already.
+   */
+  remember(closer: Closer): boolean {
+    if (this.done) return false;
+    this.closers.add(closer);
+    return true;
+  }
+
+  /**
+   * Forgets a closer of {@link Closing.remember}.
+   * @param closer The closer.
+   */
+  forget(closer: Closer): void {
+    this.closers.delete(closer);
+  }
+
+  /**
    * Errors with a {@link CoordinatorClosedError} when the coordinator is (or gets) closed.
    * @param what The call, for the message.
    */
@@ -53,7 +81,9 @@ export class Closing {
   /** Closes: every open call first, then `closed$`. */
   close(): void {
     this.done = true;
-    for (const closer of [...this.closers]) closer();
+    for (const closer of [...this.closers])
+      if (typeof closer === 'function') closer();
+      else closer.onCoordinatorClose();
     this.closers.clear();
     this.closed$.next();
     this.closed$.complete();

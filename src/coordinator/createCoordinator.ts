@@ -23,10 +23,12 @@ import type {
   CommandResult,
   Coordinator,
   CoordinatorOptions,
+  Presence,
   UnitInfoOptions,
 } from './types';
 import type { Unit } from './units';
-import { eventsOf, infoOf, presenceOf, sequenceOn } from './unitStreams';
+import { eventsOf, infoOf, sequenceOn } from './unitStreams';
+import { connection } from './connection';
 
 export { COORDINATOR_DEFAULTS } from './options';
 
@@ -97,11 +99,16 @@ export function createCoordinator(options: CoordinatorOptions = {}): Coordinator
     target === undefined
       ? Promise.resolve(parts.heartbeats.release())
       : lastValueFrom(unitOf(target).pipe(map((unit) => parts.heartbeats.release(unit))));
-  const connect = (target: Target) =>
-    unitOf(target).pipe(
-      mergeMap((unit) => presenceOf(streams, unit)),
+  /** An address is resolved now, and each subscription is one object (see `connection`); a name is looked up on subscription. */
+  const connect = (target: Target): Observable<Presence> => {
+    const { host, port } = resolveTarget(target, 'unit');
+    const unit = resolver.resolveNow(host, port);
+    if (unit !== undefined) return connection(streams, unit);
+    return resolver.resolve(host, port).pipe(
+      mergeMap((resolved) => connection(streams, resolved)),
       closing.whileOpen(),
     );
+  };
   const runSequence = (target: Target, sequence: Sequence, sequenceOptions: RunSequenceOptions = {}) => {
     checkRunSequenceOptions(sequenceOptions);
     return on<SequenceProgress>(target, 'sequence', (unit) =>

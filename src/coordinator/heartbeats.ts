@@ -1,36 +1,9 @@
-import { Observable, type SchedulerLike, Subject, Subscription } from 'rxjs';
-import { publishHeartbeat } from '../diagnostics';
+import { Observable, Subscription, type SchedulerLike, type Unsubscribable } from 'rxjs';
 import { after } from '../operators/after';
+import { HeartbeatLoop, type HeartbeatOutcome, type OutcomeWatcher } from './heartbeatLoop';
 import type { Unit } from './units';
 
-/**
- * What became of one heartbeat: the unit took it (accepted the connection and closed it), or
- * the send failed.
- *
- * @internal
- * @category Coordinator
- */
-export type HeartbeatOutcome =
-  | { readonly kind: 'delivered'; readonly at: number }
-  | { readonly kind: 'failed'; readonly at: number; readonly error: unknown };
-
-/** One unit's heartbeats: how many hold it, its loop, its outcomes. */
-interface Held {
-  /** How many hold the unit. */
-  holds: number;
-  /** Stops the heartbeat loop (waiting for the listener, or the timer of the next beat). */
-  beat?: () => void;
-  /** The heartbeat being sent, if any: the next one waits for it (no overlap). */
-  sending?: Subscription;
-  /** Cancels the last interval of a released unit. */
-  linger?: () => void;
-  /** Set while the unit is addressed (policy `'while-addressed'`): holds the listener, keeps the beats. */
-  addressed?: Subscription;
-  lastBeatAt: number;
-  /** When a heartbeat to it was last delivered (`-Infinity`: never). */
-  lastDeliveredAt: number;
-  readonly outcomes: Subject<HeartbeatOutcome>;
-}
+export type { HeartbeatOutcome, OutcomeWatcher } from './heartbeatLoop';
 
 /**
  * What {@link Heartbeats} needs from the coordinator.
@@ -49,8 +22,8 @@ export interface HeartbeatDeps {
   readonly scheduler: SchedulerLike;
   /** When heartbeats stop: see {@link HeartbeatPolicy}. */
   readonly policy: HeartbeatPolicy;
-  /** Holds the listener until the returned subscription is unsubscribed (for addressed units). */
-  readonly holdListener: () => Subscription;
+  /** Holds the listener until the returned hold is unsubscribed (for addressed units). */
+  readonly holdListener: () => Unsubscribable;
 }
 
 /**
@@ -82,7 +55,7 @@ export type HeartbeatPolicy = 'while-addressed' | 'while-needed';
  * @category Coordinator
  */
 export class Heartbeats {
-  private readonly held = new Map<Unit, Held>();
+  private readonly held = new Map<Unit, HeartbeatLoop>();
 
   /** @param deps How to send, when, and the scheduler. */
   constructor(private readonly deps: HeartbeatDeps) {}
@@ -92,21 +65,40 @@ export class Heartbeats {
    * @param unit The unit.
    */
   hold(unit: Unit): Subscription {
-    const state = this.stateOf(unit);
-    state.holds++;
-    unit.heartbeated = true;
-    state.linger?.();
-    state.linger = undefined;
-    if (this.deps.policy === 'while-addressed' && state.addressed === undefined)
-      state.addressed = this.deps.holdListener();
-    if (state.beat === undefined) this.start(state, unit);
+    const loop = this.holdOn(unit);
     let released = false;
     return new Subscription(() => {
       if (released) return;
       released = true;
-      if (--state.holds > 0 || state.addressed !== undefined) return;
-      state.linger = after(this.deps.scheduler, this.deps.intervalMs, () => this.stop(unit, state));
+      this.letGo(loop);
     });
+  }
+
+  /**
+   * Takes one hold of the unit, as {@link Heartbeats.hold} does, without a subscription: the
+   * caller gives it back once with {@link Heartbeats.letGo} (a connected unit's hold).
+   * @param unit The unit.
+   * @returns The unit's loop, to give to `letGo` and to watch.
+   */
+  holdOn(unit: Unit): HeartbeatLoop {
+    const loop = this.loopOf(unit);
+    loop.holds++;
+    unit.heartbeated = true;
+    loop.linger?.();
+    loop.linger = undefined;
+    if (this.deps.policy === 'while-addressed' && loop.addressed === undefined)
+      loop.addressed = this.deps.holdListener();
+    if (!loop.running) loop.start();
+    return loop;
+  }
+
+  /**
+   * Gives back one hold taken with {@link Heartbeats.holdOn} (call it once per hold).
+   * @param loop What `holdOn` returned.
+   */
+  letGo(loop: HeartbeatLoop): void {
+    if (--loop.holds > 0 || loop.addressed !== undefined) return;
+    loop.linger = after(this.deps.scheduler, this.deps.intervalMs, () => this.stop(loop));
   }
 
   /**
@@ -115,7 +107,7 @@ export class Heartbeats {
    * @param unit The unit.
    */
   address(unit: Unit): void {
-    if (this.deps.policy === 'while-addressed') this.hold(unit).unsubscribe();
+    if (this.deps.policy === 'while-addressed') this.letGo(this.holdOn(unit));
   }
 
   /**
@@ -125,13 +117,12 @@ export class Heartbeats {
    * @param unit The unit, or none for all.
    */
   release(unit?: Unit): void {
-    for (const [each, state] of unit === undefined
-      ? [...this.held]
-      : [[unit, this.held.get(unit)] as const]) {
-      if (state?.addressed === undefined) continue;
-      const listener = state.addressed;
-      state.addressed = undefined;
-      if (state.holds === 0) this.stop(each, state);
+    const loops = unit === undefined ? [...this.held.values()] : [this.held.get(unit)];
+    for (const loop of loops) {
+      if (loop?.addressed === undefined) continue;
+      const listener = loop.addressed;
+      loop.addressed = undefined;
+      if (loop.holds === 0) this.stop(loop);
       listener.unsubscribe(); // the heartbeat first, then the listener
     }
   }
@@ -144,18 +135,19 @@ export class Heartbeats {
    */
   fresh(unit: Unit): Observable<void> {
     return new Observable<void>((subscriber) => {
-      const state = this.held.get(unit);
+      const loop = this.held.get(unit);
       const go = () => {
         subscriber.next();
         subscriber.complete();
       };
-      if (state === undefined || this.deps.scheduler.now() - state.lastDeliveredAt < this.deps.intervalMs)
+      if (loop === undefined || this.deps.scheduler.now() - loop.lastDeliveredAt < this.deps.intervalMs)
         return go();
-      const outcome = state.outcomes.subscribe(go);
-      if (state.sending === undefined) this.beat(state, unit);
+      const watcher: OutcomeWatcher = { onOutcome: go };
+      loop.watch(watcher);
+      if (loop.sending === undefined) loop.beat();
       // no outcome coming (no listener bound, or the send ended without a delivery): go anyway
-      if (!subscriber.closed && state.sending === undefined) go();
-      return outcome;
+      if (!subscriber.closed && loop.sending === undefined) go();
+      return () => loop.unwatch(watcher);
     });
   }
 
@@ -164,115 +156,56 @@ export class Heartbeats {
    * @param unit The unit.
    */
   outcomes(unit: Unit): Observable<HeartbeatOutcome> {
-    return this.stateOf(unit).outcomes;
+    const loop = this.loopOf(unit);
+    return new Observable<HeartbeatOutcome>((subscriber) => {
+      const watcher: OutcomeWatcher = {
+        onOutcome: (outcome) => subscriber.next(outcome),
+        onOutcomesEnd: () => subscriber.complete(),
+      };
+      loop.watch(watcher);
+      return () => loop.unwatch(watcher);
+    });
+  }
+
+  /**
+   * The unit's loop, to watch its outcomes (see {@link HeartbeatLoop.watch}), created if needed.
+   * @param unit The unit.
+   */
+  loopOf(unit: Unit): HeartbeatLoop {
+    let loop = this.held.get(unit);
+    if (loop === undefined) {
+      loop = new HeartbeatLoop(this.deps, unit);
+      this.held.set(unit, loop);
+    }
+    return loop;
   }
 
   /** Stops the heartbeats of the units nobody holds any more (their last interval, or addressed). */
   stopLingering(): void {
-    for (const [unit, state] of [...this.held])
-      if (state.holds === 0) {
-        state.addressed?.unsubscribe();
-        state.addressed = undefined;
-        this.stop(unit, state);
+    for (const loop of [...this.held.values()])
+      if (loop.holds === 0) {
+        loop.addressed?.unsubscribe();
+        loop.addressed = undefined;
+        this.stop(loop);
       }
   }
 
   /** Stops every heartbeat at once. */
   stopAll(): void {
-    for (const [unit, state] of this.held) {
-      state.holds = 0;
-      state.addressed?.unsubscribe();
-      state.addressed = undefined;
-      this.stop(unit, state);
-      state.outcomes.complete();
+    for (const loop of this.held.values()) {
+      loop.holds = 0;
+      loop.addressed?.unsubscribe();
+      loop.addressed = undefined;
+      this.stop(loop);
+      loop.endWatchers();
     }
     this.held.clear();
   }
 
-  private stateOf(unit: Unit): Held {
-    let state = this.held.get(unit);
-    if (state === undefined) {
-      state = { holds: 0, lastBeatAt: -Infinity, lastDeliveredAt: -Infinity, outcomes: new Subject() };
-      this.held.set(unit, state);
-    }
-    return state;
-  }
-
-  /**
-   * Starts the unit's heartbeat loop: once the listener is bound, a first beat when one interval
-   * has passed since the last one (at once for a unit newly held), then one every `intervalMs` after
-   * the last one (a beat sent by {@link Heartbeats.fresh} moves the next); a beat still in flight
-   * when the next is due makes that one skip (as RxJS `exhaustMap` would).
-   * Plain callbacks rather than an operator chain: a coordinator keeps one loop per unit.
-   */
-  private start(state: Held, unit: Unit): void {
-    const { scheduler, intervalMs } = this.deps;
-    let stopped = false;
-    let cancelTimer: (() => void) | undefined;
-    const tick = () => {
-      const due = state.lastBeatAt + intervalMs - scheduler.now();
-      cancelTimer = after(scheduler, due > 0 ? due : intervalMs, tick);
-      if (due > 0) return;
-      if (state.sending === undefined) this.beat(state, unit);
-    };
-    // a listener that cannot bind errors ready$: the holders get that error from the listener
-    const ready = this.deps.ready$.subscribe({
-      next: () => {
-        if (stopped || cancelTimer !== undefined) return;
-        const first = Math.max(0, state.lastBeatAt + intervalMs - scheduler.now());
-        cancelTimer = after(scheduler, first, tick);
-      },
-      error: () => undefined,
-    });
-    state.beat = () => {
-      stopped = true;
-      ready.unsubscribe();
-      cancelTimer?.();
-      state.sending?.unsubscribe();
-      state.sending = undefined;
-    };
-  }
-
-  private beat(state: Held, unit: Unit): void {
-    const { scheduler } = this.deps;
-    state.lastBeatAt = scheduler.now();
-    let done = false;
-    const report = (outcome: HeartbeatOutcome) => {
-      if (done) return;
-      done = true;
-      state.sending?.unsubscribe();
-      state.sending = undefined;
-      if (outcome.kind === 'delivered') state.lastDeliveredAt = outcome.at;
-      publishHeartbeat(unit, outcome); // diagnostics (pycom-rx:heartbeat): one property read when off
-      state.outcomes.next(outcome);
-    };
-    let send$: Observable<unknown>;
-    try {
-      send$ = this.deps.send(unit);
-    } catch (error: unknown) {
-      // never a throw from a timer: a send that cannot even start is a failed heartbeat
-      report({ kind: 'failed', at: scheduler.now(), error });
-      return;
-    }
-    const sending = send$.subscribe({
-      next: () => report({ kind: 'delivered', at: scheduler.now() }),
-      error: (error: unknown) => report({ kind: 'failed', at: scheduler.now(), error }),
-      complete: () => {
-        // a send that completes without a delivery (no listener bound): nothing to report
-        if (!done) {
-          done = true;
-          state.sending = undefined;
-        }
-      },
-    });
-    if (!done) state.sending = sending;
-  }
-
-  private stop(unit: Unit, state: Held): void {
-    state.linger?.();
-    state.linger = undefined;
-    state.beat?.();
-    state.beat = undefined;
-    if (state.holds === 0 && !state.outcomes.observed) this.held.delete(unit);
+  private stop(loop: HeartbeatLoop): void {
+    loop.linger?.();
+    loop.linger = undefined;
+    loop.stop();
+    if (loop.holds === 0 && !loop.watched) this.held.delete(loop.unit);
   }
 }

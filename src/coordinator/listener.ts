@@ -12,13 +12,14 @@ import {
   takeUntil,
   tap,
   type Subscriber,
+  type Unsubscribable,
 } from 'rxjs';
 import { isReceived, isRejected, type Inbound, type Received } from '../protocol/inbound';
 import { untagOutput } from '../protocol/tagged';
 import type { ListenOptions, Transport } from '../transport';
 import type { Closing } from './closing';
 import type { OutputMatcher } from './matcher';
-import { SharedHold } from './sharedHold';
+import { SharedHold, type HoldWatcher } from './sharedHold';
 import type { StatsCounter } from './stats';
 import type { UnitDirectory } from './units';
 
@@ -86,7 +87,9 @@ export class CoordinatorListener {
       const unit = units.route(event, event.remote);
       if (unit === undefined) return;
       if (event.type_ === 'unit_info' && unit.heartbeated) unit.info = event;
-      for (const listener of unit.listeners) listener(event);
+      for (const listener of unit.listeners)
+        if (typeof listener === 'function') listener(event);
+        else listener.onUnitEvent(event);
     };
     this.inbound$ = raw$;
     this.events$ = raw$.pipe(filter(isReceived), map(untagged));
@@ -103,6 +106,28 @@ export class CoordinatorListener {
    */
   hold(subscriber: Subscriber<unknown>): () => void {
     return this.shared.hold({ error: (e) => subscriber.error(e), complete: () => subscriber.complete() });
+  }
+
+  /**
+   * Holds the listener for `watcher` itself until {@link CoordinatorListener.releaseFor}: no
+   * closure per hold (a connected unit's).
+   * @param watcher Told if the listener fails or ends (its hold is then over).
+   */
+  holdFor(watcher: HoldWatcher): void {
+    this.shared.add(watcher);
+  }
+
+  /**
+   * Releases the hold of {@link CoordinatorListener.holdFor}.
+   * @param watcher The watcher.
+   */
+  releaseFor(watcher: HoldWatcher): void {
+    this.shared.remove(watcher);
+  }
+
+  /** Holds the listener, not told of its end, until the returned hold is unsubscribed (an addressed unit's). */
+  retain(): Unsubscribable {
+    return this.shared.retain();
   }
 
   /**

@@ -1,15 +1,4 @@
-import {
-  asyncScheduler,
-  defer,
-  map,
-  NEVER,
-  Observable,
-  of,
-  Subject,
-  switchMap,
-  takeUntil,
-  timer,
-} from 'rxjs';
+import { asyncScheduler, defer, map, Observable, of, Subject, switchMap, takeUntil, timer } from 'rxjs';
 import type { Identity } from '../protocol';
 import type { Received } from '../protocol/inbound';
 import type { CommandOutput } from '../protocol/tagged';
@@ -84,7 +73,7 @@ export function coordinatorParts(
     intervalMs: settings.heartbeatIntervalMs,
     scheduler,
     policy: settings.heartbeat,
-    holdListener: () => listener.holding(NEVER).subscribe({ error: () => undefined }),
+    holdListener: () => listener.retain(),
   });
   // a released listener ends the last interval of the units nobody holds
   listener.bound$.subscribe((address) => address === undefined && heartbeats.stopLingering());
@@ -125,8 +114,10 @@ export function coordinatorParts(
     holdUnit,
     exec,
     heartbeats,
+    listener,
+    closing,
+    presence: { intervalMs: settings.heartbeatIntervalMs, lostAfterMs: settings.lostAfterMs, scheduler },
     freshIdBeat,
-    timers: settings,
     scheduler,
     completion: options.completion,
   };

@@ -38,6 +38,19 @@ export class UnitResolver {
     return defer(() => this.lookup(host, port)).pipe(map((resolved) => this.units.unit(resolved, port)));
   }
 
+  /**
+   * The unit at a checked target at once, when it needs no lookup (an IP address, or a
+   * transport without `lookup`): what {@link UnitResolver.resolve} emits at once; else `undefined`.
+   * @param host The target's host (checked).
+   * @param port Its port (checked).
+   */
+  resolveNow(host: string, port: number): Unit | undefined {
+    const address = canonicalAddress(host);
+    if (address !== undefined || this.transport.lookup === undefined)
+      return this.units.unit(address ?? host, port);
+    return undefined;
+  }
+
   private lookup(host: string, port: number): Observable<string> {
     let lookup$ = this.pending.get(host);
     if (lookup$ === undefined) {

@@ -1,4 +1,4 @@
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable, Subscription, Unsubscribable } from 'rxjs';
 
 /**
  * Who holds a {@link SharedHold}: told when the held stream errors or completes.
@@ -25,6 +25,10 @@ export interface HoldWatcher {
  */
 export class SharedHold {
   private readonly watchers = new Set<HoldWatcher>();
+  /** Holds without a watcher ({@link SharedHold.retain}). */
+  private retained = 0;
+  /** Counts the ends of the stream: a hold retained before an end is over with it. */
+  private generation = 0;
   private subscription: Subscription | undefined;
 
   /** @param source The stream to keep subscribed while held; its values are ignored here. */
@@ -32,7 +36,7 @@ export class SharedHold {
 
   /** How many hold it. */
   get size(): number {
-    return this.watchers.size;
+    return this.watchers.size + this.retained;
   }
 
   /**
@@ -42,14 +46,56 @@ export class SharedHold {
    */
   hold(watcher: HoldWatcher): () => void {
     const own = { error: watcher.error, complete: watcher.complete };
-    this.watchers.add(own);
-    if (this.subscription === undefined && this.watchers.size === 1) this.start();
-    return () => {
-      if (!this.watchers.delete(own) || this.watchers.size > 0) return;
-      const subscription = this.subscription;
-      this.subscription = undefined;
-      subscription?.unsubscribe();
-    };
+    this.add(own);
+    return () => this.remove(own);
+  }
+
+  /**
+   * Holds the stream for `watcher` itself, as {@link SharedHold.hold} does, without a function to
+   * release it: {@link SharedHold.remove} does (an object kept per connected unit costs no closure).
+   * @param watcher Told once if the stream errors or completes meanwhile (then the hold is over);
+   *   it must not hold this stream twice at once.
+   */
+  add(watcher: HoldWatcher): void {
+    this.watchers.add(watcher);
+    if (this.subscription === undefined && this.size === 1) this.start();
+  }
+
+  /**
+   * Releases the hold of `watcher` (nothing if it holds nothing); the last release unsubscribes
+   * the stream.
+   * @param watcher What {@link SharedHold.add} was given.
+   */
+  remove(watcher: HoldWatcher): void {
+    if (this.watchers.delete(watcher)) this.released();
+  }
+
+  /**
+   * Holds the stream without being told of its end (the hold is then over), until the returned
+   * hold is unsubscribed (idempotent).
+   */
+  retain(): Unsubscribable {
+    this.retained++;
+    if (this.subscription === undefined && this.size === 1) this.start();
+    return new RetainedHold(this, this.generation);
+  }
+
+  /**
+   * Gives back a hold of {@link SharedHold.retain} taken in `generation` (nothing if the stream
+   * ended since).
+   * @internal
+   */
+  unretain(generation: number): void {
+    if (generation !== this.generation) return;
+    this.retained--;
+    this.released();
+  }
+
+  private released(): void {
+    if (this.size > 0) return;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    subscription?.unsubscribe();
   }
 
   private start(): void {
@@ -57,6 +103,8 @@ export class SharedHold {
     const end = (notify: (watcher: HoldWatcher) => void) => {
       ended = true;
       this.subscription = undefined;
+      this.retained = 0;
+      this.generation++;
       const watchers = [...this.watchers];
       this.watchers.clear();
       for (const watcher of watchers) notify(watcher);
@@ -66,5 +114,21 @@ export class SharedHold {
       complete: () => end((w) => w.complete()),
     });
     if (!ended) this.subscription = subscription;
+  }
+}
+
+/** A hold of {@link SharedHold.retain}. */
+class RetainedHold implements Unsubscribable {
+  private done = false;
+
+  constructor(
+    private readonly shared: SharedHold,
+    private readonly generation: number,
+  ) {}
+
+  unsubscribe(): void {
+    if (this.done) return;
+    this.done = true;
+    this.shared.unretain(this.generation);
   }
 }

@@ -5,12 +5,11 @@ import type { UnitInfo } from '../protocol';
 import type { Received } from '../protocol/inbound';
 import type { Target } from '../transport';
 import { UnitInfoTimeoutError } from './errors';
-import type { Heartbeats } from './heartbeats';
-import { presence } from './presence';
+import type { ConnectionDeps } from './connection';
 import { runSequence, type RunSequenceOptions, type SequenceProgress } from './runSequence';
 import type { Sequence } from '../sequence/registers';
 import type { CommandOutput } from '../protocol/tagged';
-import type { CommandOptions, Presence } from './types';
+import type { CommandOptions } from './types';
 import type { UnitInfoRefresh } from './unitInfoRefresh';
 import type { Unit } from './units';
 import { completionRules, type CompletionRules } from './completionRules';
@@ -19,17 +18,13 @@ import { completionRules, type CompletionRules } from './completionRules';
  * What the streams of one unit need of their coordinator.
  * @internal
  */
-export interface UnitStreamDeps {
+export interface UnitStreamDeps extends ConnectionDeps {
   /** Holds the unit (heartbeated) and the listener while subscribed. */
   readonly holdUnit: (unit: Unit) => Observable<never>;
   /** Sends one command now. */
   readonly exec: (unit: Unit, command: string, options?: CommandOptions) => Observable<CommandOutput>;
-  /** The heartbeats, for presence. */
-  readonly heartbeats: Heartbeats;
   /** Sends the unit one heartbeat from a fresh coordinator id, once the listener is bound. */
   readonly freshIdBeat: (unit: Unit) => Observable<unknown>;
-  /** Time between heartbeats, and silence before a unit counts as lost. */
-  readonly timers: { readonly heartbeatIntervalMs: number; readonly lostAfterMs: number };
   /** Where time comes from. */
   readonly scheduler: SchedulerLike;
   /** The coordinator's overrides of the completion rules of sequences. */
@@ -93,23 +88,6 @@ export function infoOf(
     }
     return subscription;
   });
-}
-
-/**
- * The unit's presence while it is heartbeated.
- * @internal
- */
-export function presenceOf(deps: UnitStreamDeps, unit: Unit): Observable<Presence> {
-  const presence$ = presence({
-    unit: unit.host,
-    idOf: () => unit.id,
-    outcomes$: deps.heartbeats.outcomes(unit),
-    events$: eventsOf(unit),
-    intervalMs: deps.timers.heartbeatIntervalMs,
-    lostAfterMs: deps.timers.lostAfterMs,
-    scheduler: deps.scheduler,
-  });
-  return withUnitHeld(deps, unit, presence$);
 }
 
 /**

@@ -2,6 +2,15 @@ import type { Identity, UnitInfo } from '../protocol';
 import type { Received, Remote } from '../protocol/inbound';
 
 /**
+ * Who listens to a unit's events: a function, or an object told through `onUnitEvent` (a
+ * connected unit's presence: no closure of its own).
+ *
+ * @internal
+ * @category Coordinator
+ */
+export type UnitListener = ((event: Received) => void) | { onUnitEvent(event: Received): void };
+
+/**
  * A unit the coordinator talks to: where it is, what it said about itself, who listens to it.
  *
  * @internal
@@ -21,7 +30,7 @@ export interface Unit {
   /** Whether this coordinator has heartbeated it (only then may it set `info`). */
   heartbeated: boolean;
   /** Handlers of the streams of its events. */
-  readonly listeners: Set<(event: Received) => void>;
+  readonly listeners: Set<UnitListener>;
 }
 
 /**
@@ -35,7 +44,8 @@ export interface Unit {
  */
 export class UnitDirectory {
   private readonly byKey = new Map<string, Unit>();
-  private readonly byHost = new Map<string, Unit[]>();
+  /** The unit at each address; an array when several units share it (different ports). */
+  private readonly byHost = new Map<string, Unit | Unit[]>();
 
   /** @param trustIpField Whether the `ip` field of events may name their unit. */
   constructor(private readonly trustIpField: boolean) {}
@@ -51,9 +61,10 @@ export class UnitDirectory {
     if (unit === undefined) {
       unit = { key, host, port, heartbeated: false, listeners: new Set() };
       this.byKey.set(key, unit);
-      const list = this.byHost.get(host);
-      if (list === undefined) this.byHost.set(host, [unit]);
-      else list.push(unit);
+      const other = this.byHost.get(host);
+      if (other === undefined) this.byHost.set(host, unit);
+      else if (Array.isArray(other)) other.push(unit);
+      else this.byHost.set(host, [other, unit]);
     }
     return unit;
   }
@@ -68,7 +79,7 @@ export class UnitDirectory {
       (this.trustIpField ? this.byHost.get(event.ip) : undefined) ?? this.byHost.get(remote.address);
     if (list === undefined) return undefined;
     let unit: Unit | undefined;
-    if (list.length === 1) unit = list[0];
+    if (!Array.isArray(list)) unit = list;
     else {
       unit = list.find((u) => u.id === event.id);
       if (unit === undefined) {
