@@ -60,6 +60,12 @@ const benches: readonly Bench[] = [
     nodeFlags: ['--expose-gc'],
   },
   {
+    name: 'heap',
+    file: 'tools/heapPerUnit.ts',
+    what: 'heap retained per connected unit, by difference (3,000 and 10,000 units in memory)',
+    args: ['--units=3000,10000'],
+  },
+  {
     name: 'shoot',
     file: 'shoot.ts',
     what: 'fire spread for 10, 100 and 1,000 units, read by the units and sent: coordinator.shoot vs runSequence per unit vs a hand-written fire',

@@ -44,7 +44,11 @@ const COMMAND_TIMEOUT_MS = 10_000;
 const ROUND_RATIO_TARGET = 1.25;
 /** CPU per command, coordinator / hand-written: 1,000 units (issue 26); 5,000 units (bench:stress). */
 const cpuRatioTarget = (units: number) => (units >= 5_000 ? 1.25 : 1.15);
-/** Heap retained per connected unit after the rounds (issue 26). */
+/**
+ * Heap retained per connected unit (issue 26): measured by difference in tools/heapPerUnit.ts;
+ * here the heap over the baseline divided by the units also carries the fixed costs (code
+ * compiled after the baseline, the listener: ~1 MB, ~1 KiB per unit at 1,000 units).
+ */
 const HEAP_PER_UNIT_TARGET_KIB = 4;
 
 interface Settings {
@@ -417,7 +421,8 @@ function printMemory(
   console.log(
     `after ${a.rounds.length} rounds, per unit: heap ${heapPerUnitKiB.toFixed(1)} KiB` +
       (who === 'coordinator'
-        ? ` (target <= ${HEAP_PER_UNIT_TARGET_KIB} KiB: ${heapPerUnitKiB <= HEAP_PER_UNIT_TARGET_KIB ? 'met' : 'NOT met'})`
+        ? ` over the baseline, fixed costs included (the target, <= ${HEAP_PER_UNIT_TARGET_KIB} KiB, is per unit ` +
+          'by difference: bench/tools/heapPerUnit.ts)'
         : '') +
       `, RSS ${rssPerUnitKiB.toFixed(1)} KiB (reported)`,
   );
@@ -632,10 +637,9 @@ async function main(): Promise<void> {
           { op: '>=', limit: 1, text: 'all matched' },
         ),
         figure(
-          `heap retained per unit after ${first.solo.rounds.length} rounds, ${whole(count)} units`,
+          `heap over the baseline / units after ${first.solo.rounds.length} rounds, ${whole(count)} units (fixed costs included)`,
           heapPerUnitKiB,
-          `${heapPerUnitKiB.toFixed(1)} KiB`,
-          { op: '<=', limit: HEAP_PER_UNIT_TARGET_KIB, text: `<= ${HEAP_PER_UNIT_TARGET_KIB} KiB` },
+          `${heapPerUnitKiB.toFixed(1)} KiB (per unit by difference: see heap)`,
         ),
         figure(
           `RSS per unit after ${first.solo.rounds.length} rounds, ${whole(count)} units`,

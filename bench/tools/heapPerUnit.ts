@@ -32,7 +32,11 @@ import type { Inbound, Transport } from '../../src/transport';
 import { Fleet } from '../scale/fleet';
 import { forceGc } from '../scale/resources';
 import { intOption } from '../lib/args';
+import { figure, reportFigures } from '../lib/summary';
 import { printTable } from '../lib/table';
+
+/** Heap retained per connected unit (issue 26). */
+const HEAP_TARGET_KIB = 4;
 
 type Root = typeof import('../../src/index');
 
@@ -315,8 +319,8 @@ function main(): void {
   const { line } = loadLibrary();
   const where = tcp ? "bench/scale's units over TCP" : 'in-memory transport';
   console.log(`## heap retained per connected unit (${where})\n${line}\n`);
-  const rows = sizes.map((n) => {
-    const r = runChild(n);
+  const results = sizes.map((n) => ({ n, r: runChild(n) }));
+  const rows = results.map(({ n, r }) => {
     return [
       String(n),
       `${(r.baseline / 2 ** 20).toFixed(1)} MiB`,
@@ -325,6 +329,24 @@ function main(): void {
     ];
   });
   printTable(['units', 'baseline heap', 'connected, per unit', 'after one round, per unit'], rows);
+  const [small, big] = [results[0], results[results.length - 1]];
+  if (small !== undefined && big !== undefined && big.n > small.n) {
+    // what one more unit costs: the fixed costs (code compiled, the listener) cancel out
+    const per = (key: 'connected' | 'afterRound') => (big.r[key] - small.r[key]) / (big.n - small.n) / 1024;
+    console.log(
+      `
+each unit more (${small.n} -> ${big.n} units): ${per('connected').toFixed(2)} KiB connected, ` +
+        `${per('afterRound').toFixed(2)} KiB after one round (target <= ${HEAP_TARGET_KIB} KiB)`,
+    );
+    reportFigures([
+      figure(
+        `heap retained per connected unit (${tcp ? 'TCP' : 'in memory'}, ${small.n} -> ${big.n} units, after a round)`,
+        per('afterRound'),
+        `${per('afterRound').toFixed(2)} KiB (connected: ${per('connected').toFixed(2)} KiB)`,
+        { op: '<=', limit: HEAP_TARGET_KIB, text: `<= ${HEAP_TARGET_KIB} KiB` },
+      ),
+    ]);
+  }
 
   const pair = option('snapshot');
   if (pair === undefined) return;
