@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import * as t from 'io-ts';
 import { either as E } from 'fp-ts';
 import { eventCodecs, type PycomEvent } from './events';
@@ -68,19 +67,7 @@ export interface DecodeFailure {
   readonly excerpt: string;
 }
 
-/**
- * The payload's text, or `undefined` when its bytes are not valid UTF-8. What a fatal
- * `TextDecoder` gives (a leading byte order mark dropped), at a fraction of its cost on Node.js 20:
- * simdutf's check and Buffer's own decoder, ~1-3 µs per event less (bench/README.md).
- */
-function utf8Text(bytes: Uint8Array): string | undefined {
-  if (!isUtf8(bytes)) return undefined;
-  const buffer = Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = buffer.toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Shortens `text` to at most `max` characters, appending `…` when it was cut.
@@ -176,12 +163,12 @@ function parseObject(input: Uint8Array | string, options: DecodeOptions): Parsed
   if (typeof input === 'string') {
     text = input;
   } else {
-    const decoded = utf8Text(input);
-    if (decoded === undefined) {
+    try {
+      text = utf8.decode(input);
+    } catch {
       const latin = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
       return fail('utf8', 'invalid UTF-8', latin);
     }
-    text = decoded;
   }
   if (exceedsDepth(text, maxDepth))
     return fail('too-deep', `nested deeper than ${maxDepth} levels (maxDepth)`, text);
