@@ -15,50 +15,13 @@
  */
 import { firstValueFrom, from, lastValueFrom, merge, Observable, Subject, toArray } from 'rxjs';
 import { library, libraryLine } from './lib/library';
-import { taggedOutput, untagCommand } from '../src/protocol/tagged';
 
 const { createCoordinator } = library;
 import type { Inbound, Transport } from '../src/transport';
 import { machineLine } from './lib/machine';
+import { memoryUnits } from './lib/memoryUnits';
 import { figure, reportFigures } from './lib/summary';
 import { printTable, ratio, whole } from './lib/table';
-
-/** Where the unit's answers go: the coordinator's listener, or the bare loop's handler. */
-type Sink = (item: Inbound) => void;
-
-/** In-memory pycom units: `send` answers on `setImmediate`; `echo X` outputs `X\n` (with the trailer when tagged) to `sink`. */
-function memoryUnits(sink: Sink): Transport['send'] {
-  return (target, request) =>
-    new Observable((subscriber) => {
-      const host = typeof target === 'string' ? target : target.host;
-      const local = { address: '127.0.0.1', port: 40_000 };
-      const r = typeof request === 'function' ? request(local) : request;
-      const timer = setImmediate(() => {
-        subscriber.next({ host, port: 5000, local });
-        subscriber.complete();
-        if (!('type_' in r) || r.type_ !== 'cmd') return;
-        const tagged = untagCommand(r.command);
-        const text = tagged
-          ? taggedOutput(tagged.nonce, `${tagged.command.slice(5)}\n`, 0)
-          : `${r.command.slice(5)}\n`;
-        setImmediate(() =>
-          sink({
-            id: host,
-            name: 'unit',
-            ip: host,
-            port: 5000,
-            version: '0.14.0',
-            coordinator: false,
-            type_: 'output',
-            output: text,
-            remote: { address: host, port: 40_001 },
-            receivedAt: Date.now(),
-          }),
-        );
-      });
-      return () => clearImmediate(timer);
-    });
-}
 
 function cpuUs(): number {
   const { user, system } = process.cpuUsage();

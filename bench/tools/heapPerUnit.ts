@@ -26,12 +26,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { firstValueFrom, from, lastValueFrom, merge, Observable, Subject, toArray } from 'rxjs';
-import { taggedOutput, untagCommand } from '../../src/protocol/tagged';
 import type { Presence } from '../../src/coordinator/types';
 import type { Inbound, Transport } from '../../src/transport';
 import { Fleet } from '../scale/fleet';
 import { forceGc } from '../scale/resources';
 import { intOption } from '../lib/args';
+import { memoryUnits } from '../lib/memoryUnits';
 import { figure, reportFigures } from '../lib/summary';
 import { printTable } from '../lib/table';
 
@@ -69,36 +69,7 @@ function memoryTransport(): Transport {
         setImmediate(() => options.onListening?.({ address: '127.0.0.1', family: 'IPv4', port: 4999 }));
         return keep;
       }),
-    send: (target, request) =>
-      new Observable((subscriber) => {
-        const host = typeof target === 'string' ? target : target.host;
-        const local = { address: '127.0.0.1', port: 40_000 };
-        const r = typeof request === 'function' ? request(local) : request;
-        const timer = setImmediate(() => {
-          subscriber.next({ host, port: 5000, local });
-          subscriber.complete();
-          if (!('type_' in r) || r.type_ !== 'cmd') return;
-          const tagged = untagCommand(r.command);
-          const text = tagged
-            ? taggedOutput(tagged.nonce, `${tagged.command.slice(5)}\n`, 0)
-            : `${r.command.slice(5)}\n`;
-          setImmediate(() =>
-            inbound.next({
-              id: host,
-              name: 'unit',
-              ip: host,
-              port: 5000,
-              version: '0.14.0',
-              coordinator: false,
-              type_: 'output',
-              output: text,
-              remote: { address: host, port: 40_001 },
-              receivedAt: Date.now(),
-            }),
-          );
-        });
-        return () => clearImmediate(timer);
-      }),
+    send: memoryUnits((item) => inbound.next(item)),
   };
 }
 
