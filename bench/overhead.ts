@@ -13,13 +13,12 @@
  * it grows with the number of units (it should not). CPU time of this process over the timed
  * rounds (the first two are warm-up), divided by the commands.
  */
-import { firstValueFrom, from, lastValueFrom, merge, Observable, Subject, toArray } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, merge, toArray } from 'rxjs';
 import { library, libraryLine } from './lib/library';
 
 const { createCoordinator } = library;
-import type { Inbound, Transport } from '../src/transport';
 import { machineLine } from './lib/machine';
-import { memoryUnits } from './lib/memoryUnits';
+import { memoryTransport, memoryUnits } from './lib/memoryUnits';
 import { figure, reportFigures } from './lib/summary';
 import { printTable, ratio, whole } from './lib/table';
 
@@ -34,16 +33,7 @@ function unitsOf(n: number): string[] {
 
 /** (a): CPU µs per command through coordinator.run, `n` units connected. */
 async function coordinatorCost(n: number, rounds: number): Promise<number> {
-  const inbound = new Subject<Inbound>();
-  const transport: Transport = {
-    listen: (options) =>
-      new Observable<Inbound>((subscriber) => {
-        const keep = inbound.subscribe(subscriber);
-        setImmediate(() => options.onListening?.({ address: '127.0.0.1', family: 'IPv4', port: 4999 }));
-        return keep;
-      }),
-    send: memoryUnits((item) => inbound.next(item)),
-  };
+  const transport = memoryTransport();
   const coordinator = createCoordinator({ transport, listen: { port: 0 } });
   const units = unitsOf(n);
   const session = merge(...units.map((u) => coordinator.connect(u))).subscribe();

@@ -4,7 +4,7 @@
  * on `setImmediate`, and whose `echo X` commands output `X\n` (with the trailer when tagged) on
  * the next one, to `sink`.
  */
-import { Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { taggedOutput, untagCommand } from '../../src/protocol/tagged';
 import type { Inbound, Transport } from '../../src/transport';
 
@@ -43,4 +43,21 @@ export function memoryUnits(sink: Sink): Transport['send'] {
       });
       return () => clearImmediate(timer);
     });
+}
+
+/**
+ * A whole in-memory `Transport` over {@link memoryUnits}: the listener is "bound" on the next
+ * turn (port 4999), and every unit's answers come out of it.
+ */
+export function memoryTransport(): Transport {
+  const inbound = new Subject<Inbound>();
+  return {
+    listen: (options) =>
+      new Observable<Inbound>((subscriber) => {
+        const keep = inbound.subscribe(subscriber);
+        setImmediate(() => options.onListening?.({ address: '127.0.0.1', family: 'IPv4', port: 4999 }));
+        return keep;
+      }),
+    send: memoryUnits((item) => inbound.next(item)),
+  };
 }

@@ -25,13 +25,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
-import { firstValueFrom, from, lastValueFrom, merge, Observable, Subject, toArray } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, merge, Subject, toArray } from 'rxjs';
 import type { Presence } from '../../src/coordinator/types';
-import type { Inbound, Transport } from '../../src/transport';
 import { Fleet } from '../scale/fleet';
 import { forceGc } from '../scale/resources';
 import { intOption } from '../lib/args';
-import { memoryUnits } from '../lib/memoryUnits';
+import { memoryTransport } from '../lib/memoryUnits';
 import { figure, reportFigures } from '../lib/summary';
 import { printTable } from '../lib/table';
 
@@ -57,20 +56,6 @@ function loadLibrary(): { library: Root; line: string } {
 
 function unitsOf(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `127.${1 + (i >> 16)}.${(i >> 8) & 255}.${(i & 255) + 1}`);
-}
-
-/** In-memory units: a send is delivered on `setImmediate`; `echo X` outputs `X\n` (tagged when the command was). */
-function memoryTransport(): Transport {
-  const inbound = new Subject<Inbound>();
-  return {
-    listen: (options) =>
-      new Observable<Inbound>((subscriber) => {
-        const keep = inbound.subscribe(subscriber);
-        setImmediate(() => options.onListening?.({ address: '127.0.0.1', family: 'IPv4', port: 4999 }));
-        return keep;
-      }),
-    send: memoryUnits((item) => inbound.next(item)),
-  };
 }
 
 function heapUsed(): number {
